@@ -67,6 +67,15 @@ public abstract class BpfMap {
     /** {@code bpf_map_delete_elem}: 0 or -errno. */
     public abstract int deleteElem(byte[] key, int keyOffset);
 
+    /**
+     * Pointer to byte {@code offset} of the single value of an array-like map, for
+     * {@code ld_imm64 BPF_PSEUDO_MAP_VALUE} (global data in .rodata/.data/.bss).
+     * Maps that do not support direct value access return 0.
+     */
+    public long directValueAddress(int offset) {
+        return 0;
+    }
+
     // ---- user side ----------------------------------------------------------------------------
 
     /** Copy of the value (per-CPU maps: all CPUs' values, each padded to 8 bytes), or null if absent. */
