@@ -1,0 +1,54 @@
+package io.lwtemu.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lwtemu} command line: one subcommand per job, like {@code ip} and {@code bpftool}. */
+@Command(name = "lwtemu",
+        mixinStandardHelpOptions = true,
+        versionProvider = Lwtemu.Version.class,
+        description = "Emulates networks of Linux routers whose routes run real LWT eBPF programs.",
+        subcommands = {BpfCommand.class})
+public final class Lwtemu implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit status (tests call this instead of main). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Lwtemu());
+        cli.setExecutionExceptionHandler(new UserErrorHandler());
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    /** Reports errors a user can cause as one line, without a stack trace. */
+    static final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+            if (e instanceof UserException || e instanceof java.io.UncheckedIOException
+                    || e instanceof java.io.IOException || e instanceof IllegalArgumentException) {
+                cli.getErr().println(cli.getCommandName() + ": " + e.getMessage());
+                return 1;
+            }
+            cli.getErr().println(cli.getCommandName() + ": internal error: " + e);
+            e.printStackTrace(cli.getErr());
+            return 70; // EX_SOFTWARE
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Lwtemu.class.getPackage().getImplementationVersion();
+            return new String[] {"lwtemu " + (v == null ? "dev" : v)};
+        }
+    }
+}
