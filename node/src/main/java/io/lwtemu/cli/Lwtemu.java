@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Lwtemu.Version.class,
         description = "Emulates networks of Linux routers whose routes run real LWT eBPF programs.",
-        subcommands = {})
+        subcommands = {BpfCommand.class})
 public final class Lwtemu implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
