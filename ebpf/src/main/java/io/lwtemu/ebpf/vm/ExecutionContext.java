@@ -32,12 +32,38 @@ public class ExecutionContext {
     /** Flags of bpf_redirect (BPF_F_INGRESS). */
     public long redirectFlags;
 
+    // ---- interpreter state (see Interpreter) ----
+    /** Default {@link #instructionBudget}: far above any verified program, low enough to stop a runaway loop. */
+    public static final long DEFAULT_INSTRUCTION_BUDGET = 1L << 30;
+    /** Instructions one run may execute before it faults; protects against unverified bytecode that never ends. */
+    public long instructionBudget = DEFAULT_INSTRUCTION_BUDGET;
+    /** Instructions the last run executed (set when it returns normally). */
+    public long instructionsExecuted;
+    /** Register file r0..r10, reused by every run on this thread (padded to 16 so a 4-bit index is in range). */
+    final long[] registers = new long[16];
+    /** All call frames' stacks in one region registered at {@link AddressSpace#STACK}; frame 0 at the top. */
+    final MemoryRegion stack = new MemoryRegion(MemoryRegion.Kind.STACK, "stack",
+            new byte[Interpreter.STACK_SIZE], 0, Interpreter.STACK_SIZE, true);
+    /** Instructions left in the current run; synchronised with the interpreter loop at calls and exits. */
+    long budgetLeft;
+    /** Tail calls taken in the current run (kernel: tail_call_cnt). */
+    int tailCalls;
+    boolean exitRequested;
+
     public ExecutionContext() {
         this(new AddressSpace());
     }
 
     public ExecutionContext(AddressSpace memory) {
         this.memory = memory;
+    }
+
+    /**
+     * Asks the interpreter to end the whole run as soon as the current helper returns, with r0 = the
+     * helper's return value (the conformance suite's "unwind" helper).
+     */
+    public void requestExit() {
+        exitRequested = true;
     }
 
     /** Clears the effects of the previous run. */
