@@ -154,7 +154,12 @@ final class MapSpecs {
                         + btf.describe(vsi.type()) + ", expected a variable");
             }
             String name = var.name();
-            long off = vsi.offset() & 0xffffffffL;
+            // clang leaves DATASEC offsets 0 for the linker; libbpf takes them from the ELF symbols.
+            ElfSymbol sym = elf.symbols().stream()
+                    .filter(x -> x.shndx() == section.index() && !x.isSection() && x.name().equals(name))
+                    .findFirst().orElseThrow(() -> new BpfLoadException(file + ": map '" + name
+                            + "' is described in BTF but has no symbol in section '.maps'"));
+            long off = sym.value();
             long size = vsi.size() & 0xffffffffL;
             if (off + size > section.size()) {
                 throw new BpfLoadException(file + ": map '" + name + "' at offset " + off + " (size " + size
