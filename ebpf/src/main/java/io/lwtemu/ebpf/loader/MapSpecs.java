@@ -39,8 +39,11 @@ final class MapSpecs {
     /** iproute2's struct bpf_elf_map keeps its pinning field here; PIN_GLOBAL_NS shares maps by name. */
     private static final int ELF_MAP_PINNING_OFFSET = 24;
     private static final int IPROUTE2_PIN_GLOBAL_NS = 2;
-    /** Sanity bound before allocating a global data value; the map provider applies the kernel's limits. */
-    private static final long MAX_GLOBAL_DATA_SIZE = 1L << 30;
+    /**
+     * The kernel refuses array values larger than KMALLOC_MAX_SIZE (4 MiB with 4 KiB pages) with E2BIG;
+     * checked here so a corrupt .bss size cannot make us allocate gigabytes.
+     */
+    private static final long MAX_GLOBAL_DATA_SIZE = 4L << 20;
 
     private MapSpecs() {}
 
@@ -259,7 +262,7 @@ final class MapSpecs {
     private static MapSpec globalData(ElfFile elf, Btf btf, ElfSection s, GlobalDataKind kind, String objectName) {
         if (s.size() > MAX_GLOBAL_DATA_SIZE) {
             throw new BpfLoadException(elf.fileName() + ": global data section '" + s.name() + "' is too large ("
-                    + s.size() + " bytes)");
+                    + s.size() + " bytes; the kernel allows at most " + MAX_GLOBAL_DATA_SIZE + " for a map value)");
         }
         byte[] value = kind == GlobalDataKind.BSS ? new byte[(int) s.size()] : elf.data(s);
         int flags = kind == GlobalDataKind.RODATA ? MapDefinition.BPF_F_RDONLY_PROG : 0;
