@@ -1,0 +1,143 @@
+package io.lwtemu.ebpf.loader;
+
+import io.lwtemu.ebpf.BpfProgram;
+import io.lwtemu.ebpf.btf.Btf;
+import io.lwtemu.ebpf.btf.BtfExt;
+import io.lwtemu.ebpf.elf.ElfFile;
+import io.lwtemu.ebpf.elf.ElfSection;
+import io.lwtemu.ebpf.maps.BpfMap;
+import io.lwtemu.ebpf.prog.ProgramType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Loads a clang-built BPF object ({@code clang -O2 [-g] -target bpf [-mcpu=v1..v4] -c}) the way libbpf
+ * does: programs from every executable section (one per function symbol), subprograms from
+ * {@code .text} linked behind each program, maps from {@code .maps} (BTF), the legacy {@code maps}
+ * section and global data sections, with {@code ld_imm64} relocations rewritten to map references.
+ *
+ * <p>Everything is parsed and linked before the first map is created, so a malformed object leaves no maps
+ * behind. CO-RE relocations, externs and kfuncs are refused with a message saying so.
+ */
+public final class ObjectLoader {
+    private ObjectLoader() {}
+
+    /** Loads an object file. */
+    public static BpfObject load(Path file, LoadOptions options) {
+        Objects.requireNonNull(file, "file");
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new BpfLoadException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return load(file, bytes, options);
+    }
+
+    /** Loads an object held in memory; {@code file} names it in messages and gives the object name. */
+    public static BpfObject load(Path file, byte[] bytes, LoadOptions options) {
+        Objects.requireNonNull(options, "options");
+        String fileName = file.toString();
+        ElfFile elf = ElfFile.parse(fileName, bytes);
+        Btf btf = elf.section(".BTF").map(s -> Btf.parse(fileName + " .BTF", elf.data(s))).orElse(null);
+        BtfExt ext = btf == null ? null
+                : elf.section(".BTF.ext").map(s -> BtfExt.parse(fileName + " .BTF.ext", elf.data(s), btf)).orElse(null);
+        if (ext != null) {
+            for (Map.Entry<String, List<BtfExt.CoreRelo>> e : ext.coreRelos().entrySet()) {
+                if (!e.getValue().isEmpty()) {
+                    throw new BpfLoadException(fileName + ": section '" + e.getKey() + "': CO-RE relocations not "
+                            + "supported (" + e.getValue().size() + " found; lwtemu does not rewrite "
+                            + "preserve_access_index / BPF_CORE_READ accesses)");
+                }
+            }
+        }
+        String objectName = MapSpecs.objectName(file.getFileName() == null ? fileName : file.getFileName().toString());
+        String license = license(elf);
+        Integer version = version(elf);
+
+        List<MapSpec> specs = MapSpecs.read(elf, btf, objectName);
+        ProgramLinker linker = new ProgramLinker(elf, specs);
+
+        record Pending(ElfFunction function, ProgramType type, ProgramLinker.Linked linked) {}
+        List<Pending> pending = new ArrayList<>();
+        for (List<ElfFunction> fns : linker.functions().values()) {
+            for (ElfFunction f : fns) {
+                if (f.section().name().equals(".text")) {
+                    continue; // subprograms, linked into the programs that call them
+                }
+                if (f.symbol() != null && f.symbol().isLocal()) {
+                    throw new BpfLoadException(fileName + ": section '" + f.section().name() + "': program '" + f.name()
+                            + "' is static; programs must be global functions (as libbpf requires)");
+                }
+                ProgramType type = options.programType() != null ? options.programType()
+                        : ProgramType.fromSection(f.section().name()).orElseThrow(() -> new BpfLoadException(
+                                fileName + ": section '" + f.section().name() + "' (program '" + f.name()
+                                        + "'): cannot infer the program type from the section name; name the section "
+                                        + "lwt_in, lwt_out, lwt_xmit or lwt_seg6local (optionally followed by "
+                                        + "/anything) or give the program type explicitly"));
+                pending.add(new Pending(f, type, linker.link(f)));
+            }
+        }
+        if (pending.isEmpty()) {
+            throw new BpfLoadException(fileName + ": no programs: the object has no executable section besides .text");
+        }
+
+        List<BpfMap> created = new ArrayList<>(specs.size());
+        Map<String, BpfMap> byName = new LinkedHashMap<>();
+        Map<String, BpfMap> bySection = new LinkedHashMap<>();
+        for (MapSpec spec : specs) {
+            BpfMap map = options.mapProvider().create(spec.definition(),
+                    spec.initialValue() == null ? null : spec.initialValue().clone());
+            if (map == null) {
+                throw new BpfLoadException(fileName + ": map '" + spec.name() + "' could not be created");
+            }
+            created.add(map);
+            byName.put(spec.name(), map);
+            if (spec.isGlobalData()) {
+                bySection.put(spec.sectionName(), map);
+            }
+        }
+        List<BpfProgram> programs = new ArrayList<>(pending.size());
+        for (Pending p : pending) {
+            List<BpfMap> used = new ArrayList<>(p.linked().mapSpecs().size());
+            for (int spec : p.linked().mapSpecs()) {
+                used.add(created.get(spec));
+            }
+            programs.add(new BpfProgram(p.function().name(), p.function().section().name(), p.type(),
+                    p.linked().insns(), used, license));
+        }
+        return new BpfObject(file, objectName, programs, byName, bySection, license, version, btf);
+    }
+
+    /** The "license" section up to its first NUL, as the kernel reads it; "" when absent. */
+    private static String license(ElfFile elf) {
+        return elf.section("license").map(s -> {
+            byte[] d = elf.data(s);
+            int n = 0;
+            while (n < d.length && d[n] != 0) {
+                n++;
+            }
+            return new String(d, 0, n, StandardCharsets.UTF_8);
+        }).orElse("");
+    }
+
+    private static Integer version(ElfFile elf) {
+        ElfSection s = elf.section("version").orElse(null);
+        if (s == null) {
+            return null;
+        }
+        byte[] d = elf.data(s);
+        if (d.length != 4) {
+            throw new BpfLoadException(elf.fileName() + ": section 'version' has " + d.length + " bytes, expected 4");
+        }
+        return (d[0] & 0xff) | (d[1] & 0xff) << 8 | (d[2] & 0xff) << 16 | (d[3] & 0xff) << 24;
+    }
+}
