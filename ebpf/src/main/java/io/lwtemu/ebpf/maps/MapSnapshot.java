@@ -49,7 +49,8 @@ public record MapSnapshot(MapDefinition definition, int cpus, List<byte[]> keys,
 
     /**
      * Writes the entries into {@code map}, which must have a compatible definition (and CPU count).
-     * Entries are inserted in the snapshot's order; an LRU map's recency is not part of the snapshot.
+     * Entries are inserted last to first: hash maps insert at the head of a bucket, so the restored map
+     * iterates in the captured order. An LRU map's recency is not part of the snapshot.
      *
      * @throws IllegalArgumentException on a definition mismatch or when the map refuses an entry
      */
@@ -62,7 +63,7 @@ public record MapSnapshot(MapDefinition definition, int cpus, List<byte[]> keys,
         if (mapCpus != cpus) {
             throw new IllegalArgumentException("map '" + map.name() + "' has " + mapCpus + " CPUs, snapshot " + cpus);
         }
-        for (int i = 0; i < keys.size(); i++) {
+        for (int i = keys.size() - 1; i >= 0; i--) {
             int rc = map.update(keys.get(i), values.get(i), BpfMap.BPF_ANY);
             if (rc != 0) {
                 throw new IllegalArgumentException("map '" + map.name() + "': restoring entry " + i + " failed with "
