@@ -313,7 +313,10 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
                 System.arraycopy(value, voff + c * elemStride, dst, at + c * elemStride, valueSize);
             }
         } else {
-            // program side: only this CPU's value; a new element starts zeroed on the others (slab zeroes)
+            // program side: only this CPU's value; a new element starts zeroed on the other CPUs
+            if (fresh) {
+                Arrays.fill(dst, at, at + elemStride * cpus, (byte) 0);
+            }
             System.arraycopy(value, voff, dst, at + cpu * elemStride, valueSize);
         }
     }

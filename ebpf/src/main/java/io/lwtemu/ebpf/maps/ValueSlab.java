@@ -67,12 +67,14 @@ final class ValueSlab {
         return chunks.length;
     }
 
-    /** A free slot with zeroed memory, or -1 when all {@code capacity} slots are in use. */
+    /**
+     * A free slot, or -1 when all {@code capacity} slots are in use. A reused slot keeps its old bytes
+     * (callers overwrite the value): a reader still holding a pointer to it then sees an old or a new value,
+     * never zeros that belong to neither.
+     */
     int allocate() {
         if (freeTop > 0) {
-            int slot = freeStack[--freeTop];
-            java.util.Arrays.fill(bytes(slot), offset(slot), offset(slot) + stride, (byte) 0);
-            return slot;
+            return freeStack[--freeTop];
         }
         if (fresh >= capacity) {
             return -1;
