@@ -197,7 +197,10 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
             return Pointer.NULL;
         }
         if (lru) {
-            lruRef[chunk(e)][idx(e)] = 1;
+            byte[] ref = lruRef[chunk(e)];
+            if (ref[idx(e)] == 0) { // like bpf_lru_node_set_ref: avoid dirtying a shared line per lookup
+                ref[idx(e)] = 1;
+            }
         }
         long p = slab.pointer(e);
         if (percpu) {

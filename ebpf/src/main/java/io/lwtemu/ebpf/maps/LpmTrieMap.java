@@ -4,6 +4,9 @@ import io.lwtemu.ebpf.Errno;
 import io.lwtemu.ebpf.vm.AddressSpace;
 import io.lwtemu.ebpf.vm.Pointer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +27,9 @@ import java.util.List;
  * {@link ValueSlab}: a replaced or deleted value's slot is recycled within this map.
  */
 public final class LpmTrieMap extends BpfMap {
+    private static final VarHandle BE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
     private static final class Node {
         final int prefixlen;
         final byte[] data;
@@ -85,12 +91,30 @@ public final class LpmTrieMap extends BpfMap {
     /** Bits of {@code node} that match the key's data, capped at both prefix lengths. */
     private int longestPrefixMatch(Node node, byte[] key, int off, int keyPrefixlen) {
         int limit = Math.min(node.prefixlen, keyPrefixlen);
+        byte[] data = node.data;
+        int k = off + 4;
         int matched = 0;
-        for (int i = 0; i < dataSize && matched < limit; i++) {
-            int diff = (node.data[i] ^ key[off + 4 + i]) & 0xff;
+        int i = 0;
+        // compare in big-endian words, as the kernel does, so IPv4 takes one step and IPv6 two
+        for (; i + 8 <= dataSize && matched < limit; i += 8) {
+            long diff = (long) BE_LONG.get(data, i) ^ (long) BE_LONG.get(key, k + i);
             if (diff != 0) {
-                matched += Integer.numberOfLeadingZeros(diff) - 24;
-                break;
+                return Math.min(matched + Long.numberOfLeadingZeros(diff), limit);
+            }
+            matched += 64;
+        }
+        if (i + 4 <= dataSize && matched < limit) {
+            int diff = (int) BE_INT.get(data, i) ^ (int) BE_INT.get(key, k + i);
+            if (diff != 0) {
+                return Math.min(matched + Integer.numberOfLeadingZeros(diff), limit);
+            }
+            matched += 32;
+            i += 4;
+        }
+        for (; i < dataSize && matched < limit; i++) {
+            int diff = (data[i] ^ key[k + i]) & 0xff;
+            if (diff != 0) {
+                return Math.min(matched + Integer.numberOfLeadingZeros(diff) - 24, limit);
             }
             matched += 8;
         }
