@@ -10,11 +10,11 @@ import io.lwtemu.ebpf.vm.Pointer;
 
 import java.util.HexFormat;
 
-/** An execution context around a packet, with a 512-byte stack for helper buffer arguments. */
+/** An execution context around a packet, with a 4 KiB stack for helper buffer arguments. */
 final class HelperFixture {
     final ExecutionContext ctx = new ExecutionContext();
     final LwtRun run = new LwtRun(ctx);
-    final MemoryRegion stack = new MemoryRegion(MemoryRegion.Kind.STACK, "stack", new byte[512], 0, 512, true);
+    final MemoryRegion stack = new MemoryRegion(MemoryRegion.Kind.STACK, "stack", new byte[4096], 0, 4096, true);
     SkBuff skb;
     long ctxPtr;
 
