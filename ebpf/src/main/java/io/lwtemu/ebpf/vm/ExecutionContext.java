@@ -31,6 +31,35 @@ public class ExecutionContext {
     public int redirectIfindex;
     /** Flags of bpf_redirect (BPF_F_INGRESS). */
     public long redirectFlags;
+    /** Packets bpf_clone_redirect asked to send, in call order; the router transmits them after the run. */
+    public final java.util.List<ClonedPacket> clones = new java.util.ArrayList<>();
+    /**
+     * Routing work a seg6 helper asked for (bpf_lwt_push_encap SEG6*, bpf_lwt_seg6_action), or null: the
+     * kernel looks up the next hop and replaces the packet's route inside the helper; lwtemu hands that
+     * decision to the router as data.
+     */
+    public Seg6Route seg6Route;
+
+    // ---- per-run packet state helpers need but struct SkBuff does not carry ----
+    /**
+     * skb->ip_summed modelled as CHECKSUM_NONE (-1) or CHECKSUM_UNNECESSARY with csum_level 0..3
+     * (bpf_csum_level). lwtemu packets always carry complete checksums, so runs start at CHECKSUM_NONE.
+     */
+    public int csumUnnecessaryLevel = -1;
+    /**
+     * seg6local End.BPF SRH state (the kernel's per-CPU {@code seg6_bpf_srh_state}): offset of the SRH from
+     * the start of the packet or -1 when there is none, its length without the 8-byte fixed part as the
+     * program changed it, and whether it still needs validation.
+     */
+    public int seg6SrhOffset = -1;
+    public int seg6SrhHdrLen;
+    public boolean seg6SrhValid;
+
+    // ---- environment the router provides ----
+    /** True when an interface index exists in the program's namespace (bpf_clone_redirect checks it). */
+    public java.util.function.IntPredicate deviceExists = ifindex -> ifindex > 0;
+    /** Source address for outer IPv6 headers pushed by seg6 encapsulation (seg6 tunsrc / device address). */
+    public byte[] seg6TunnelSource = new byte[16];
 
     // ---- interpreter state (see Interpreter) ----
     /** Default {@link #instructionBudget}: far above any verified program, low enough to stop a runaway loop. */
@@ -70,6 +99,34 @@ public class ExecutionContext {
     public void reset() {
         redirectIfindex = 0;
         redirectFlags = 0;
+        clones.clear();
+        seg6Route = null;
+        csumUnnecessaryLevel = -1;
+        seg6SrhOffset = -1;
+        seg6SrhHdrLen = 0;
+        seg6SrhValid = false;
+    }
+
+    /**
+     * A copy of the packet that bpf_clone_redirect sent to {@code ifindex} (BPF_F_INGRESS in {@code flags}:
+     * received on it instead of transmitted).
+     */
+    public record ClonedPacket(byte[] packet, int protocol, int mark, int ifindex, long flags) {
+        public boolean ingress() {
+            return (flags & 1) != 0;
+        }
+    }
+
+    /**
+     * What the router must do for a seg6 helper, as the kernel would inside it.
+     *
+     * @param action   {@link #LOOKUP_NEXTHOP} after an SRH push, or a SEG6_LOCAL_ACTION_* number from bpf_lwt_seg6_action
+     * @param table    routing table for End.T / End.DT6 (0 = main / unused)
+     * @param nexthop  16-byte IPv6 next hop for End.X, else null
+     */
+    public record Seg6Route(int action, int table, byte[] nexthop) {
+        /** Look up the route of the packet's (new) destination address and use it. */
+        public static final int LOOKUP_NEXTHOP = 0;
     }
 
     /** Where bpf_trace_printk lines go. */

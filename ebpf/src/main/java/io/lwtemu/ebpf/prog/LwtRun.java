@@ -1,0 +1,97 @@
+package io.lwtemu.ebpf.prog;
+
+import io.lwtemu.ebpf.vm.AddressSpace;
+import io.lwtemu.ebpf.vm.BpfFault;
+import io.lwtemu.ebpf.vm.ExecutionContext;
+import io.lwtemu.ebpf.vm.MemoryRegion;
+import io.lwtemu.ebpf.vm.Pointer;
+
+/**
+ * Prepares an {@link ExecutionContext} for one LWT program run on a {@link SkBuff}, the way
+ * {@code run_lwt_bpf} (net/core/lwt_bpf.c) does: the context region is the skb's {@code __sk_buff}
+ * view, the packet region is {@code head[data, data+len)} (writable only for lwt_xmit), and
+ * {@code cb} is saved and cleared before the run and restored after it, so the program sees zeros and
+ * its cb writes are discarded.
+ *
+ * <pre>
+ *   LwtRun run = new LwtRun(ctx);          // once per thread
+ *   long r1 = run.begin(skb, LWT_XMIT, egressIfindex);
+ *   long r0 = interpreter.run(prog, r1, ctx);
+ *   run.end();                             // always, also after a fault
+ * </pre>
+ *
+ * Helpers that change the packet layout call {@link #refreshPacket(ExecutionContext)} so the next
+ * {@code data}/{@code data_end} load and every packet access see the new packet.
+ */
+public final class LwtRun {
+    private final ExecutionContext ctx;
+    private final SkBuffContext skbContext;
+    private final MemoryRegion contextRegion;
+    private final MemoryRegion packetRegion;
+    private final int[] savedCb = new int[5];
+    private SkBuff running;
+
+    public LwtRun(ExecutionContext ctx) {
+        this.ctx = ctx;
+        this.skbContext = new SkBuffContext(ctx);
+        this.contextRegion = MemoryRegion.context("__sk_buff", skbContext);
+        this.packetRegion = new MemoryRegion(MemoryRegion.Kind.PACKET, "packet", new byte[0], 0, 0, false);
+    }
+
+    /**
+     * Starts a run: resets the context's effects, installs the regions and returns the context pointer
+     * for r1.
+     *
+     * @param device for lwt_xmit the egress device, for lwt_in the ingress device ({@code lo} = 1);
+     *               ignored for lwt_out and lwt_seg6local (the kernel shows 0 on out)
+     */
+    public long begin(SkBuff skb, ProgramType type, int device) {
+        if (!type.isLwt()) {
+            throw new IllegalArgumentException("LwtRun runs LWT programs, not " + type);
+        }
+        if (running != null) {
+            throw new IllegalStateException("begin() without end() for the previous run");
+        }
+        ctx.reset();
+        ctx.type = type;
+        ctx.skb = skb;
+        switch (type) {
+            case LWT_XMIT -> { skbContext.ifindex = device; skbContext.ingressIfindex = 0; }
+            case LWT_IN, LWT_SEG6LOCAL -> { skbContext.ifindex = device; skbContext.ingressIfindex = device; }
+            default -> { skbContext.ifindex = 0; skbContext.ingressIfindex = 0; }
+        }
+        System.arraycopy(skb.cb, 0, savedCb, 0, 5);
+        java.util.Arrays.fill(skb.cb, 0);
+        running = skb;
+        packetRegion.writable = type == ProgramType.LWT_XMIT;
+        ctx.memory.set(AddressSpace.CONTEXT, contextRegion);
+        ctx.memory.set(AddressSpace.PACKET, packetRegion);
+        refreshPacket(ctx);
+        return Pointer.of(AddressSpace.CONTEXT, 0);
+    }
+
+    /** Ends the run: restores cb. Safe to call twice. */
+    public void end() {
+        if (running != null) {
+            System.arraycopy(savedCb, 0, running.cb, 0, 5);
+            running = null;
+        }
+    }
+
+    /** The __sk_buff view of the current run (for tests and tools). */
+    public SkBuffContext context() {
+        return skbContext;
+    }
+
+    /** Points the PACKET region at the skb's current bytes; call after any change of head, data or len. */
+    public static void refreshPacket(ExecutionContext ctx) {
+        MemoryRegion r = ctx.memory.region(AddressSpace.PACKET);
+        SkBuff skb = ctx.skb;
+        if (r == null || skb == null) {
+            throw new BpfFault("packet helper called without a packet");
+        }
+        r.bytes = skb.head;
+        r.start = skb.data;
+        r.end = skb.data + skb.len;
+    }
+}
