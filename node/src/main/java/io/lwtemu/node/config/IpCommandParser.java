@@ -1,0 +1,919 @@
+package io.lwtemu.node.config;
+
+import io.lwtemu.node.config.ConfigCommand.AddrAdd;
+import io.lwtemu.node.config.ConfigCommand.FouAdd;
+import io.lwtemu.node.config.ConfigCommand.LinkSet;
+import io.lwtemu.node.config.ConfigCommand.RouteCmd;
+import io.lwtemu.node.config.ConfigCommand.RuleCmd;
+import io.lwtemu.node.config.ConfigCommand.TunnelAdd;
+import io.lwtemu.node.config.ConfigCommand.TunnelKind;
+import io.lwtemu.node.fib.Family;
+import io.lwtemu.node.fib.IpAddress;
+import io.lwtemu.node.fib.Prefix;
+import io.lwtemu.node.fib.Route;
+import io.lwtemu.node.fib.RouteType;
+import io.lwtemu.node.fib.RoutingRule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Parses the iproute2 commands people put in router setup scripts, one per line, into {@link ConfigCommand}s.
+ * Validates what iproute2 or the kernel would refuse (host bits in a prefix, LWT headroom above 256, an
+ * {@code encap bpf} without any hook, wrong address families) and reports it as a {@link ConfigException}
+ * naming line and column. {@code #} starts a comment; a trailing {@code \} continues a line.
+ *
+ * <p>Hand-written because no Java library speaks iproute2's grammar; it is a flat keyword/value language.
+ */
+public final class IpCommandParser {
+    private final Path file;
+    private final boolean checkObjectsExist;
+
+    /**
+     * @param file the config file (used in messages and to resolve object paths), may be null for inline text
+     * @param checkObjectsExist whether {@code obj FILE} must name an existing file
+     */
+    public IpCommandParser(Path file, boolean checkObjectsExist) {
+        this.file = file;
+        this.checkObjectsExist = checkObjectsExist;
+    }
+
+    /** Reads and parses a config file; object paths are relative to its folder. */
+    public static List<ConfigCommand> parseFile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file, 0, 0, "cannot read config file: " + e.getMessage());
+        }
+        return new IpCommandParser(file, true).parse(text);
+    }
+
+    public List<ConfigCommand> parse(String text) {
+        List<ConfigCommand> out = new ArrayList<>();
+        String[] lines = text.split("\r?\n", -1);
+        StringBuilder pending = null;
+        int pendingLine = 0;
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i];
+            int hash = l.indexOf('#');
+            if (hash >= 0) {
+                l = l.substring(0, hash);
+            }
+            if (pending != null) {
+                // Continuation: keep columns meaningful only for the first physical line.
+                pending.append(' ').append(l);
+            }
+            String cur = pending != null ? pending.toString() : l;
+            if (cur.stripTrailing().endsWith("\\")) {
+                if (pending == null) {
+                    pending = new StringBuilder(cur.stripTrailing());
+                    pendingLine = i + 1;
+                }
+                pending.setLength(pending.toString().stripTrailing().length() - 1);
+                continue;
+            }
+            int lineNo = pending != null ? pendingLine : i + 1;
+            pending = null;
+            Tokens t = Tokens.of(cur, lineNo);
+            if (t.atEnd()) {
+                continue;
+            }
+            out.add(parseLine(t));
+        }
+        return out;
+    }
+
+    /** Parses one command line (for the CLI and tests). */
+    public ConfigCommand parseLine(String line, int lineNo) {
+        Tokens t = Tokens.of(line, lineNo);
+        if (t.atEnd()) {
+            throw error(t, "expected a command, got an empty line");
+        }
+        return parseLine(t);
+    }
+
+    private ConfigCommand parseLine(Tokens t) {
+        String first = t.next();
+        if (!first.equals("ip")) {
+            throw error(t, t.lastColumn(), "unknown command '" + first + "', expected 'ip'");
+        }
+        Family family = null;
+        while (t.peek() != null && t.peek().startsWith("-")) {
+            String opt = t.next();
+            switch (opt) {
+                case "-4" -> family = Family.INET;
+                case "-6" -> family = Family.INET6;
+                default -> throw error(t, t.lastColumn(), "unknown option '" + opt + "', expected -4 or -6");
+            }
+        }
+        String object = expectWord(t, "an object (addr, link, route, rule, fou)");
+        String cmd;
+        if (matches(object, "address", 1)) {
+            cmd = expectWord(t, "'add'");
+            if (!cmd.equals("add")) {
+                throw unknown(t, cmd, "ip addr", "add");
+            }
+            return parseAddrAdd(t, family);
+        } else if (matches(object, "route", 1)) {
+            cmd = expectWord(t, "'add', 'del' or 'replace'");
+            RouteCmd.Op op = switch (cmd) {
+                case "add", "a" -> RouteCmd.Op.ADD;
+                case "del", "delete", "d" -> RouteCmd.Op.DEL;
+                case "replace" -> RouteCmd.Op.REPLACE;
+                default -> throw unknown(t, cmd, "ip route", "add, del, replace");
+            };
+            return parseRoute(t, family, op);
+        } else if (matches(object, "rule", 2)) {
+            cmd = expectWord(t, "'add' or 'del'");
+            boolean add = switch (cmd) {
+                case "add", "a" -> true;
+                case "del", "delete", "d" -> false;
+                default -> throw unknown(t, cmd, "ip rule", "add, del");
+            };
+            return parseRule(t, family == null ? Family.INET : family, add);
+        } else if (matches(object, "link", 1)) {
+            cmd = expectWord(t, "'set' or 'add'");
+            return switch (cmd) {
+                case "set" -> parseLinkSet(t);
+                case "add" -> parseLinkAdd(t);
+                default -> throw unknown(t, cmd, "ip link", "set, add");
+            };
+        } else if (object.equals("fou")) {
+            cmd = expectWord(t, "'add'");
+            if (!cmd.equals("add")) {
+                throw unknown(t, cmd, "ip fou", "add");
+            }
+            return parseFou(t, family == null ? Family.INET : family);
+        }
+        throw unknown(t, object, "ip", "addr, link, route, rule, fou");
+    }
+
+    /** iproute2's matches(): a non-empty prefix of the full word, at least {@code min} chars. */
+    private static boolean matches(String word, String full, int min) {
+        return word.length() >= min && full.startsWith(word);
+    }
+
+    // ---------------------------------------------------------------- ip addr
+
+    private AddrAdd parseAddrAdd(Tokens t, Family family) {
+        int col = t.column();
+        String a = expectWord(t, "an address like 10.0.1.1/24");
+        int slash = a.indexOf('/');
+        IpAddress addr = address(t, col, slash < 0 ? a : a.substring(0, slash), family);
+        int len = addr.family().bits;
+        if (slash >= 0) {
+            len = prefixLength(t, col, a.substring(slash + 1), addr.family());
+        }
+        String dev = null;
+        while (!t.atEnd()) {
+            String k = t.next();
+            switch (k) {
+                case "dev" -> dev = expectWord(t, "a device name after 'dev'");
+                default -> throw unknown(t, k, "ip addr add", "dev");
+            }
+        }
+        if (dev == null) {
+            throw error(t, t.endColumn(), "Not enough information: \"dev\" argument is required.");
+        }
+        return new AddrAdd(t.line, addr, len, dev);
+    }
+
+    // ---------------------------------------------------------------- ip link
+
+    private LinkSet parseLinkSet(Tokens t) {
+        String dev = null;
+        Boolean up = null;
+        Integer mtu = null;
+        while (!t.atEnd()) {
+            String k = t.next();
+            switch (k) {
+                case "dev" -> dev = expectWord(t, "a device name after 'dev'");
+                case "up" -> up = true;
+                case "down" -> up = false;
+                case "mtu" -> {
+                    int col = t.column();
+                    long v = number(t, "an MTU after 'mtu'");
+                    if (v < 68 || v > 65535) {
+                        throw error(t, col, "mtu " + v + " out of range, expected 68..65535");
+                    }
+                    mtu = (int) v;
+                }
+                default -> {
+                    if (dev == null && !isKeyword(k)) {
+                        dev = k;
+                    } else {
+                        throw unknown(t, k, "ip link set", "dev, up, down, mtu");
+                    }
+                }
+            }
+        }
+        if (dev == null) {
+            throw error(t, t.endColumn(), "Not enough information: \"dev\" argument is required.");
+        }
+        if (up == null && mtu == null) {
+            throw error(t, t.endColumn(), "expected up, down or mtu N");
+        }
+        return new LinkSet(t.line, dev, up, mtu);
+    }
+
+    private static boolean isKeyword(String k) {
+        return k.equals("mtu") || k.equals("up") || k.equals("down") || k.equals("dev");
+    }
+
+    private TunnelAdd parseLinkAdd(Tokens t) {
+        String name = null;
+        TunnelKind kind = null;
+        IpAddress local = null;
+        IpAddress remote = null;
+        long ikey = -1;
+        long okey = -1;
+        String mode = null;
+        int ttl = -1;
+        int vni = -1;
+        int dstPort = -1;
+        String dev = null;
+        int localCol = 0;
+        int remoteCol = 0;
+        while (!t.atEnd()) {
+            String k = t.next();
+            switch (k) {
+                case "name" -> name = expectWord(t, "a device name after 'name'");
+                case "type" -> {
+                    String ty = expectWord(t, "a link type after 'type'");
+                    try {
+                        kind = TunnelKind.valueOf(ty.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw error(t, t.lastColumn(), "unsupported link type '" + ty
+                                + "', expected gre, ipip, sit, ip6tnl, ip6gre or vxlan");
+                    }
+                }
+                case "local" -> {
+                    localCol = t.column();
+                    local = address(t, localCol, expectWord(t, "an address after 'local'"), null);
+                }
+                case "remote" -> {
+                    remoteCol = t.column();
+                    remote = address(t, remoteCol, expectWord(t, "an address after 'remote'"), null);
+                }
+                case "key" -> {
+                    ikey = key(t);
+                    okey = ikey;
+                }
+                case "ikey" -> ikey = key(t);
+                case "okey" -> okey = key(t);
+                case "mode" -> {
+                    mode = expectWord(t, "a tunnel mode after 'mode'");
+                    if (!List.of("ipip", "ip6ip6", "ip6ip", "ipip6", "any").contains(mode)) {
+                        throw error(t, t.lastColumn(), "unknown tunnel mode '" + mode
+                                + "', expected ipip, ip6ip6, ip6ip, ipip6 or any");
+                    }
+                }
+                case "ttl", "hoplimit" -> {
+                    int col = t.column();
+                    long v = number(t, "a TTL after '" + k + "'");
+                    if (v > 255) {
+                        throw error(t, col, "TTL " + v + " out of range, expected 0..255");
+                    }
+                    ttl = (int) v;
+                }
+                case "id", "vni" -> {
+                    int col = t.column();
+                    long v = number(t, "a VXLAN network identifier after '" + k + "'");
+                    if (v >= (1 << 24)) {
+                        throw error(t, col, "invalid id " + v + ", expected 0..16777215");
+                    }
+                    vni = (int) v;
+                }
+                case "dstport" -> {
+                    int col = t.column();
+                    long v = number(t, "a UDP port after 'dstport'");
+                    if (v > 65535) {
+                        throw error(t, col, "invalid dstport " + v + ", expected 0..65535");
+                    }
+                    dstPort = (int) v;
+                }
+                case "dev" -> dev = expectWord(t, "a device name after 'dev'");
+                default -> {
+                    if (name == null && kind == null) {
+                        name = k;
+                    } else {
+                        throw unknown(t, k, "ip link add",
+                                "type, local, remote, key, ikey, okey, mode, ttl, id, dstport, dev");
+                    }
+                }
+            }
+        }
+        if (name == null) {
+            throw error(t, t.endColumn(), "expected a device name after 'ip link add'");
+        }
+        if (kind == null) {
+            throw error(t, t.endColumn(), "expected 'type gre|ipip|sit|ip6tnl|ip6gre|vxlan'");
+        }
+        if (kind.outerFamily != null) {
+            checkFamily(t, localCol, local, kind.outerFamily, kind);
+            checkFamily(t, remoteCol, remote, kind.outerFamily, kind);
+        } else if (local != null && remote != null && local.family() != remote.family()) {
+            throw error(t, remoteCol, "remote and local must be of the same address family");
+        }
+        if ((ikey >= 0 || okey >= 0) && kind != TunnelKind.GRE && kind != TunnelKind.IP6GRE) {
+            throw error(t, t.endColumn(), "keys are only supported by gre and ip6gre tunnels");
+        }
+        if (mode != null && kind != TunnelKind.IP6TNL && kind != TunnelKind.SIT) {
+            throw error(t, t.endColumn(), "'mode' is only supported by ip6tnl and sit tunnels");
+        }
+        if (kind == TunnelKind.VXLAN) {
+            if (vni < 0) {
+                throw error(t, t.endColumn(), "vxlan: missing virtual network identifier (id N)");
+            }
+            if (dstPort < 0) {
+                dstPort = 8472; // Linux's default when iproute2 is not told (it warns about the non-IANA value)
+            }
+        } else if (vni >= 0 || dstPort >= 0) {
+            throw error(t, t.endColumn(), "'id' and 'dstport' are only supported by vxlan");
+        }
+        return new TunnelAdd(t.line, name, kind, local, remote, ikey, okey, mode, ttl, vni, dstPort, dev);
+    }
+
+    private void checkFamily(Tokens t, int col, IpAddress a, Family f, TunnelKind kind) {
+        if (a != null && a.family() != f) {
+            throw error(t, col, kind.name().toLowerCase(Locale.ROOT) + " tunnel needs an "
+                    + (f == Family.INET ? "IPv4" : "IPv6") + " address, got " + a);
+        }
+    }
+
+    /** A GRE key: a number or a dotted quad, as iproute2's tnl_parse_key. */
+    private long key(Tokens t) {
+        int col = t.column();
+        String s = expectWord(t, "a key");
+        if (s.indexOf('.') >= 0) {
+            try {
+                return IpAddress.parse(s).v4() & 0xffffffffL;
+            } catch (IllegalArgumentException e) {
+                throw error(t, col, "invalid key '" + s + "', expected a number or a dotted quad");
+            }
+        }
+        return u32(t, col, s, "a key");
+    }
+
+    // ---------------------------------------------------------------- ip fou
+
+    private FouAdd parseFou(Tokens t, Family family) {
+        int port = -1;
+        int proto = -1;
+        while (!t.atEnd()) {
+            String k = t.next();
+            switch (k) {
+                case "port" -> {
+                    int col = t.column();
+                    long v = number(t, "a UDP port after 'port'");
+                    if (v < 1 || v > 65535) {
+                        throw error(t, col, "invalid port " + v + ", expected 1..65535");
+                    }
+                    port = (int) v;
+                }
+                case "ipproto" -> {
+                    int col = t.column();
+                    String p = expectWord(t, "a protocol after 'ipproto'");
+                    proto = switch (p) {
+                        case "4", "ipip" -> 4;
+                        case "41", "ipv6" -> 41;
+                        case "47", "gre" -> 47;
+                        default -> throw error(t, col, "unsupported ipproto '" + p + "', expected 4, 41 or 47");
+                    };
+                }
+                case "gue" -> throw error(t, t.lastColumn(), "gue encapsulation is not supported, use ipproto N");
+                default -> throw unknown(t, k, "ip fou add", "port, ipproto");
+            }
+        }
+        if (port < 0) {
+            throw error(t, t.endColumn(), "fou: missing port");
+        }
+        if (proto < 0) {
+            throw error(t, t.endColumn(), "fou: missing ipproto");
+        }
+        return new FouAdd(t.line, family, port, proto);
+    }
+
+    // ---------------------------------------------------------------- ip rule
+
+    private RuleCmd parseRule(Tokens t, Family family, boolean add) {
+        int priority = -1;
+        Prefix from = null;
+        Prefix to = null;
+        int fwmark = 0;
+        int fwmask = 0;
+        String iif = null;
+        String oif = null;
+        RoutingRule.Action action = null;
+        int table = 0;
+        while (!t.atEnd()) {
+            String k = t.next();
+            switch (k) {
+                case "from" -> from = rulePrefix(t, family, "from");
+                case "to" -> to = rulePrefix(t, family, "to");
+                case "fwmark" -> {
+                    int col = t.column();
+                    String v = expectWord(t, "a mark after 'fwmark'");
+                    int slash = v.indexOf('/');
+                    fwmark = (int) u32(t, col, slash < 0 ? v : v.substring(0, slash), "a mark");
+                    fwmask = slash < 0 ? -1 : (int) u32(t, col, v.substring(slash + 1), "a mask");
+                }
+                case "iif", "dev" -> iif = expectWord(t, "a device name after '" + k + "'");
+                case "oif" -> oif = expectWord(t, "a device name after 'oif'");
+                case "priority", "pref", "preference", "order" -> {
+                    int col = t.column();
+                    priority = (int) u32(t, col, expectWord(t, "a priority after '" + k + "'"), "a priority");
+                }
+                case "lookup", "table" -> {
+                    table = table(t, k);
+                    action = RoutingRule.Action.TO_TBL;
+                }
+                case "unreachable" -> action = RoutingRule.Action.UNREACHABLE;
+                case "prohibit" -> action = RoutingRule.Action.PROHIBIT;
+                case "blackhole" -> action = RoutingRule.Action.BLACKHOLE;
+                default -> throw unknown(t, k, "ip rule",
+                        "from, to, fwmark, iif, oif, priority, lookup, unreachable, prohibit, blackhole");
+            }
+        }
+        if (action == null) {
+            if (add) {
+                throw error(t, t.endColumn(), "expected 'lookup TABLE' (or unreachable/prohibit/blackhole)");
+            }
+            action = RoutingRule.Action.TO_TBL;
+            table = Route.TABLE_MAIN;
+        }
+        if (add && priority == 0) {
+            throw error(t, t.endColumn(), "priority 0 is reserved for the local table rule");
+        }
+        return new RuleCmd(t.line, add, new RoutingRule(family, priority, from, to, fwmark, fwmask, iif, oif,
+                action, table));
+    }
+
+    private Prefix rulePrefix(Tokens t, Family family, String what) {
+        int col = t.column();
+        String s = expectWord(t, "a prefix after '" + what + "'");
+        if (s.equals("all")) {
+            return null;
+        }
+        Prefix p = prefix(t, col, s, family);
+        return p.length() == 0 ? null : p;
+    }
+
+    // ---------------------------------------------------------------- ip route
+
+    private RouteCmd parseRoute(Tokens t, Family family, RouteCmd.Op op) {
+        RouteType type = RouteType.UNICAST;
+        Prefix prefix = null;
+        IpAddress via = null;
+        String dev = null;
+        IpAddress src = null;
+        int metric = -1;
+        int table = -1;
+        int mtu = 0;
+        int realm = 0;
+        EncapSpec encap = null;
+        int viaCol = 0;
+        int srcCol = 0;
+        int encapCol = 0;
+        while (!t.atEnd()) {
+            int col = t.column();
+            String k = t.next();
+            switch (k) {
+                case "via" -> {
+                    viaCol = t.column();
+                    String a = expectWord(t, "a gateway address after 'via'");
+                    if ((a.equals("inet") || a.equals("inet6")) && !t.atEnd()) {
+                        viaCol = t.column();
+                        a = t.next();
+                    }
+                    via = address(t, viaCol, a, null);
+                }
+                case "dev", "oif" -> dev = expectWord(t, "a device name after '" + k + "'");
+                case "src" -> {
+                    srcCol = t.column();
+                    src = address(t, srcCol, expectWord(t, "an address after 'src'"), null);
+                }
+                case "metric", "priority", "preference" -> {
+                    int c = t.column();
+                    metric = (int) u32(t, c, expectWord(t, "a number after '" + k + "'"), "a metric");
+                }
+                case "table" -> table = table(t, k);
+                case "mtu" -> {
+                    int c = t.column();
+                    String v = expectWord(t, "a number after 'mtu'");
+                    if (v.equals("lock")) {
+                        c = t.column();
+                        v = expectWord(t, "a number after 'mtu lock'");
+                    }
+                    long m = u32(t, c, v, "an MTU");
+                    if (m < 68 || m > 65535) {
+                        throw error(t, c, "mtu " + m + " out of range, expected 68..65535");
+                    }
+                    mtu = (int) m;
+                }
+                case "realm", "realms" -> {
+                    int c = t.column();
+                    long r = u32(t, c, expectWord(t, "a realm after '" + k + "'"), "a realm");
+                    if (r > 255) {
+                        throw error(t, c, "invalid realm " + r + ", expected 0..255");
+                    }
+                    realm = (int) r;
+                }
+                case "encap" -> {
+                    encapCol = col;
+                    encap = parseEncap(t, col);
+                }
+                case "unicast", "local", "unreachable", "blackhole", "prohibit" -> {
+                    if (prefix != null) {
+                        throw error(t, col, "route type '" + k + "' must come before the prefix");
+                    }
+                    type = RouteType.valueOf(k.toUpperCase(Locale.ROOT));
+                }
+                case "proto", "scope" -> expectWord(t, "a value after '" + k + "'"); // accepted, not modelled
+                case "onlink" -> {
+                }
+                default -> {
+                    if (prefix == null && (k.equals("default") || looksLikeAddress(k))) {
+                        prefix = prefix(t, col, k, family);
+                    } else if (prefix == null) {
+                        throw error(t, col, "expected a prefix (like 10.0.0.0/24 or default), got '" + k + "'");
+                    } else {
+                        throw unknown(t, k, "ip route",
+                                "via, dev, src, metric, table, mtu, realm, encap, proto, scope, onlink");
+                    }
+                }
+            }
+        }
+        if (prefix == null) {
+            throw error(t, t.endColumn(), "expected a prefix (like 10.0.0.0/24 or default)");
+        }
+        Family f = prefix.family();
+        if (via != null && via.family() != f) {
+            throw error(t, viaCol, "gateway " + via + " is not an " + (f == Family.INET ? "IPv4" : "IPv6")
+                    + " address like the prefix " + prefix);
+        }
+        if (src != null && src.family() != f) {
+            throw error(t, srcCol, "src " + src + " is not of the prefix's address family");
+        }
+        if (op != RouteCmd.Op.DEL && type == RouteType.UNICAST && via == null && dev == null
+                && !(encap instanceof EncapSpec.Seg6Local)) {
+            throw error(t, t.endColumn(), "unicast route needs 'via ADDR' or 'dev IF'");
+        }
+        if (type.isError() && op != RouteCmd.Op.DEL && (via != null || dev != null || encap != null)) {
+            throw error(t, encapCol != 0 ? encapCol : t.endColumn(),
+                    "Gateway, device and encap can not be specified for this route type ("
+                    + type.name().toLowerCase(Locale.ROOT) + ")");
+        }
+        if (encap instanceof EncapSpec.Seg6 s6 && s6.mode() == EncapSpec.Seg6.Mode.INLINE && f != Family.INET6) {
+            throw error(t, encapCol, "seg6 mode inline needs an IPv6 route (-EINVAL)");
+        }
+        if (encap instanceof EncapSpec.Seg6Local && f != Family.INET6) {
+            throw error(t, encapCol, "encap seg6local needs an IPv6 route (-EINVAL)");
+        }
+        int tbl = table >= 0 ? table : type == RouteType.LOCAL ? Route.TABLE_LOCAL : Route.TABLE_MAIN;
+        return new RouteCmd(t.line, op, type, prefix, via, dev, src, metric, tbl, mtu, realm, encap);
+    }
+
+    private static boolean looksLikeAddress(String s) {
+        return !s.isEmpty() && (Character.digit(s.charAt(0), 16) >= 0 || s.charAt(0) == ':');
+    }
+
+    private EncapSpec parseEncap(Tokens t, int encapCol) {
+        String kind = expectWord(t, "an encap type (bpf, seg6, seg6local) after 'encap'");
+        return switch (kind) {
+            case "bpf" -> parseBpfEncap(t, encapCol);
+            case "seg6" -> parseSeg6(t);
+            case "seg6local" -> parseSeg6Local(t);
+            default -> throw error(t, t.lastColumn(), "unsupported encap type '" + kind
+                    + "', expected bpf, seg6 or seg6local");
+        };
+    }
+
+    private EncapSpec.Bpf parseBpfEncap(Tokens t, int encapCol) {
+        ProgRef in = null;
+        ProgRef out = null;
+        ProgRef xmit = null;
+        int headroom = 0;
+        hooks:
+        while (t.peek() != null) {
+            String k = t.peek();
+            switch (k) {
+                case "in" -> {
+                    t.next();
+                    in = progRef(t, "in");
+                }
+                case "out" -> {
+                    t.next();
+                    out = progRef(t, "out");
+                }
+                case "xmit" -> {
+                    t.next();
+                    xmit = progRef(t, "xmit");
+                }
+                case "headroom" -> {
+                    t.next();
+                    int col = t.column();
+                    long h = u32(t, col, expectWord(t, "a byte count after 'headroom'"), "a headroom");
+                    if (h > EncapSpec.Bpf.MAX_HEADROOM) {
+                        throw error(t, col, "headroom " + h + " exceeds LWT_BPF_MAX_HEADROOM "
+                                + EncapSpec.Bpf.MAX_HEADROOM + ": -ERANGE (Numerical result out of range)");
+                    }
+                    headroom = (int) h;
+                }
+                default -> {
+                    break hooks;
+                }
+            }
+        }
+        if (in == null && out == null && xmit == null) {
+            throw error(t, encapCol, "encap bpf needs at least one of in, out, xmit: -EINVAL (Invalid argument)");
+        }
+        return new EncapSpec.Bpf(in, out, xmit, headroom);
+    }
+
+    private ProgRef progRef(Tokens t, String hook) {
+        String k = expectWord(t, "'obj FILE' after '" + hook + "'");
+        if (!k.equals("obj")) {
+            throw error(t, t.lastColumn(), "expected 'obj FILE' after '" + hook + "', got '" + k + "'");
+        }
+        int objCol = t.column();
+        String obj = expectWord(t, "an object file after 'obj'");
+        String section = null;
+        if ("section".equals(t.peek()) || "sec".equals(t.peek())) {
+            t.next();
+            section = expectWord(t, "a section name after 'section'");
+        }
+        if (section == null) {
+            // iproute2's default section name for "ip route ... encap bpf": the program type's name.
+            section = "lwt_" + hook;
+        }
+        Path base = file == null ? null : file.toAbsolutePath().getParent();
+        Path p = base == null ? Path.of(obj) : base.resolve(obj).normalize();
+        if (checkObjectsExist && !Files.isRegularFile(p)) {
+            throw error(t, objCol, "object file '" + obj + "' not found (looked at " + p + ")");
+        }
+        return new ProgRef(p, section);
+    }
+
+    private EncapSpec.Seg6 parseSeg6(Tokens t) {
+        EncapSpec.Seg6.Mode mode = EncapSpec.Seg6.Mode.ENCAP;
+        List<IpAddress> segs = null;
+        while (t.peek() != null && (t.peek().equals("mode") || t.peek().equals("segs"))) {
+            String k = t.next();
+            if (k.equals("mode")) {
+                String m = expectWord(t, "a seg6 mode after 'mode'");
+                mode = switch (m) {
+                    case "encap" -> EncapSpec.Seg6.Mode.ENCAP;
+                    case "inline" -> EncapSpec.Seg6.Mode.INLINE;
+                    case "l2encap" -> EncapSpec.Seg6.Mode.L2ENCAP;
+                    default -> throw error(t, t.lastColumn(), "unknown seg6 mode '" + m
+                            + "', expected encap, inline or l2encap");
+                };
+            } else {
+                int col = t.column();
+                String list = expectWord(t, "a comma-separated segment list after 'segs'");
+                segs = new ArrayList<>();
+                int c = col;
+                for (String s : list.split(",", -1)) {
+                    IpAddress a = address(t, c, s, Family.INET6);
+                    segs.add(a);
+                    c += s.length() + 1;
+                }
+            }
+        }
+        if (segs == null) {
+            throw error(t, t.endColumn(), "encap seg6 needs 'segs A,B,...'");
+        }
+        return new EncapSpec.Seg6(mode, List.copyOf(segs));
+    }
+
+    private EncapSpec.Seg6Local parseSeg6Local(Tokens t) {
+        String k = expectWord(t, "'action' after 'seg6local'");
+        if (!k.equals("action")) {
+            throw error(t, t.lastColumn(), "expected 'action' after 'seg6local', got '" + k + "'");
+        }
+        int actionCol = t.column();
+        String a = expectWord(t, "a seg6local action after 'action'");
+        EncapSpec.Seg6Local.Action action = null;
+        for (EncapSpec.Seg6Local.Action x : EncapSpec.Seg6Local.Action.values()) {
+            if (x.spelling.equals(a)) {
+                action = x;
+            }
+        }
+        if (action == null) {
+            throw error(t, actionCol, "unknown seg6local action '" + a
+                    + "', expected End, End.X, End.T, End.DX4, End.DX6, End.DT4, End.DT6 or End.BPF");
+        }
+        IpAddress nh4 = null;
+        IpAddress nh6 = null;
+        int table = 0;
+        ProgRef prog = null;
+        boolean more = true;
+        while (more && t.peek() != null) {
+            switch (t.peek()) {
+                case "nh4" -> {
+                    t.next();
+                    int c = t.column();
+                    nh4 = address(t, c, expectWord(t, "an IPv4 address after 'nh4'"), Family.INET);
+                }
+                case "nh6" -> {
+                    t.next();
+                    int c = t.column();
+                    nh6 = address(t, c, expectWord(t, "an IPv6 address after 'nh6'"), Family.INET6);
+                }
+                case "table", "vrftable" -> {
+                    String kw = t.next();
+                    table = table(t, kw);
+                }
+                case "endpoint" -> {
+                    t.next();
+                    prog = progRef(t, "endpoint");
+                }
+                default -> more = false;
+            }
+        }
+        String need = switch (action) {
+            case END_X, END_DX6 -> nh6 == null ? "nh6 ADDR" : null;
+            case END_DX4 -> nh4 == null ? "nh4 ADDR" : null;
+            case END_T, END_DT6, END_DT4 -> table == 0 ? "table N" : null;
+            case END_BPF -> prog == null ? "endpoint obj FILE section SEC" : null;
+            default -> null;
+        };
+        if (need != null) {
+            throw error(t, actionCol, "seg6local action " + a + " needs '" + need + "'");
+        }
+        return new EncapSpec.Seg6Local(action, nh4, nh6, table, prog);
+    }
+
+    // ---------------------------------------------------------------- values
+
+    private int table(Tokens t, String keyword) {
+        int col = t.column();
+        String v = expectWord(t, "a table (main, local, default or a number) after '" + keyword + "'");
+        return switch (v) {
+            case "main" -> Route.TABLE_MAIN;
+            case "local" -> Route.TABLE_LOCAL;
+            case "default" -> Route.TABLE_DEFAULT;
+            default -> {
+                long id = u32(t, col, v, "a table (main, local, default or a number)");
+                if (id == 0) {
+                    throw error(t, col, "table 0 (unspec) cannot hold routes");
+                }
+                yield (int) id;
+            }
+        };
+    }
+
+    private Prefix prefix(Tokens t, int col, String s, Family family) {
+        Prefix p;
+        try {
+            p = Prefix.parse(s, family);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith("Invalid prefix")) {
+                throw error(t, col, e.getMessage() + " ('" + s + "')");
+            }
+            throw error(t, col, "expected a prefix like 10.0.0.0/24 or 2001:db8::/64, got '" + s + "'");
+        }
+        if (family != null && p.family() != family) {
+            throw error(t, col, "an " + (family == Family.INET ? "inet" : "inet6") + " prefix is expected rather than \""
+                    + s + "\"");
+        }
+        return p;
+    }
+
+    private int prefixLength(Tokens t, int col, String s, Family f) {
+        try {
+            int len = Integer.parseInt(s);
+            if (len < 0 || len > f.bits) {
+                throw new NumberFormatException();
+            }
+            return len;
+        } catch (NumberFormatException e) {
+            throw error(t, col, "invalid prefix length '" + s + "', expected 0.." + f.bits);
+        }
+    }
+
+    private IpAddress address(Tokens t, int col, String s, Family family) {
+        IpAddress a;
+        try {
+            a = IpAddress.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw error(t, col, "expected an " + (family == Family.INET ? "IPv4 " : family == Family.INET6
+                    ? "IPv6 " : "IP ") + "address, got '" + s + "'");
+        }
+        if (family != null && a.family() != family) {
+            throw error(t, col, "expected an " + (family == Family.INET ? "IPv4" : "IPv6") + " address, got '"
+                    + s + "'");
+        }
+        return a;
+    }
+
+    private long number(Tokens t, String what) {
+        int col = t.column();
+        return u32(t, col, expectWord(t, what), what);
+    }
+
+    /** strtoul(…, 0) like iproute2's get_u32: decimal, 0x hex or 0 octal, up to 2^32-1. */
+    private long u32(Tokens t, int col, String s, String what) {
+        try {
+            long v;
+            if (s.startsWith("0x") || s.startsWith("0X")) {
+                v = Long.parseLong(s.substring(2), 16);
+            } else if (s.length() > 1 && s.startsWith("0")) {
+                v = Long.parseLong(s.substring(1), 8);
+            } else {
+                v = Long.parseLong(s);
+            }
+            if (v < 0 || v > 0xffffffffL || s.startsWith("+") || s.startsWith("-")) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw error(t, col, "expected " + what + " (a number), got '" + s + "'");
+        }
+    }
+
+    private String expectWord(Tokens t, String what) {
+        if (t.atEnd()) {
+            throw error(t, t.endColumn(), "expected " + what + " at end of line");
+        }
+        return t.next();
+    }
+
+    private ConfigException unknown(Tokens t, String word, String where, String expected) {
+        return error(t, t.lastColumn(), "unknown keyword '" + word + "' in " + where + ", expected one of "
+                + expected);
+    }
+
+    private ConfigException error(Tokens t, String message) {
+        return error(t, t.column(), message);
+    }
+
+    private ConfigException error(Tokens t, int column, String message) {
+        return new ConfigException(file, t.line, column, message);
+    }
+
+    /** Whitespace-separated words of one line with their 1-based columns. */
+    private static final class Tokens {
+        final int line;
+        final List<String> words = new ArrayList<>();
+        final List<Integer> cols = new ArrayList<>();
+        final int end;
+        int pos;
+
+        private Tokens(int line, int end) {
+            this.line = line;
+            this.end = end;
+        }
+
+        static Tokens of(String text, int line) {
+            Tokens t = new Tokens(line, text.stripTrailing().length() + 1);
+            int i = 0;
+            while (i < text.length()) {
+                while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+                    i++;
+                }
+                int start = i;
+                while (i < text.length() && !Character.isWhitespace(text.charAt(i))) {
+                    i++;
+                }
+                if (i > start) {
+                    t.words.add(text.substring(start, i));
+                    t.cols.add(start + 1);
+                }
+            }
+            return t;
+        }
+
+        boolean atEnd() {
+            return pos >= words.size();
+        }
+
+        String peek() {
+            return atEnd() ? null : words.get(pos);
+        }
+
+        String next() {
+            return words.get(pos++);
+        }
+
+        /** Column of the next word (or the end of line). */
+        int column() {
+            return atEnd() ? endColumn() : cols.get(pos);
+        }
+
+        /** Column of the word just consumed. */
+        int lastColumn() {
+            return pos == 0 ? 1 : cols.get(pos - 1);
+        }
+
+        /** One past the last character, where "missing" things are reported. */
+        int endColumn() {
+            return end;
+        }
+    }
+}

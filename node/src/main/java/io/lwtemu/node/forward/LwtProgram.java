@@ -1,0 +1,17 @@
+package io.lwtemu.node.forward;
+
+import io.lwtemu.ebpf.prog.SkBuff;
+
+/**
+ * An LWT BPF program as the forwarding pipeline sees it. The eBPF runtime adapter implements it by running the
+ * loaded bytecode over {@code skb}; tests use lambdas. The pipeline prepares the skb as the kernel does (cb
+ * cleared and restored, ifindex/ingress_ifindex per hook) and applies the verdict with the kernel's semantics.
+ */
+@FunctionalInterface
+public interface LwtProgram {
+    /**
+     * Runs the program. Return {@code ctx.verdict} (after setting {@code ret} and any effects) or another verdict.
+     * Must not throw for faults in the program; report them with {@link LwtVerdict#fault}.
+     */
+    LwtVerdict run(SkBuff skb, HookContext ctx);
+}
