@@ -78,6 +78,15 @@ public final class LwtRun {
         }
     }
 
+    /**
+     * Overrides the device indexes the program sees for this run, e.g. for a test run on loopback where
+     * the kernel shows {@code ifindex} 1 on every hook.
+     */
+    public void setDevices(int ifindex, int ingressIfindex) {
+        skbContext.ifindex = ifindex;
+        skbContext.ingressIfindex = ingressIfindex;
+    }
+
     /** The __sk_buff view of the current run (for tests and tools). */
     public SkBuffContext context() {
         return skbContext;

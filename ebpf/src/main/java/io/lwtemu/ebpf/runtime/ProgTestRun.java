@@ -64,7 +64,7 @@ public final class ProgTestRun {
                 long r1 = runner.lwtRun().begin(skb, program.program().type(), LOOPBACK_IFINDEX);
                 // Test runs show the program the caller's cb and return what it wrote.
                 System.arraycopy(runs == 0 ? in.cb() : cbOut, 0, skb.cb, 0, 5);
-                runner.lwtRun().context().ifindex = LOOPBACK_IFINDEX;
+                runner.lwtRun().setDevices(LOOPBACK_IFINDEX, 0);
                 try {
                     retval = program.interpreter().run(ctx, r1);
                 } finally {
