@@ -1,4 +1,4 @@
-// xmit: 'entry' tail-calls slot 0 of prog array 'jmp' (initialised to 'stage2' by the object), which sets mark 0x77 and returns BPF_OK; if the tail call fails entry returns BPF_DROP.
+// xmit: 'entry' tail-calls slot 0 of prog array 'jmp' (initialised to 'stage2' by the object; the kernel empties it when the last user reference goes, e.g. after bpftool loadall exits), stage2 sets mark 0x77 and returns BPF_OK; if the tail call fails entry returns BPF_DROP.
 #include "lwt_common.h"
 
 SEC("lwt_xmit")

@@ -36,6 +36,21 @@ public final class LwtHelpers {
         return id >= 0 && id < t.length ? t[id] : null;
     }
 
+    /**
+     * True for helpers after which the verifier must forget packet pointers (the kernel's
+     * {@code bpf_helper_changes_pkt_data}): they may move or resize the packet.
+     */
+    public static boolean changesPacketData(int id) {
+        return switch (id) {
+            case HelperIds.SKB_STORE_BYTES, HelperIds.SKB_CHANGE_HEAD, HelperIds.SKB_CHANGE_TAIL,
+                 HelperIds.SKB_ADJUST_ROOM, HelperIds.SKB_CHANGE_PROTO, HelperIds.SKB_VLAN_PUSH,
+                 HelperIds.SKB_VLAN_POP, HelperIds.SKB_PULL_DATA, HelperIds.CLONE_REDIRECT,
+                 HelperIds.L3_CSUM_REPLACE, HelperIds.L4_CSUM_REPLACE, HelperIds.LWT_PUSH_ENCAP,
+                 HelperIds.LWT_SEG6_STORE_BYTES, HelperIds.LWT_SEG6_ADJUST_SRH, HelperIds.LWT_SEG6_ACTION -> true;
+            default -> false;
+        };
+    }
+
     private static HelperProto[] build(ProgramType type) {
         HelperProto[] t = new HelperProto[HelperIds.MAX_ID];
         put(t, CommonHelpers.MAP_LOOKUP_ELEM, CommonHelpers.MAP_UPDATE_ELEM, CommonHelpers.MAP_DELETE_ELEM,

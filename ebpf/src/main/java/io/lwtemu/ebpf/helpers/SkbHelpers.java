@@ -336,12 +336,13 @@ public final class SkbHelpers {
     /**
      * bpf_skb_change_tail: trims or zero-extends the packet to {@code newLen}. Limits as the kernel's
      * __bpf_skb_min_len/max_len: not below the transport header (IPv4 ihl*4, IPv6 40 bytes; 0 for other
-     * packets), not above IP_MAX_MTU; flags must be 0; encapsulated packets -ENOTSUPP.
+     * packets; 0 when {@link ExecutionContext#transportHeaderSet} is false, as under BPF_PROG_TEST_RUN), not
+     * above IP_MAX_MTU; flags must be 0; encapsulated packets -ENOTSUPP.
      */
     static long skbChangeTail(ExecutionContext ctx, long r1, long newLen, long flags, long r4, long r5) {
         SkBuff skb = skb(ctx);
         long nl = newLen & 0xffffffffL;
-        if (flags != 0 || nl > SKB_MAX_LEN || nl < minLen(skb)) {
+        if (flags != 0 || nl > SKB_MAX_LEN || nl < (ctx.transportHeaderSet ? minLen(skb) : 0)) {
             return EINVAL;
         }
         if (skb.encapsulation) {

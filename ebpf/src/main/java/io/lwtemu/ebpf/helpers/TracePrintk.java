@@ -12,8 +12,11 @@ import io.lwtemu.ebpf.vm.Pointer;
  * optional {@code [0 +-]} flags and a width. Anything else is -EINVAL. The formatted line goes to
  * {@link ExecutionContext#trace}; the result is its length, as {@code bstr_printf} returns.
  *
- * <p>Differences: {@code %p} prints the raw pointer value as 16 hex digits (the kernel prints a hashed
- * value); {@code %pK}/{@code %pI4} and other pointer extensions are rejected.
+ * Pointer extensions as the kernel allows them: {@code %pI4 %pi4 %pI6 %pi6} (address read from the
+ * pointer), {@code %pks %pus} (string), {@code %px %pK %ps %pS %pB}.
+ *
+ * <p>Differences: {@code %p} and {@code %pK} print the raw value as 16 hex digits (the kernel prints a
+ * hashed value or zeros); {@code %ps %pS %pB} print {@code 0x<hex>} (no kernel symbols here).
  */
 final class TracePrintk {
     private TracePrintk() {}
@@ -84,11 +87,31 @@ final class TracePrintk {
             char conv = at(b, off, end, i);
             String text;
             if (conv == 'p') {
+                char ext = at(b, off, end, i + 1);
+                char ext2 = at(b, off, end, i + 2);
+                if ((ext == 'i' || ext == 'I') && (ext2 == '4' || ext2 == '6')) {
+                    text = ipAddress(ctx, arg, ext == 'I', ext2 == '4' ? 4 : 16);
+                    i = skipAlnum(b, off, end, i + 3) - 1; // vsprintf swallows further letters
+                    pad(sb, text, width, left, false);
+                    continue;
+                } else if ((ext == 'k' || ext == 'u') && ext2 == 's') {
+                    text = string(ctx, arg);
+                    i = skipAlnum(b, off, end, i + 3) - 1;
+                    pad(sb, text, width, left, false);
+                    continue;
+                } else if (ext == 'K' || ext == 'x') {
+                    text = String.format("%016x", arg);
+                    i++;
+                } else if (ext == 's' || ext == 'S' || ext == 'B') {
+                    text = "0x" + Long.toHexString(arg); // no kernel symbols to resolve
+                    i++;
+                } else {
+                    text = String.format("%016x", arg);
+                }
                 char next = at(b, off, end, i + 1);
                 if (next != 0 && !Character.isWhitespace(next) && !isPunct(next)) {
                     return null;
                 }
-                text = String.format("%016x", arg);
             } else if (conv == 'c') {
                 text = String.valueOf((char) (arg & 0xff));
             } else if (conv == 's') {
@@ -132,12 +155,45 @@ final class TracePrintk {
         }
     }
 
+    private static int skipAlnum(byte[] b, int off, int end, int i) {
+        while (Character.isLetterOrDigit(at(b, off, end, i))) {
+            i++;
+        }
+        return i;
+    }
+
     private static char at(byte[] b, int off, int end, int i) {
         return i < end ? (char) (b[off + i] & 0xff) : 0;
     }
 
     private static boolean isPunct(char c) {
         return c > 0x20 && c < 0x7f && !Character.isLetterOrDigit(c);
+    }
+
+    /** %pI4 / %pi4 / %pI6 / %pi6 of the bytes at {@code p}; all-zero address when unreadable, as the kernel. */
+    private static String ipAddress(ExecutionContext ctx, long p, boolean dotted, int size) {
+        byte[] a = new byte[size];
+        MemoryRegion r = ctx.memory.region(Pointer.region(p));
+        if (r != null && r.context == null && r.contains(Pointer.index(p), size)) {
+            System.arraycopy(r.bytes, Pointer.index(p), a, 0, size);
+        }
+        StringBuilder sb = new StringBuilder();
+        if (size == 4) {
+            for (int k = 0; k < 4; k++) {
+                if (k > 0) {
+                    sb.append('.');
+                }
+                sb.append(dotted ? Integer.toString(a[k] & 0xff) : String.format("%03d", a[k] & 0xff));
+            }
+        } else {
+            for (int k = 0; k < 16; k += 2) {
+                if (k > 0 && dotted) {
+                    sb.append(':');
+                }
+                sb.append(String.format("%02x%02x", a[k] & 0xff, a[k + 1] & 0xff));
+            }
+        }
+        return sb.toString();
     }
 
     /** A NUL-terminated string from program memory; "" when the pointer is bad, as the kernel does. */

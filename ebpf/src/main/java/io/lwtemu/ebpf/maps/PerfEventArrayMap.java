@@ -17,9 +17,17 @@ import java.util.function.Consumer;
 public final class PerfEventArrayMap extends BpfMap {
     private final AtomicReferenceArray<PerfBuffer> slots;
 
+    /**
+     * The kernel's map-creation check: key and value 4 bytes, max_entries > 0 (libbpf sets max_entries to
+     * the number of CPUs when the object leaves it 0). 0 or -EINVAL.
+     */
+    public static int validate(MapDefinition d) {
+        return d.keySize() == 4 && d.valueSize() == 4 && d.maxEntries() > 0 ? 0 : -Errno.EINVAL;
+    }
+
     public PerfEventArrayMap(MapDefinition definition) {
         super(definition);
-        if (definition.keySize() != 4 || definition.valueSize() != 4 || definition.maxEntries() <= 0) {
+        if (validate(definition) != 0) {
             close();
             throw new IllegalArgumentException("perf event array '" + definition.name()
                     + "': key and value size must be 4 and max_entries > 0");

@@ -34,11 +34,18 @@ public final class RingBufMap extends BpfMap {
     private long producerPos;
     private volatile long consumerPos;
 
+    /** The kernel's map-creation check (ringbuf_map_alloc): 0 or -EINVAL. */
+    public static int validate(MapDefinition d) {
+        int size = d.maxEntries();
+        boolean ok = d.keySize() == 0 && d.valueSize() == 0 && size > 0 && Integer.bitCount(size) == 1
+                && size % PAGE_SIZE == 0 && size <= (1 << 29);
+        return ok ? 0 : -Errno.EINVAL;
+    }
+
     public RingBufMap(MapDefinition definition) {
         super(definition);
         int size = definition.maxEntries();
-        if (definition.keySize() != 0 || definition.valueSize() != 0 || size <= 0 || Integer.bitCount(size) != 1
-                || size % PAGE_SIZE != 0 || size > (1 << 29)) {
+        if (validate(definition) != 0) {
             close();
             throw new IllegalArgumentException("ring buffer '" + definition.name()
                     + "': key and value size must be 0 and max_entries a power of 2 multiple of " + PAGE_SIZE

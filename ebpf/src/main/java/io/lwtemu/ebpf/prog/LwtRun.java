@@ -42,8 +42,12 @@ public final class LwtRun {
      * Starts a run: resets the context's effects, installs the regions and returns the context pointer
      * for r1.
      *
-     * @param device for lwt_xmit the egress device, for lwt_in the ingress device ({@code lo} = 1);
-     *               ignored for lwt_out and lwt_seg6local (the kernel shows 0 on out)
+     * For lwt_seg6local (End.BPF) the SRH state is taken from the packet as it is now: advance the segment
+     * (segments_left--, new destination) before calling this, as the kernel's input_action_end_bpf does,
+     * and check {@code Seg6LocalHelpers.hasValidSrh} after the run.
+     *
+     * @param device for lwt_xmit the egress device, for lwt_in and lwt_seg6local the ingress device
+     *               ({@code lo} = 1); ignored for lwt_out (the kernel shows 0 on out)
      */
     public long begin(SkBuff skb, ProgramType type, int device) {
         if (!type.isLwt()) {
@@ -67,6 +71,9 @@ public final class LwtRun {
         ctx.memory.set(AddressSpace.CONTEXT, contextRegion);
         ctx.memory.set(AddressSpace.PACKET, packetRegion);
         refreshPacket(ctx);
+        if (type == ProgramType.LWT_SEG6LOCAL) {
+            io.lwtemu.ebpf.helpers.Seg6LocalHelpers.prepare(ctx);
+        }
         return Pointer.of(AddressSpace.CONTEXT, 0);
     }
 

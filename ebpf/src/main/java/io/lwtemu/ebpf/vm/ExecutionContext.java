@@ -54,6 +54,12 @@ public class ExecutionContext {
     public int seg6SrhOffset = -1;
     public int seg6SrhHdrLen;
     public boolean seg6SrhValid;
+    /**
+     * Whether the skb's transport header is set, as on the forwarding and local output paths (it bounds
+     * how far bpf_skb_change_tail may shrink). BPF_PROG_TEST_RUN leaves it unset: runs that mimic it set
+     * false. Not cleared by {@link #reset()}.
+     */
+    public boolean transportHeaderSet = true;
 
     // ---- environment the router provides ----
     /** True when an interface index exists in the program's namespace (bpf_clone_redirect checks it). */

@@ -130,7 +130,11 @@ class CommonHelpersTest {
         assertThat(printk("%d %u %lld", 0xffffffffL, 0xffffffffL, -2)).isEqualTo(16);
         assertThat(printk("%5d|%-3x|%05u|%%", 42, 10, 7)).isPositive();
         assertThat(printk("%c%c %+d", 'o', 'k', 5)).isEqualTo(5);
-        assertThat(trace).containsExactly("len 84 mark beef\n", "-1 4294967295 -2", "   42|a  |00007|%", "ok +5");
+        assertThat(printk("%08x %+5d % d", 0xab, 3, 4)).isEqualTo(17); // lengths as Linux 6.18 returns
+        f.put(400, "ab\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(printk("%5s|%-4c|", f.stack(400), 'z')).isEqualTo(11);
+        assertThat(trace).containsExactly("len 84 mark beef\n", "-1 4294967295 -2", "   42|a  |00007|%", "ok +5",
+                "000000ab    +3  4", "   ab|z   |");
     }
 
     @Test
@@ -142,10 +146,23 @@ class CommonHelpersTest {
     }
 
     @Test
+    void shouldPrintAddressesThroughPointerExtensions() {
+        f.put(300, hex("0a000002"));
+        f.put(320, hex("20010db8000000000000000000000001"));
+        assertThat(printk("to %pI4, %pi4", f.stack(300), f.stack(300))).isEqualTo(28); // as Linux 6.18
+        assertThat(printk("%pI4x", f.stack(300))).isEqualTo(8);
+        assertThat(printk("%pI6 %pi6", f.stack(320), f.stack(320))).isEqualTo(72);
+        assertThat(printk("%px", 0x1234)).isEqualTo(16);
+        assertThat(trace).containsExactly("to 10.0.0.2, 010.000.000.002", "10.0.0.2",
+                "2001:0db8:0000:0000:0000:0000:0000:0001 20010db8000000000000000000000001", "0000000000001234");
+    }
+
+    @Test
     void shouldRejectBadTraceFormats() {
         assertThat(printk("%d %d %d %d", 1, 2, 3)).isEqualTo(-Errno.EINVAL);
         assertThat(printk("%f", 1)).isEqualTo(-Errno.EINVAL);
-        assertThat(printk("%pK", 1)).isEqualTo(-Errno.EINVAL);
+        assertThat(printk("%pQ", 1)).isEqualTo(-Errno.EINVAL);
+        assertThat(printk("%pxy", 1)).isEqualTo(-Errno.EINVAL);
         assertThat(printk("%lld", 1)).isPositive();
         assertThat(printk("%llld", 1)).isEqualTo(-Errno.EINVAL);
         assertThat(printk("bell \u0007")).isEqualTo(-Errno.EINVAL);

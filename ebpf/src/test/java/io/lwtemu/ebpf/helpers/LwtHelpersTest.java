@@ -73,6 +73,15 @@ class LwtHelpersTest {
     }
 
     @Test
+    void shouldListHelpersThatMovePacket() {
+        assertThat(LwtHelpers.changesPacketData(SKB_CHANGE_HEAD)).isTrue();
+        assertThat(LwtHelpers.changesPacketData(LWT_PUSH_ENCAP)).isTrue();
+        assertThat(LwtHelpers.changesPacketData(CLONE_REDIRECT)).isTrue();
+        assertThat(LwtHelpers.changesPacketData(SKB_LOAD_BYTES)).isFalse();
+        assertThat(LwtHelpers.changesPacketData(REDIRECT)).isFalse();
+    }
+
+    @Test
     void shouldNumberHelpersAsTheKernel() {
         assertThat(SKB_STORE_BYTES).isEqualTo(9);
         assertThat(REDIRECT).isEqualTo(23);

@@ -21,8 +21,7 @@ class Seg6LocalHelpersTest {
 
     @BeforeEach
     void prepare() {
-        f = new HelperFixture(ProgramType.LWT_SEG6LOCAL, SRV6);
-        Seg6LocalHelpers.prepare(f.ctx);
+        f = new HelperFixture(ProgramType.LWT_SEG6LOCAL, SRV6); // LwtRun.begin prepares the SRH state
     }
 
     @Test
