@@ -86,10 +86,7 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
         this.valueSize = def.valueSize();
         this.elemStride = (valueSize + 7) & ~7;
         this.maxEntries = def.maxEntries();
-        int nBuckets = maxEntries <= 1 ? 1 : Integer.highestOneBit(maxEntries - 1) << 1;
-        if (nBuckets <= 0) {
-            nBuckets = 1 << 30;
-        }
+        int nBuckets = bucketCount(maxEntries);
         this.buckets = new int[nBuckets];
         this.bucketMask = nBuckets - 1;
         for (int b = 0; b < nBuckets; b++) {
@@ -101,7 +98,7 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
             throw new MapCreateException("cannot create map '" + def.name() + "' (" + t + "): max_entries "
                     + Integer.toUnsignedString(maxEntries) + " too large", Errno.ENOMEM);
         }
-        this.slab = new ValueSlab(def.name(), elemStride * this.cpus, (int) capacity, writable);
+        this.slab = new ValueSlab(this, elemStride * this.cpus, (int) capacity, writable);
         int chunks = slab.chunkCount();
         this.keys = new byte[chunks][];
         this.hashes = new int[chunks][];
@@ -124,6 +121,11 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
     /** Value slots ever allocated; stays at most max_entries + 1 however many updates/deletes happen. */
     int slotsAllocated() {
         return slab.highWater();
+    }
+
+    /** roundup_pow_of_two(max_entries), as the kernel sizes its bucket array. */
+    static int bucketCount(int maxEntries) {
+        return maxEntries <= 1 ? 1 : Integer.highestOneBit(maxEntries - 1) << 1;
     }
 
     private static int nulls(int bucket) {
@@ -166,8 +168,16 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
     }
 
     private boolean keyEquals(int slot, byte[] key, int off) {
+        byte[] stored = keys[chunk(slot)];
         int at = idx(slot) * keySize;
-        return Arrays.equals(keys[chunk(slot)], at, at + keySize, key, off, off + keySize);
+        switch (keySize) {
+            case 4:
+                return (int) LE_INT.get(stored, at) == (int) LE_INT.get(key, off);
+            case 8:
+                return (long) LE_LONG.get(stored, at) == (long) LE_LONG.get(key, off);
+            default:
+                return Arrays.equals(stored, at, at + keySize, key, off, off + keySize);
+        }
     }
 
     /** The element holding the key, or -1. Lock-free, allocation-free. */
@@ -237,11 +247,8 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
 
     private int doUpdate(byte[] key, int koff, byte[] value, int voff, long flags, boolean allCpus, int cpu) {
         long op = flags & ~BPF_F_LOCK;
-        if (Long.compareUnsigned(op, BPF_EXIST) > 0 || (percpu && (flags & BPF_F_LOCK) != 0)) {
-            return -Errno.EINVAL;
-        }
-        if ((flags & BPF_F_LOCK) != 0) {
-            return -Errno.EINVAL; // values have no bpf_spin_lock in lwtemu
+        if (Long.compareUnsigned(op, BPF_EXIST) > 0 || (flags & BPF_F_LOCK) != 0) {
+            return -Errno.EINVAL; // BPF_F_LOCK needs a bpf_spin_lock in the value; lwtemu values have none
         }
         int h = hash(key, koff, keySize);
         int b = h & bucketMask;
