@@ -19,6 +19,7 @@ import java.util.Arrays;
  * (a concurrent reader may see a partly copied value there too).
  */
 public final class ArrayMap extends BpfMap implements PerCpuMap {
+    private boolean closed;
     private final boolean percpu;
     private final int cpus;
     private final int valueSize;
@@ -193,8 +194,13 @@ public final class ArrayMap extends BpfMap implements PerCpuMap {
         return out;
     }
 
+    /** Releases the value regions and the handle once; a second call does nothing (ids may be reused). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         RegionTable.global().release(regionId);
         super.close();
     }

@@ -74,6 +74,7 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
     private int lruTail = NONE;
 
     private final Object lock = new Object();
+    private boolean closed;
     private volatile int count;
 
     HashTableMap(MapDefinition def, int cpus) {
@@ -482,8 +483,13 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
         return Arrays.copyOfRange(keys[chunk(e)], at, at + keySize);
     }
 
+    /** Releases the value regions and the handle once; a second call does nothing (ids may be reused). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         slab.close();
         super.close();
     }

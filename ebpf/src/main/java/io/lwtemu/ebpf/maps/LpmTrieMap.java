@@ -65,6 +65,7 @@ public final class LpmTrieMap extends BpfMap {
     private final int maxEntries;
     private final ValueSlab slab;
     private final Object lock = new Object();
+    private boolean closed;
     private volatile Node root;
     private int entries;
 
@@ -405,8 +406,13 @@ public final class LpmTrieMap extends BpfMap {
         return out;
     }
 
+    /** Releases the value regions and the handle once; a second call does nothing (ids may be reused). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         slab.close();
         super.close();
     }
