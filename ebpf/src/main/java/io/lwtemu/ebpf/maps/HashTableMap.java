@@ -40,7 +40,10 @@ import java.util.Arrays;
  * Differences to the kernel: no per-CPU free lists (the kernel may evict before the map is full, in
  * batches of {@code LOCAL_FREE_TARGET}; lwtemu evicts exactly one element and only when full), no separate
  * active/inactive lists, {@code BPF_F_NO_COMMON_LRU} is accepted but uses the same single list, and a
- * replacement of an existing key never evicts (the kernel pops a free node first and may evict for it).
+ * replacement of an existing key never evicts (the kernel pops a free node first and may evict for it:
+ * on Linux 6.18, updating one existing key of a full 64-entry LRU_HASH from bpftool left 48 elements,
+ * and a full 4-entry map lost its least recently used key). Inserting new keys into a small LRU map
+ * evicts in LRU order on both (checked with bpftool: 6 keys into 4 entries keep the last 4).
  *
  * <h2>Hash</h2>
  * A fixed seed instead of the kernel's random one, so iteration order ({@link #nextKey}) is reproducible
