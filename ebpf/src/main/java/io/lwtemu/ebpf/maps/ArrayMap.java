@@ -19,6 +19,8 @@ import java.util.Arrays;
  * (a concurrent reader may see a partly copied value there too).
  */
 public final class ArrayMap extends BpfMap implements PerCpuMap {
+    private boolean closed;
+    private volatile boolean frozen;
     private final boolean percpu;
     private final int cpus;
     private final int valueSize;
@@ -147,8 +149,23 @@ public final class ArrayMap extends BpfMap implements PerCpuMap {
         return out;
     }
 
+    /**
+     * {@code BPF_MAP_FREEZE}: from now on the user side cannot change values ({@code -EPERM}); programs
+     * still can unless the map is {@code BPF_F_RDONLY_PROG}. libbpf freezes {@code .rodata} after filling it.
+     */
+    public void freeze() {
+        frozen = true;
+    }
+
+    public boolean frozen() {
+        return frozen;
+    }
+
     @Override
     public int update(byte[] key, byte[] value, long flags) {
+        if (frozen) {
+            return -Errno.EPERM;
+        }
         if (key == null || key.length < 4 || value == null || value.length < userValueSize()) {
             return -Errno.EFAULT;
         }
@@ -173,7 +190,7 @@ public final class ArrayMap extends BpfMap implements PerCpuMap {
 
     @Override
     public int delete(byte[] key) {
-        return -Errno.EINVAL;
+        return frozen ? -Errno.EPERM : -Errno.EINVAL;
     }
 
     /** Kernel order: 0, 1, ... max_entries-1; a missing or out-of-range key restarts at 0. */
@@ -193,8 +210,13 @@ public final class ArrayMap extends BpfMap implements PerCpuMap {
         return out;
     }
 
+    /** Releases the value regions and the handle once; a second call does nothing (ids may be reused). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         RegionTable.global().release(regionId);
         super.close();
     }

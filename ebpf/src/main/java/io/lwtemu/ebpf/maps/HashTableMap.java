@@ -40,7 +40,10 @@ import java.util.Arrays;
  * Differences to the kernel: no per-CPU free lists (the kernel may evict before the map is full, in
  * batches of {@code LOCAL_FREE_TARGET}; lwtemu evicts exactly one element and only when full), no separate
  * active/inactive lists, {@code BPF_F_NO_COMMON_LRU} is accepted but uses the same single list, and a
- * replacement of an existing key never evicts (the kernel pops a free node first and may evict for it).
+ * replacement of an existing key never evicts (the kernel pops a free node first and may evict for it:
+ * on Linux 6.18, updating one existing key of a full 64-entry LRU_HASH from bpftool left 48 elements,
+ * and a full 4-entry map lost its least recently used key). Inserting new keys into a small LRU map
+ * evicts in LRU order on both (checked with bpftool: 6 keys into 4 entries keep the last 4).
  *
  * <h2>Hash</h2>
  * A fixed seed instead of the kernel's random one, so iteration order ({@link #nextKey}) is reproducible
@@ -74,6 +77,7 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
     private int lruTail = NONE;
 
     private final Object lock = new Object();
+    private boolean closed;
     private volatile int count;
 
     HashTableMap(MapDefinition def, int cpus) {
@@ -86,10 +90,7 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
         this.valueSize = def.valueSize();
         this.elemStride = (valueSize + 7) & ~7;
         this.maxEntries = def.maxEntries();
-        int nBuckets = maxEntries <= 1 ? 1 : Integer.highestOneBit(maxEntries - 1) << 1;
-        if (nBuckets <= 0) {
-            nBuckets = 1 << 30;
-        }
+        int nBuckets = bucketCount(maxEntries);
         this.buckets = new int[nBuckets];
         this.bucketMask = nBuckets - 1;
         for (int b = 0; b < nBuckets; b++) {
@@ -101,7 +102,7 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
             throw new MapCreateException("cannot create map '" + def.name() + "' (" + t + "): max_entries "
                     + Integer.toUnsignedString(maxEntries) + " too large", Errno.ENOMEM);
         }
-        this.slab = new ValueSlab(def.name(), elemStride * this.cpus, (int) capacity, writable);
+        this.slab = new ValueSlab(this, elemStride * this.cpus, (int) capacity, writable);
         int chunks = slab.chunkCount();
         this.keys = new byte[chunks][];
         this.hashes = new int[chunks][];
@@ -124,6 +125,11 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
     /** Value slots ever allocated; stays at most max_entries + 1 however many updates/deletes happen. */
     int slotsAllocated() {
         return slab.highWater();
+    }
+
+    /** roundup_pow_of_two(max_entries), as the kernel sizes its bucket array. */
+    static int bucketCount(int maxEntries) {
+        return maxEntries <= 1 ? 1 : Integer.highestOneBit(maxEntries - 1) << 1;
     }
 
     private static int nulls(int bucket) {
@@ -166,8 +172,16 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
     }
 
     private boolean keyEquals(int slot, byte[] key, int off) {
+        byte[] stored = keys[chunk(slot)];
         int at = idx(slot) * keySize;
-        return Arrays.equals(keys[chunk(slot)], at, at + keySize, key, off, off + keySize);
+        switch (keySize) {
+            case 4:
+                return (int) LE_INT.get(stored, at) == (int) LE_INT.get(key, off);
+            case 8:
+                return (long) LE_LONG.get(stored, at) == (long) LE_LONG.get(key, off);
+            default:
+                return Arrays.equals(stored, at, at + keySize, key, off, off + keySize);
+        }
     }
 
     /** The element holding the key, or -1. Lock-free, allocation-free. */
@@ -237,11 +251,8 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
 
     private int doUpdate(byte[] key, int koff, byte[] value, int voff, long flags, boolean allCpus, int cpu) {
         long op = flags & ~BPF_F_LOCK;
-        if (Long.compareUnsigned(op, BPF_EXIST) > 0 || (percpu && (flags & BPF_F_LOCK) != 0)) {
-            return -Errno.EINVAL;
-        }
-        if ((flags & BPF_F_LOCK) != 0) {
-            return -Errno.EINVAL; // values have no bpf_spin_lock in lwtemu
+        if (Long.compareUnsigned(op, BPF_EXIST) > 0 || (flags & BPF_F_LOCK) != 0) {
+            return -Errno.EINVAL; // BPF_F_LOCK needs a bpf_spin_lock in the value; lwtemu values have none
         }
         int h = hash(key, koff, keySize);
         int b = h & bucketMask;
@@ -475,8 +486,13 @@ public final class HashTableMap extends BpfMap implements PerCpuMap {
         return Arrays.copyOfRange(keys[chunk(e)], at, at + keySize);
     }
 
+    /** Releases the value regions and the handle once; a second call does nothing (ids may be reused). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         slab.close();
         super.close();
     }

@@ -65,6 +65,7 @@ public final class LpmTrieMap extends BpfMap {
     private final int maxEntries;
     private final ValueSlab slab;
     private final Object lock = new Object();
+    private boolean closed;
     private volatile Node root;
     private int entries;
 
@@ -77,7 +78,7 @@ public final class LpmTrieMap extends BpfMap {
         boolean writable = (def.flags() & MapDefinition.BPF_F_RDONLY_PROG) == 0;
         // A deleted prefix that still branches keeps its node (and slot) as an intermediate; there are
         // fewer of those than live prefixes, plus one spare slot for replacing a value when full.
-        this.slab = new ValueSlab(def.name(), (valueSize + 7) & ~7, (int) Math.min(Integer.MAX_VALUE - 1L,
+        this.slab = new ValueSlab(this, (valueSize + 7) & ~7, (int) Math.min(Integer.MAX_VALUE - 1L,
                 2L * maxEntries + 1L), writable);
     }
 
@@ -405,8 +406,13 @@ public final class LpmTrieMap extends BpfMap {
         return out;
     }
 
+    /** Releases the value regions and the handle once; a second call does nothing (ids may be reused). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         slab.close();
         super.close();
     }

@@ -11,6 +11,9 @@ import java.util.List;
  * {@code "value (CPU 00): .."}, and a final {@code "Found N elements"}. {@link #json} gives the
  * {@code bpftool -j map dump} form.
  *
+ * <p>The JSON is written by hand: the {@code ebpf} module has no dependencies, and the output is flat
+ * arrays of hex strings.
+ *
  * <p>Entries come from the user side ({@link BpfMap#nextKey}, {@link BpfMap#lookup}); an element deleted
  * while dumping is skipped, as bpftool does.
  */

@@ -33,6 +33,7 @@ public final class Maps {
     /** PCPU_MIN_UNIT_SIZE: the largest per-CPU value. */
     static final int PCPU_MIN_UNIT_SIZE = 32 << 10;
     static final int LPM_DATA_SIZE_MAX = 256;
+    static final int MAX_HASH_BUCKETS = 1 << 28;
 
     /**
      * A new, empty map for {@code def}.
@@ -128,9 +129,10 @@ public final class Maps {
         if (percpu && def.valueSize() > PCPU_MIN_UNIT_SIZE) {
             throw refuse(def, "per-CPU value_size " + def.valueSize() + " > " + PCPU_MIN_UNIT_SIZE, Errno.E2BIG);
         }
-        if (def.maxEntries() < 0) {
-            throw refuse(def, "max_entries " + Integer.toUnsignedString(def.maxEntries()) + " too large",
-                    Errno.E2BIG);
+        // htab_map_alloc: n_buckets > U32_MAX / sizeof(struct bucket) (16 bytes) is -E2BIG
+        if (def.maxEntries() < 0 || def.maxEntries() > MAX_HASH_BUCKETS) {
+            throw refuse(def, "max_entries " + Integer.toUnsignedString(def.maxEntries()) + " needs more than "
+                    + MAX_HASH_BUCKETS + " buckets", Errno.E2BIG);
         }
     }
 

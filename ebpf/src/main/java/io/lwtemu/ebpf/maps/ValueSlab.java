@@ -28,6 +28,7 @@ final class ValueSlab {
     final int chunkShift;
     final int chunkMask;
     private final String regionName;
+    private final BpfMap owner;
     private final boolean writable;
     /** Fixed length; an entry is written once before any slot in it is published. */
     private final MemoryRegion[] chunks;
@@ -37,13 +38,14 @@ final class ValueSlab {
     private int[] freeStack = new int[16];
     private int freeTop;
 
-    ValueSlab(String mapName, int stride, int capacity, boolean writable) {
+    ValueSlab(BpfMap owner, int stride, int capacity, boolean writable) {
         if ((stride & 7) != 0) {
             throw new IllegalArgumentException("slot stride must be a multiple of 8: " + stride);
         }
         this.stride = stride;
         this.capacity = capacity;
-        this.regionName = "map value of '" + mapName + "'";
+        this.owner = owner;
+        this.regionName = "map value of '" + owner.name() + "'";
         this.writable = writable;
         int slots = Math.max(1, Math.min(MAX_CHUNK_SLOTS, MAX_CHUNK_BYTES / stride));
         slots = Integer.highestOneBit(slots);
@@ -85,6 +87,7 @@ final class ValueSlab {
             int n = Math.min(chunkSlots(), capacity - (c << chunkShift));
             MemoryRegion r = new MemoryRegion(MemoryRegion.Kind.MAP_VALUE, regionName, new byte[n * stride], 0,
                     n * stride, writable);
+            r.owner = owner;
             int id = RegionTable.global().register(r);
             chunkIds[c] = id;
             chunkBase[c] = Pointer.of(id, 0);

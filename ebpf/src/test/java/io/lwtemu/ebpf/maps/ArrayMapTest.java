@@ -88,6 +88,17 @@ class ArrayMapTest {
     }
 
     @Test
+    void shouldRefuseUserWritesAfterFreezeButLetProgramsWrite() {
+        ArrayMap m = (ArrayMap) Maps.create(def(".data", MapType.ARRAY, 4, 8, 1, 0), 1);
+        assertThat(m.update(u32(0), u64(1), BpfMap.BPF_ANY)).isZero();
+        m.freeze();
+        assertThat(m.update(u32(0), u64(2), BpfMap.BPF_ANY)).isEqualTo(-Errno.EPERM);
+        assertThat(m.delete(u32(0))).isEqualTo(-Errno.EPERM);
+        new AddressSpace().store(m.directValueAddress(0), 8, 3);
+        assertThat(le64(m.lookup(u32(0)), 0)).isEqualTo(3);
+    }
+
+    @Test
     void shouldIsolatePerCpuArrayValues() {
         BpfMap m = Maps.create(def("pa", MapType.PERCPU_ARRAY, 4, 4, 2, 0), 4);
         assertThat(m.updateElem(u32(1), 0, new byte[] {1, 0, 0, 0}, 0, BpfMap.BPF_ANY, 3)).isZero();

@@ -162,6 +162,11 @@ class HashTableMapTest {
         long p = a.lookupElem(u32(1), 0, 0);
         a.close();
         assertThatThrownBy(() -> new AddressSpace().load(p, 8)).isInstanceOf(BpfFault.class);
+        BpfMap b = hash(4);
+        a.close(); // a second close must not release regions that now belong to b
+        assertThat(BpfMap.fromHandle(b.handle())).isSameAs(b);
+        b.update(u32(1), u64(2), BpfMap.BPF_ANY);
+        assertThat(new AddressSpace().load(b.lookupElem(u32(1), 0, 0), 8)).isEqualTo(2);
     }
 
     @Test
