@@ -62,13 +62,29 @@ public final class Maps {
             case LPM_TRIE:
                 checkLpmTrie(def);
                 return new LpmTrieMap(def);
-            // Written on other branches; the lead wires them here at merge time.
             case PROG_ARRAY:
+                checkAccessFlags(def);
+                if (def.keySize() != 4 || def.valueSize() != 4 || def.maxEntries() <= 0) {
+                    throw refuse(def, "key and value size must be 4 and max_entries > 0", Errno.EINVAL);
+                }
+                return new ProgArrayMap(def);
             case PERF_EVENT_ARRAY:
+                if (def.maxEntries() == 0) { // libbpf: one slot per CPU when the object leaves it 0
+                    def = new MapDefinition(def.name(), def.type(), def.keySize(), def.valueSize(), cpus,
+                            def.flags(), def.pinning());
+                }
+                if (PerfEventArrayMap.validate(def) != 0) {
+                    throw refuse(def, "key and value size must be 4 and max_entries > 0", Errno.EINVAL);
+                }
+                return new PerfEventArrayMap(def);
             case RINGBUF:
+                if (RingBufMap.validate(def) != 0) {
+                    throw refuse(def, "key and value size must be 0 and max_entries a power-of-2 multiple of "
+                            + RingBufMap.PAGE_SIZE, Errno.EINVAL);
+                }
+                return new RingBufMap(def);
             default:
-                throw new UnsupportedOperationException("map '" + def.name() + "': type " + def.type()
-                        + " not wired yet");
+                throw refuse(def, "unsupported map type", Errno.EINVAL);
         }
     }
 

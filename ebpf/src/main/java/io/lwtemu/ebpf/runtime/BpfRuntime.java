@@ -4,6 +4,7 @@ import io.lwtemu.ebpf.loader.BpfLoadException;
 import io.lwtemu.ebpf.loader.BpfObject;
 import io.lwtemu.ebpf.loader.LoadOptions;
 import io.lwtemu.ebpf.loader.ObjectLoader;
+import io.lwtemu.ebpf.maps.ArrayMap;
 import io.lwtemu.ebpf.maps.BpfMap;
 import io.lwtemu.ebpf.maps.MapCreateException;
 import io.lwtemu.ebpf.maps.MapDefinition;
@@ -65,6 +66,10 @@ public final class BpfRuntime {
                 if (rc != 0) {
                     throw new BpfLoadException("map '" + def.name() + "': cannot set initial contents (errno "
                             + -rc + ")");
+                }
+                // libbpf freezes .rodata after filling it: user space can no longer change it either.
+                if ((def.flags() & MapDefinition.BPF_F_RDONLY_PROG) != 0 && map instanceof ArrayMap array) {
+                    array.freeze();
                 }
             }
             return map;
