@@ -1,0 +1,135 @@
+package io.lwtemu.ebpf.kernel;
+
+import io.lwtemu.ebpf.elf.ElfFile;
+import io.lwtemu.ebpf.elf.ElfSection;
+import io.lwtemu.ebpf.kernel.KernelBpf.KernelLoadException;
+import io.lwtemu.ebpf.kernel.KernelBpf.KernelProgram;
+import io.lwtemu.ebpf.kernel.KernelBpf.RunResult;
+import io.lwtemu.ebpf.kernel.KernelBpf.SkbContext;
+import io.lwtemu.ebpf.kernel.KernelBpf.Verdict;
+import io.lwtemu.ebpf.prog.ProgramType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The kernel harness itself, checked against programs whose effect is known. */
+class KernelBpfTest {
+    private static final Path KERNEL_XMIT = Path.of("src/test/bpf/loader/kernel_xmit.o");
+    private static final Path BTF_MAPS = Path.of("src/test/bpf/loader/btf_maps.o");
+    private static final int BPF_OK = 0;
+    private static final int BPF_DROP = 2;
+
+    /** IPv4 header (TOS 0, total length 28, TTL 64, UDP, 10.0.0.1 -> 10.0.0.2) and an 8-byte UDP header. */
+    private static byte[] ipv4Packet() {
+        return new byte[] {0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+            0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0};
+    }
+
+    @Test
+    void shouldRunLwtXmitProgramInTheKernelOnAnL3Packet() {
+        assumeTrue(KernelBpf.available(), KernelBpf.unavailableReason());
+        byte[] packet = ipv4Packet();
+
+        RunResult r;
+        try (KernelProgram p = KernelBpf.load(KERNEL_XMIT, "mark_and_tos", null)) {
+            assertThat(p.pinPath()).exists();
+            r = p.run(packet, new SkbContext(7, 0, new int[] {1, 2, 3, 4, 5}));
+            assertThat(p.pinPath().getParent()).exists();
+        }
+
+        assertThat(r.retval()).isEqualTo(BPF_OK);
+        byte[] expected = packet.clone();
+        expected[1] = (byte) 0xb8;
+        assertThat(r.packet()).as("L3 packet with the TOS rewritten, Ethernet prefix removed").isEqualTo(expected);
+        // skb->len counts from the L3 header: the 14-byte Ethernet prefix bpftool needs is not included.
+        assertThat(r.context().mark()).isEqualTo(0x2a + packet.length);
+        assertThat(r.context().priority()).isEqualTo(6);
+        assertThat(r.context().cb()).containsExactly(0xc0ffee, 2, 3, 4, 5);
+    }
+
+    @Test
+    void shouldReturnDropAndLeaveContextForShortPacket() {
+        assumeTrue(KernelBpf.available(), KernelBpf.unavailableReason());
+
+        try (KernelProgram p = KernelBpf.load(KERNEL_XMIT, "mark_and_tos", ProgramType.LWT_XMIT)) {
+            // Not IP (the kernel refuses IP packets shorter than their header), 19 bytes: too short for it.
+            byte[] notIp = new byte[19];
+            notIp[1] = 0x11;
+            RunResult r = p.run(notIp, new SkbContext(7, 3, null));
+
+            assertThat(r.retval()).isEqualTo(BPF_DROP);
+            assertThat(r.context()).isEqualTo(new SkbContext(7, 3, new int[5]));
+            assertThat(r.packet()).isEqualTo(notIp);
+        }
+    }
+
+    @Test
+    void shouldReportTheVerifierLogOfRejectedAndAcceptedPrograms() {
+        assumeTrue(KernelBpf.available(), KernelBpf.unavailableReason());
+
+        Verdict rejected = KernelBpf.verify(KERNEL_XMIT, "unchecked_read", null);
+        Verdict accepted = KernelBpf.verify(KERNEL_XMIT, "mark_and_tos", null);
+
+        assertThat(rejected.accepted()).isFalse();
+        assertThat(rejected.verifierLog()).contains("invalid access to packet");
+        assertThat(accepted.accepted()).isTrue();
+        assertThat(accepted.verifierLog()).contains("processed");
+        assertThatThrownBy(() -> KernelBpf.load(KERNEL_XMIT, "unchecked_read", null))
+                .isInstanceOf(KernelLoadException.class)
+                .satisfies(e -> assertThat(((KernelLoadException) e).verdict().verifierLog())
+                        .contains("R1 offset is outside of the packet"));
+    }
+
+    /** One program of a multi-program object with maps, global data and a pinned map, checked end to end. */
+    @Test
+    void shouldRunOneProgramOfAMultiProgramObjectAndRemoveTheMapPinsItMade() {
+        assumeTrue(KernelBpf.available(), KernelBpf.unavailableReason());
+        Path pin = Path.of("/sys/fs/bpf/pinned_marks");
+        assumeTrue(!Files.exists(pin), pin + " already exists; not touching it");
+
+        RunResult r;
+        try (KernelProgram p = KernelBpf.load(BTF_MAPS, "track_flow", null)) {
+            assertThat(pin).as("LIBBPF_PIN_BY_NAME map pinned by libbpf").exists();
+            r = p.run(ipv4Packet(), new SkbContext(5, 0, null));
+        }
+
+        assertThat(pin).doesNotExist();
+        assertThat(r.retval()).isEqualTo(BPF_OK);
+        // bump(2) = 2 + mark_base (0x100), plus the incoming mark since pinned_marks is empty.
+        assertThat(r.context().mark()).isEqualTo(0x102 + 5);
+    }
+
+    @Test
+    void shouldRunIpv6PacketsWithTheirLengthFromTheL3Header() {
+        assumeTrue(KernelBpf.available(), KernelBpf.unavailableReason());
+        byte[] ipv6 = new byte[48];
+        ipv6[0] = 0x60;
+        ipv6[5] = 8;    // payload length
+        ipv6[6] = 17;   // UDP
+        ipv6[7] = 64;
+
+        try (KernelProgram p = KernelBpf.load(KERNEL_XMIT, "mark_and_tos", null)) {
+            RunResult r = p.run(ipv6, SkbContext.empty());
+
+            assertThat(r.retval()).isEqualTo(BPF_OK);
+            assertThat(r.context().mark()).isEqualTo(0x2a + 48);
+            assertThat(r.packet()[1]).isEqualTo((byte) 0xb8);
+        }
+    }
+
+    @Test
+    void shouldHideOtherProgramSectionsFromLibbpf() throws Exception {
+        byte[] copy = KernelBpf.onlySectionOf(BTF_MAPS, "count_out");
+        ElfFile elf = ElfFile.parse("copy", copy);
+
+        assertThat(elf.sections()).filteredOn(ElfSection::isExecutable).extracting(ElfSection::name)
+                .containsExactly(".text", "lwt_out");
+        assertThat(elf.section("lwt_in")).as("still there, as data").isPresent();
+        assertThat(elf.symbols()).extracting(s -> s.name()).contains("count_in", "track_flow", "flows");
+    }
+}
