@@ -210,6 +210,7 @@ public final class Btf {
         private final String origin;
         private final byte[] data;
         private byte[] strings;
+        private final java.util.Map<Integer, String> stringCache = new java.util.HashMap<>();
         private int pos;
         private int end;
 
@@ -416,11 +417,15 @@ public final class Btf {
         }
 
         private String string(int offset, int id) {
+            if (offset == 0) {
+                return "";
+            }
             if (offset < 0 || offset >= strings.length) {
                 throw error("BTF type [" + id + "]: name offset " + Integer.toUnsignedString(offset)
                         + " outside the string section (" + strings.length + " bytes)");
             }
-            return readString(origin, strings, offset);
+            // Names repeat (member names, parameter names): decode each offset once.
+            return stringCache.computeIfAbsent(offset, off -> readString(origin, strings, off));
         }
 
         private int u16(int p) {

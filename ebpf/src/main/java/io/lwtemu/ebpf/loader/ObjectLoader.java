@@ -3,6 +3,8 @@ package io.lwtemu.ebpf.loader;
 import io.lwtemu.ebpf.BpfProgram;
 import io.lwtemu.ebpf.btf.Btf;
 import io.lwtemu.ebpf.btf.BtfExt;
+import io.lwtemu.ebpf.btf.BtfKind;
+import io.lwtemu.ebpf.btf.BtfType;
 import io.lwtemu.ebpf.elf.ElfFile;
 import io.lwtemu.ebpf.elf.ElfSection;
 import io.lwtemu.ebpf.maps.BpfMap;
@@ -106,15 +108,29 @@ public final class ObjectLoader {
             }
         }
         List<BpfProgram> programs = new ArrayList<>(pending.size());
+        Map<String, List<ProgramFunction>> functions = new LinkedHashMap<>();
         for (Pending p : pending) {
             List<BpfMap> used = new ArrayList<>(p.linked().mapSpecs().size());
             for (int spec : p.linked().mapSpecs()) {
                 used.add(created.get(spec));
             }
-            programs.add(new BpfProgram(p.function().name(), p.function().section().name(), p.type(),
-                    p.linked().insns(), used, license));
+            BpfProgram program = new BpfProgram(p.function().name(), p.function().section().name(), p.type(),
+                    p.linked().insns(), used, license);
+            programs.add(program);
+            List<ProgramFunction> layout = new ArrayList<>();
+            for (ProgramLinker.Placed placed : p.linked().functions()) {
+                ElfFunction f = placed.function();
+                layout.add(new ProgramFunction(f.name(), f.section().name(), placed.offset(), f.count(),
+                        isGlobalFunction(btf, f.name())));
+            }
+            functions.put(program.name(), List.copyOf(layout));
         }
-        return new BpfObject(file, objectName, programs, byName, bySection, license, version, btf);
+        return new BpfObject(file, objectName, programs, functions, byName, bySection, license, version, btf);
+    }
+
+    private static boolean isGlobalFunction(Btf btf, String name) {
+        return btf != null && btf.findByName(name, BtfKind.FUNC)
+                .map(t -> ((BtfType.FuncType) t).linkage() == BtfType.FuncType.GLOBAL).orElse(false);
     }
 
     /** The "license" section up to its first NUL, as the kernel reads it; "" when absent. */

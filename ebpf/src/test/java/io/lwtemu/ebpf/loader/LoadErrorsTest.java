@@ -186,6 +186,27 @@ class LoadErrorsTest {
     }
 
     @Test
+    void shouldRejectStaticFunctionAsProgramLikeLibbpf() {
+        byte[] bytes = TestObjects.bytes("subprogs.o");
+        bytes[symbolEntry(bytes, "out_second") + 4] = ElfFile.STT_FUNC; // st_info: STB_LOCAL << 4 | STT_FUNC
+        assertThatThrownBy(() -> load("static.o", bytes))
+                .isInstanceOf(BpfLoadException.class)
+                .hasMessageContaining("section 'lwt_out': program 'out_second' is static");
+    }
+
+    @Test
+    void shouldRejectCallIntoNoFunction() {
+        byte[] bytes = TestObjects.bytes("subprogs.o");
+        ElfSection xmit = elf(bytes).section("lwt_xmit").orElseThrow();
+        // calls_xmit insn 12 calls global_mix (imm -1 plus relocation); aim it 1000 instructions further.
+        TestObjects.putU32(bytes, (int) xmit.offset() + 12 * 8 + 4, 999);
+        assertThatThrownBy(() -> load("wildcall.o", bytes))
+                .isInstanceOf(BpfLoadException.class)
+                .hasMessageContaining("instruction 12: call target is instruction 1000 of section '.text'")
+                .hasMessageContaining("outside every function");
+    }
+
+    @Test
     void shouldRejectFunctionSymbolBeyondItsSection() {
         byte[] bytes = TestObjects.bytes("subprogs.o");
         TestObjects.putU64(bytes, symbolEntry(bytes, "out_second") + 16, 4096); // st_size

@@ -142,6 +142,12 @@ class ObjectLoaderTest {
         assertCall(xmit, 25, 28);           // twice_add3 -> add3
         assertThat(xmit.insns()[9]).as("helper call untouched").isEqualTo(Insn.make(0x85, 0, 0, 0, 181));
         assertThat(xmit.maps()).isEmpty();
+        assertThat(obj.functions(xmit)).containsExactly(
+                new ProgramFunction("calls_xmit", "lwt_xmit", 0, 16, true),
+                new ProgramFunction("loop_step", ".text", 16, 5, false),
+                new ProgramFunction("global_mix", ".text", 21, 4, true),
+                new ProgramFunction("twice_add3", ".text", 25, 3, false),
+                new ProgramFunction("add3", ".text", 28, 3, false));
 
         assertThat(obj.programsInSection("lwt_out")).extracting(BpfProgram::name)
                 .containsExactly("out_first", "out_second");
@@ -173,6 +179,12 @@ class ObjectLoaderTest {
         assertThat(targets).hasSize(4).doesNotHaveDuplicates().allSatisfy(t -> assertThat(t).isGreaterThan(0));
         assertThat(Insn.opcode(insns[insns.length - 1])).as("last insn is exit").isEqualTo(0x95);
         assertThat(obj.btf().isPresent()).isEqualTo(!file.contains("nodebug"));
+        // Without BTF the kernel sees no global functions: all subprograms are verified as static.
+        assertThat(obj.functions(xmit)).filteredOn(ProgramFunction::global).extracting(ProgramFunction::name)
+                .isEqualTo(file.contains("nodebug") ? List.of() : List.of("calls_xmit", "global_mix"));
+        assertThat(obj.functions(xmit)).extracting(ProgramFunction::offset).containsExactlyElementsOf(
+                targets.stream().sorted().collect(java.util.stream.Collectors.toCollection(
+                        () -> new java.util.ArrayList<>(List.of(0)))));
     }
 
     @ParameterizedTest
