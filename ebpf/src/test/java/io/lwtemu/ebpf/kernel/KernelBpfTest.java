@@ -9,6 +9,8 @@ import io.lwtemu.ebpf.kernel.KernelBpf.SkbContext;
 import io.lwtemu.ebpf.kernel.KernelBpf.Verdict;
 import io.lwtemu.ebpf.prog.ProgramType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,6 +122,30 @@ class KernelBpfTest {
             assertThat(r.context().mark()).isEqualTo(0x2a + 48);
             assertThat(r.packet()[1]).isEqualTo((byte) 0xb8);
         }
+    }
+
+    /** The loader's test objects are real, verifiable programs: the kernel accepts each one. */
+    @ParameterizedTest
+    @CsvSource({"btf_maps.o, count_in", "btf_maps.o, count_out", "btf_maps.v1.o, track_flow",
+        "btf_maps.v4.o, track_flow", "subprogs.o, calls_xmit", "subprogs.v1.o, calls_xmit",
+        "subprogs.nodebug.o, out_first", "subprogs.v4.o, out_second", "kernel_xmit.o, mark_and_tos"})
+    void shouldHaveTheKernelAcceptTheLoaderTestPrograms(String file, String program) {
+        assumeTrue(KernelBpf.available(), KernelBpf.unavailableReason());
+
+        Verdict v = KernelBpf.verify(Path.of("src/test/bpf/loader", file), program, null);
+
+        assertThat(v.accepted()).as(v.bpftoolOutput()).isTrue();
+    }
+
+    /** A kernel fact the verifier must model: callbacks (BPF_PSEUDO_FUNC) need BTF func_info. */
+    @Test
+    void shouldHaveTheKernelRejectCallbacksWithoutBtf() {
+        assumeTrue(KernelBpf.available(), KernelBpf.unavailableReason());
+
+        Verdict v = KernelBpf.verify(Path.of("src/test/bpf/loader/subprogs.nodebug.o"), "calls_xmit", null);
+
+        assertThat(v.accepted()).isFalse();
+        assertThat(v.verifierLog()).contains("missing btf func_info");
     }
 
     @Test
