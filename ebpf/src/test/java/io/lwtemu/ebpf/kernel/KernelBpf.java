@@ -9,6 +9,7 @@ import io.lwtemu.ebpf.maps.MapDefinition;
 import io.lwtemu.ebpf.prog.ProgramType;
 import io.lwtemu.ebpf.prog.SkBuffLayout;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -158,10 +159,108 @@ public final class KernelBpf {
             return loading.run(l3Packet, context);
         }
 
+        /**
+         * The maps the kernel associated with the program (its {@code map_ids}). Besides the maps the code
+         * uses, libbpf binds the object's .rodata map to every program (BPF_PROG_BIND_MAP, for metadata).
+         */
+        public List<KernelMap> maps() {
+            Exec r = exec(List.of("bpftool", "-j", "prog", "show", "pinned", loading.progPin.toString()));
+            Matcher ids = Pattern.compile("\"map_ids\":\\[([0-9,]*)]").matcher(r.stdout);
+            List<KernelMap> out = new ArrayList<>();
+            if (r.exitCode != 0 || !ids.find() || ids.group(1).isEmpty()) {
+                return out;
+            }
+            for (String id : ids.group(1).split(",")) {
+                Exec m = exec(List.of("bpftool", "-j", "map", "show", "id", id));
+                out.add(new KernelMap(Integer.parseInt(id), jsonString(m.stdout, "name"), jsonString(m.stdout, "type"),
+                        jsonInt(m.stdout, "bytes_key"), jsonInt(m.stdout, "bytes_value"),
+                        jsonInt(m.stdout, "max_entries"), jsonInt(m.stdout, "flags")));
+            }
+            return out;
+        }
+
+        /** A map of the program by (kernel) name; kernel names are cut to 15 characters. */
+        public KernelMap map(String name) {
+            String kernelName = name.length() > 15 ? name.substring(0, 15) : name;
+            return maps().stream().filter(m -> m.name().equals(kernelName)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("program has no map '" + kernelName + "'"));
+        }
+
         @Override
         public void close() {
             loading.close();
         }
+    }
+
+    /**
+     * A kernel map as {@code bpftool map show} describes it, with user-space access by id (no pinning needed:
+     * the pinned program keeps it alive).
+     */
+    public record KernelMap(int id, String name, String type, int keySize, int valueSize, int maxEntries,
+                            int flags) {
+        /**
+         * The value for {@code key}, or null when absent. Per-CPU maps: every CPU's value, each padded to
+         * 8 bytes, as {@code BpfMap.lookup} returns them.
+         */
+        public byte[] lookup(byte[] key) {
+            List<String> cmd = new ArrayList<>(List.of("bpftool", "-j", "map", "lookup", "id", String.valueOf(id), "key",
+                    "hex"));
+            cmd.addAll(hex(key));
+            Exec r = exec(cmd);
+            if (r.exitCode != 0) {
+                return null;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int padded = (valueSize + 7) / 8 * 8;
+            boolean perCpu = r.stdout.contains("\"values\":");
+            Matcher values = Pattern.compile("\"value\":\\[([^\\]]*)]").matcher(r.stdout);
+            while (values.find()) {
+                byte[] v = parseHexList(values.group(1));
+                out.writeBytes(perCpu ? Arrays.copyOf(v, padded) : v);
+            }
+            return out.toByteArray();
+        }
+
+        /** Sets {@code key} to {@code value} (BPF_ANY); throws when the kernel refuses. */
+        public void update(byte[] key, byte[] value) {
+            List<String> cmd = new ArrayList<>(List.of("bpftool", "map", "update", "id", String.valueOf(id), "key",
+                    "hex"));
+            cmd.addAll(hex(key));
+            cmd.add("value");
+            cmd.add("hex");
+            cmd.addAll(hex(value));
+            Exec r = exec(cmd);
+            if (r.exitCode != 0) {
+                throw new IllegalStateException("bpftool map update failed: " + r.stdout + r.stderr);
+            }
+        }
+
+        private static List<String> hex(byte[] bytes) {
+            List<String> out = new ArrayList<>(bytes.length);
+            for (byte b : bytes) {
+                out.add(String.format("%02x", b & 0xff));
+            }
+            return out;
+        }
+
+        private static byte[] parseHexList(String list) {
+            Matcher m = Pattern.compile("\"0x([0-9a-fA-F]{2})\"").matcher(list);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            while (m.find()) {
+                out.write(Integer.parseInt(m.group(1), 16));
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private static String jsonString(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":\"([^\"]*)\"").matcher(json);
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static int jsonInt(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":(-?\\d+)").matcher(json);
+        return m.find() ? (int) Long.parseLong(m.group(1)) : 0;
     }
 
     // ---- running --------------------------------------------------------------------------------------
@@ -237,7 +336,8 @@ public final class KernelBpf {
             String bpftoolType;
             try {
                 bpftoolType = bpftoolType(object, programName, type);
-                copy = Files.createTempFile("lwtemu-kernel-" + tag, ".o");
+                // Same file name as the original: libbpf names global data maps after it.
+                copy = Files.createTempDirectory("lwtemu-kernel-" + tag).resolve(object.getFileName().toString());
                 Files.write(copy, onlySectionOf(object, programName));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -252,7 +352,7 @@ public final class KernelBpf {
             try {
                 r = exec(cmd);
             } finally {
-                deleteQuietly(copy);
+                deleteTree(copy.getParent());
             }
             for (Path p : namePinnedMapPaths(object)) {
                 if (Files.exists(p) && !pinsBefore.contains(p)) {

@@ -1,12 +1,20 @@
 package io.lwtemu.ebpf.kernel;
 
+import io.lwtemu.ebpf.BpfProgram;
 import io.lwtemu.ebpf.elf.ElfFile;
 import io.lwtemu.ebpf.elf.ElfSection;
 import io.lwtemu.ebpf.kernel.KernelBpf.KernelLoadException;
+import io.lwtemu.ebpf.kernel.KernelBpf.KernelMap;
 import io.lwtemu.ebpf.kernel.KernelBpf.KernelProgram;
 import io.lwtemu.ebpf.kernel.KernelBpf.RunResult;
 import io.lwtemu.ebpf.kernel.KernelBpf.SkbContext;
 import io.lwtemu.ebpf.kernel.KernelBpf.Verdict;
+import io.lwtemu.ebpf.loader.BpfObject;
+import io.lwtemu.ebpf.loader.LoadOptions;
+import io.lwtemu.ebpf.loader.ObjectLoader;
+import io.lwtemu.ebpf.loader.RecordingMapProvider;
+import io.lwtemu.ebpf.maps.BpfMap;
+import io.lwtemu.ebpf.maps.MapDefinition;
 import io.lwtemu.ebpf.prog.ProgramType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,6 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -146,6 +157,60 @@ class KernelBpfTest {
 
         assertThat(v.accepted()).isFalse();
         assertThat(v.verifierLog()).contains("missing btf func_info");
+    }
+
+    /** Differential check of the loader: the kernel (through libbpf) creates the same maps we decode. */
+    @Test
+    void shouldCreateTheSameMapsInTheKernelAsTheLoaderDecodes() {
+        assumeTrue(KernelBpf.available(), KernelBpf.unavailableReason());
+        assumeTrue(!Files.exists(Path.of("/sys/fs/bpf/pinned_marks")), "/sys/fs/bpf/pinned_marks already exists");
+        BpfObject ours = ObjectLoader.load(BTF_MAPS, LoadOptions.of(new RecordingMapProvider()));
+
+        for (BpfProgram program : ours.programs()) {
+            try (KernelProgram p = KernelBpf.load(BTF_MAPS, program.name(), null)) {
+                // libbpf also binds .rodata to every program; the maps the code uses must all be there.
+                java.util.Set<String> expected = new java.util.TreeSet<>();
+                program.maps().forEach(m -> expected.add(m.name()));
+                expected.add("btf_maps.rodata");
+                assertThat(p.maps()).extracting(KernelMap::name).as(program.name())
+                        .containsExactlyInAnyOrderElementsOf(expected);
+                for (BpfMap m : program.maps()) {
+                    MapDefinition d = m.definition();
+                    KernelMap k = p.map(d.name());
+                    assertThat(k.type()).as(d.name()).isEqualTo(d.type().name().toLowerCase(Locale.ROOT));
+                    assertThat(new int[] {k.keySize(), k.valueSize(), k.maxEntries(), k.flags()}).as(d.name())
+                            .containsExactly(d.keySize(), d.valueSize(), d.maxEntries(), d.flags());
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldReadAndWriteTheProgramsMapsInTheKernel() {
+        assumeTrue(KernelBpf.available(), KernelBpf.unavailableReason());
+        assumeTrue(!Files.exists(Path.of("/sys/fs/bpf/pinned_marks")), "/sys/fs/bpf/pinned_marks already exists");
+        byte[] zero = new byte[4];
+
+        try (KernelProgram in = KernelBpf.load(BTF_MAPS, "count_in", null)) {
+            in.run(ipv4Packet(), SkbContext.empty());
+
+            byte[] data = in.map("btf_maps.data").lookup(zero);
+            assertThat(Arrays.copyOf(data, 4)).as("packets_seen went from 7 to 8").containsExactly(8, 0, 0, 0);
+            byte[] hits = in.map("percpu_hits").lookup(zero);
+            long total = 0;
+            for (int cpu = 0; cpu < hits.length / 8; cpu++) {
+                total += hits[cpu * 8];
+            }
+            assertThat(total).as("one hit on whichever CPU ran it").isEqualTo(1);
+        }
+        try (KernelProgram flow = KernelBpf.load(BTF_MAPS, "track_flow", null)) {
+            flow.map("pinned_marks").update(new byte[] {10, 0, 0, 2}, new byte[] {0, 0x10, 0, 0});
+
+            RunResult r = flow.run(ipv4Packet(), new SkbContext(5, 0, null));
+
+            assertThat(r.context().mark()).isEqualTo(0x102 + 0x1000);
+            assertThat(flow.map("flows").maxEntries()).isEqualTo(1024);
+        }
     }
 
     @Test
