@@ -23,6 +23,7 @@ public final class BpfObject {
     private final String name;
     private final List<BpfProgram> programs;
     private final Map<String, List<ProgramFunction>> functions;
+    private final Map<String, List<SourceLine>> sourceLines;
     private final Map<String, BpfMap> maps;
     private final Map<String, BpfMap> mapsBySection;
     private final String license;
@@ -30,12 +31,13 @@ public final class BpfObject {
     private final Btf btf;
 
     BpfObject(Path path, String name, List<BpfProgram> programs, Map<String, List<ProgramFunction>> functions,
-              Map<String, BpfMap> maps,
+              Map<String, List<SourceLine>> sourceLines, Map<String, BpfMap> maps,
               Map<String, BpfMap> mapsBySection, String license, Integer kernelVersion, Btf btf) {
         this.path = path;
         this.name = name;
         this.programs = List.copyOf(programs);
         this.functions = Map.copyOf(functions);
+        this.sourceLines = Map.copyOf(sourceLines);
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
         this.mapsBySection = Collections.unmodifiableMap(new LinkedHashMap<>(mapsBySection));
         this.license = license;
@@ -92,6 +94,27 @@ public final class BpfObject {
             throw new IllegalArgumentException("program '" + program.name() + "' is not part of " + path);
         }
         return f;
+    }
+
+    /** Source lines of a program's instructions (empty without BTF), ordered by instruction. */
+    public List<SourceLine> sourceLines(BpfProgram program) {
+        List<SourceLine> l = sourceLines.get(program.name());
+        if (l == null) {
+            throw new IllegalArgumentException("program '" + program.name() + "' is not part of " + path);
+        }
+        return l;
+    }
+
+    /** The source line instruction {@code insn} of a program was compiled from, if BTF says. */
+    public Optional<SourceLine> sourceLine(BpfProgram program, int insn) {
+        SourceLine best = null;
+        for (SourceLine l : sourceLines(program)) {
+            if (l.insn() > insn) {
+                break;
+            }
+            best = l;
+        }
+        return Optional.ofNullable(best);
     }
 
     /** Maps by name, in creation order; global data maps under libbpf's names ("obj.rodata"). */

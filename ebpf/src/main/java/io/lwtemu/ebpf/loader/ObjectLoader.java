@@ -109,6 +109,7 @@ public final class ObjectLoader {
         }
         List<BpfProgram> programs = new ArrayList<>(pending.size());
         Map<String, List<ProgramFunction>> functions = new LinkedHashMap<>();
+        Map<String, List<SourceLine>> sourceLines = new LinkedHashMap<>();
         for (Pending p : pending) {
             List<BpfMap> used = new ArrayList<>(p.linked().mapSpecs().size());
             for (int spec : p.linked().mapSpecs()) {
@@ -118,19 +119,47 @@ public final class ObjectLoader {
                     p.linked().insns(), used, license);
             programs.add(program);
             List<ProgramFunction> layout = new ArrayList<>();
+            List<SourceLine> lines = new ArrayList<>();
             for (ProgramLinker.Placed placed : p.linked().functions()) {
                 ElfFunction f = placed.function();
-                layout.add(new ProgramFunction(f.name(), f.section().name(), placed.offset(), f.count(),
-                        isGlobalFunction(btf, f.name())));
+                int funcId = btfFuncId(btf, ext, f);
+                boolean global = funcId != 0 && ((BtfType.FuncType) btf.type(funcId)).linkage()
+                        == BtfType.FuncType.GLOBAL;
+                layout.add(new ProgramFunction(f.name(), f.section().name(), placed.offset(), f.count(), global,
+                        funcId));
+                if (ext != null) {
+                    for (BtfExt.LineInfo li : ext.lineInfo().getOrDefault(f.section().name(), List.of())) {
+                        int idx = li.insnOffset() / 8;
+                        if (f.contains(idx)) {
+                            lines.add(new SourceLine(placed.offset() + idx - f.start(), li.fileName(), li.line(),
+                                    li.lineNumber(), li.column()));
+                        }
+                    }
+                }
             }
+            lines.sort(java.util.Comparator.comparingInt(SourceLine::insn));
             functions.put(program.name(), List.copyOf(layout));
+            sourceLines.put(program.name(), List.copyOf(lines));
         }
-        return new BpfObject(file, objectName, programs, functions, byName, bySection, license, version, btf);
+        return new BpfObject(file, objectName, programs, functions, sourceLines, byName, bySection, license, version,
+                btf);
     }
 
-    private static boolean isGlobalFunction(Btf btf, String name) {
-        return btf != null && btf.findByName(name, BtfKind.FUNC)
-                .map(t -> ((BtfType.FuncType) t).linkage() == BtfType.FuncType.GLOBAL).orElse(false);
+    /** The BTF FUNC id .BTF.ext func_info gives for a function's first instruction, or 0. */
+    private static int btfFuncId(Btf btf, BtfExt ext, ElfFunction f) {
+        if (ext == null) {
+            return 0;
+        }
+        for (BtfExt.FuncInfo fi : ext.funcInfo().getOrDefault(f.section().name(), List.of())) {
+            if (fi.insnOffset() == f.start() * 8) {
+                if (btf.type(fi.typeId()).kind() != BtfKind.FUNC) {
+                    throw new BpfLoadException(btf.origin() + ".ext: func_info of '" + f.name() + "' names BTF type ["
+                            + fi.typeId() + "] (" + btf.describe(fi.typeId()) + "), not a function");
+                }
+                return fi.typeId();
+            }
+        }
+        return 0;
     }
 
     /** The "license" section up to its first NUL, as the kernel reads it; "" when absent. */

@@ -232,7 +232,11 @@ class BtfTest {
         assertThat(plainExt.funcInfo()).containsOnlyKeys("lwt_in", "lwt_out", ".text", "lwt_xmit/flows");
         assertThat(plainExt.funcInfo().get(".text")).extracting(BtfExt.FuncInfo::typeId)
                 .allSatisfy(id -> assertThat(btf.type(id).name()).isEqualTo("bump"));
-        assertThat(plainExt.lineInfoCounts().get("lwt_xmit/flows")).isPositive();
+        BtfExt.LineInfo first = plainExt.lineInfo().get("lwt_in").get(0);
+        assertThat(first.insnOffset()).isZero();
+        assertThat(first.fileName()).endsWith("btf_maps.c");
+        assertThat(first.line()).isEqualTo("int count_in(struct __sk_buff *skb)");
+        assertThat(first.lineNumber()).isEqualTo(71);
     }
 
     /** The running kernel's own BTF is the biggest real-world input there is. */
