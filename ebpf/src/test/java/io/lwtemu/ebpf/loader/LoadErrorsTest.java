@@ -156,6 +156,17 @@ class LoadErrorsTest {
     }
 
     @Test
+    void shouldCreateNoMapsWhenLinkingFails() {
+        byte[] bytes = TestObjects.bytes("btf_maps.o");
+        ElfSection rel = elf(bytes).section(".rellwt_xmit/flows").orElseThrow();
+        TestObjects.putU64(bytes, (int) rel.offset() + 16, 0x10); // 'flows' relocation onto insn 2 (a store)
+        assertThatThrownBy(() -> load("badlink.o", bytes))
+                .isInstanceOf(BpfLoadException.class)
+                .hasMessageContaining("section 'lwt_xmit/flows', function 'track_flow', instruction 2");
+        assertThat(provider.requests).isEmpty();
+    }
+
+    @Test
     void shouldRejectRelocationOnAnOrdinaryInstruction() {
         byte[] bytes = TestObjects.bytes("subprogs.o");
         ElfSection rel = elf(bytes).section(".rellwt_xmit").orElseThrow();
