@@ -238,6 +238,19 @@ class ObjectLoaderTest {
     }
 
     @Test
+    void shouldDecodeIproute2MapLayoutWithGlobalPinning() {
+        BpfObject obj = load("iproute2_maps.o");
+
+        // struct bpf_elf_map: PIN_GLOBAL_NS (2) shares the map by name, like LIBBPF_PIN_BY_NAME.
+        assertThat(def(obj, "shared_counts")).isEqualTo(new MapDefinition("shared_counts", MapType.ARRAY, 4, 8, 16, 0,
+                MapDefinition.PIN_BY_NAME));
+        assertThat(def(obj, "private_hash")).isEqualTo(new MapDefinition("private_hash", MapType.HASH, 4, 4, 32,
+                MapDefinition.BPF_F_NO_PREALLOC, MapDefinition.PIN_NONE));
+        BpfProgram p = obj.program("count_xmit").orElseThrow();
+        assertThat(p.maps()).extracting(BpfMap::name).containsExactly("shared_counts", "private_hash");
+    }
+
+    @Test
     void shouldRelocateLegacyMapsAndStringLiterals() {
         BpfProgram p = load("legacy_maps.o").program("legacy_xmit").orElseThrow();
 
