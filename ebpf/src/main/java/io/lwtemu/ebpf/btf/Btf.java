@@ -98,6 +98,21 @@ public final class Btf {
         return Optional.empty();
     }
 
+    /** The first type with this name, of any kind. */
+    public Optional<BtfType> findByName(String name) {
+        for (BtfType t : types) {
+            if (t.name().equals(name) && t.kind() != BtfKind.UNKN) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The struct with this name ("__sk_buff", "bpf_map_ops", ...). */
+    public Optional<StructType> struct(String name) {
+        return findByName(name, BtfKind.STRUCT).map(StructType.class::cast);
+    }
+
     /** The DATASEC describing an ELF section (".maps", ".data", ...). */
     public Optional<DataSecType> dataSec(String sectionName) {
         return findByName(sectionName, BtfKind.DATASEC).map(DataSecType.class::cast);
@@ -190,6 +205,11 @@ public final class Btf {
         BtfType t = type(id);
         String kind = t.kind().name().toLowerCase(java.util.Locale.ROOT);
         return t.name().isEmpty() ? kind : kind + " " + t.name();
+    }
+
+    @Override
+    public String toString() {
+        return "Btf[" + origin + ", " + (types.size() - 1) + " types]";
     }
 
     // ---- parsing ------------------------------------------------------------------------------------

@@ -101,6 +101,9 @@ class BtfTest {
         PtrType skb = (PtrType) btf.type(proto.params().get(0).type());
         assertThat(btf.sizeOf(skb.type())).isEqualTo(192);
         assertThat(btf.findByName("bpf_sock", BtfKind.FWD)).get().isInstanceOf(FwdType.class);
+        assertThat(btf.findByName("flow_stats_t")).get().extracting(BtfType::kind).isEqualTo(BtfKind.TYPEDEF);
+        assertThat(btf.struct("flow_stats")).map(StructType::size).hasValue(24);
+        assertThat(btf.struct("no_such_struct")).isEmpty();
     }
 
     @Test
@@ -246,7 +249,7 @@ class BtfTest {
         assumeThat(Files.isReadable(vmlinux)).as("kernel BTF at " + vmlinux).isTrue();
         Btf kernel = Btf.parse("vmlinux", Files.readAllBytes(vmlinux));
 
-        StructType skb = (StructType) kernel.findByName("__sk_buff", BtfKind.STRUCT).orElseThrow();
+        StructType skb = kernel.struct("__sk_buff").orElseThrow();
         assertThat(kernel.sizeOf(skb.id())).isEqualTo(192);
         assertThat(skb.member("mark").bitOffset()).isEqualTo(64);
         assertThat(skb.member("cb").bitOffset()).isEqualTo(48 * 8);
