@@ -35,6 +35,8 @@ final class ProgramLinker {
     }
 
     private static final int CALL = Opcodes.BPF_JMP | Opcodes.BPF_CALL;
+    /** The verifier's limit; also bounds the depth of the linker's recursion. */
+    static final int BPF_MAX_SUBPROGS = 256;
 
     private final ElfFile elf;
     private final List<MapSpec> maps;
@@ -172,6 +174,10 @@ final class ProgramLinker {
 
         /** Appends a function and relocates it, placing its callees (depth first) as they are met. */
         private void place(ElfFunction f) {
+            if (order.size() >= BPF_MAX_SUBPROGS) {
+                throw error(f + ": a program may have at most " + BPF_MAX_SUBPROGS
+                        + " functions (kernel BPF_MAX_SUBPROGS)");
+            }
             int base = length;
             placed.put(f, base);
             order.add(new Placed(f, base));
