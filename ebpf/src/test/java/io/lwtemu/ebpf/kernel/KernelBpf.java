@@ -122,6 +122,39 @@ public final class KernelBpf {
         return new KernelProgram(l);
     }
 
+    /**
+     * Loads raw instructions (no map references) as program {@code name} of the given type, by wrapping them
+     * in a minimal object ({@link RawProgramObject}).
+     */
+    public static KernelProgram loadInsns(String name, ProgramType type, long[] insns) {
+        Path obj = writeRaw(name, type, insns);
+        try {
+            return load(obj, name, type);
+        } finally {
+            deleteTree(obj.getParent());
+        }
+    }
+
+    /** The verifier's verdict on raw instructions (see {@link #loadInsns}). */
+    public static Verdict verifyInsns(String name, ProgramType type, long[] insns) {
+        Path obj = writeRaw(name, type, insns);
+        try {
+            return verify(obj, name, type);
+        } finally {
+            deleteTree(obj.getParent());
+        }
+    }
+
+    private static Path writeRaw(String name, ProgramType type, long[] insns) {
+        try {
+            Path obj = Files.createTempDirectory("lwtemu-raw").resolve(name + ".o");
+            Files.write(obj, RawProgramObject.of(name, type, insns));
+            return obj;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The kernel refused a program; {@link #verdict()} has the verifier log. */
     public static final class KernelLoadException extends RuntimeException {
         private static final long serialVersionUID = 1L;

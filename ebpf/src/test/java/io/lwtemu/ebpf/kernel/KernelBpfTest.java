@@ -2,6 +2,7 @@ package io.lwtemu.ebpf.kernel;
 
 import io.lwtemu.ebpf.BpfProgram;
 import io.lwtemu.ebpf.elf.ElfFile;
+import io.lwtemu.ebpf.isa.Insn;
 import io.lwtemu.ebpf.elf.ElfSection;
 import io.lwtemu.ebpf.kernel.KernelBpf.KernelLoadException;
 import io.lwtemu.ebpf.kernel.KernelBpf.KernelMap;
@@ -211,6 +212,37 @@ class KernelBpfTest {
             assertThat(r.context().mark()).isEqualTo(0x102 + 0x1000);
             assertThat(flow.map("flows").maxEntries()).isEqualTo(1024);
         }
+    }
+
+    /** r0 = skb->len; r0 += 100; exit */
+    private static final long[] LEN_PLUS_100 = {
+        Insn.make(0x61, 0, 1, 0, 0),
+        Insn.make(0x07, 0, 0, 0, 100),
+        Insn.make(0x95, 0, 0, 0, 0)};
+
+    @Test
+    void shouldRunRawInstructionsInTheKernel() {
+        assumeTrue(KernelBpf.available(), KernelBpf.unavailableReason());
+
+        try (KernelProgram p = KernelBpf.loadInsns("len_plus", ProgramType.LWT_OUT, LEN_PLUS_100)) {
+            assertThat(p.run(ipv4Packet(), SkbContext.empty()).retval()).isEqualTo(128);
+        }
+        Verdict v = KernelBpf.verifyInsns("no_exit", ProgramType.LWT_IN, new long[] {Insn.make(0xb7, 0, 0, 0, 1)});
+        assertThat(v.accepted()).isFalse();
+        assertThat(v.verifierLog()).containsAnyOf("last insn is not an exit or jmp", "jump out of range");
+    }
+
+    @Test
+    void shouldWriteRawObjectsTheLoaderReadsBack() {
+        byte[] obj = RawProgramObject.of("len_plus", ProgramType.LWT_OUT, LEN_PLUS_100);
+
+        BpfObject loaded = ObjectLoader.load(Path.of("raw.o"), obj, LoadOptions.of(new RecordingMapProvider()));
+
+        BpfProgram p = loaded.program("len_plus").orElseThrow();
+        assertThat(p.section()).isEqualTo("lwt_out");
+        assertThat(p.type()).isEqualTo(ProgramType.LWT_OUT);
+        assertThat(p.insns()).containsExactly(LEN_PLUS_100);
+        assertThat(loaded.license()).isEqualTo("GPL");
     }
 
     @Test
