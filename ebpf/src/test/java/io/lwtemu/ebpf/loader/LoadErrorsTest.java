@@ -270,12 +270,27 @@ class LoadErrorsTest {
             for (int len = 0; len < good.length; len += 37) {
                 tryLoad(file + " cut at " + len, Arrays.copyOf(good, len));
             }
+            // Aim at the parts that are parsed: headers, section headers, symbols, relocations, code, BTF.
+            ElfFile elf = elf(good);
+            long shoff = ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getLong(40);
+            java.util.List<int[]> targets = new java.util.ArrayList<>();
+            targets.add(new int[] {0, 64});
+            targets.add(new int[] {(int) shoff, elf.sections().size() * 64});
+            for (ElfSection s : elf.sections()) {
+                boolean parsed = s.type() == ElfFile.SHT_SYMTAB || s.type() == ElfFile.SHT_REL && !s.name().contains("debug")
+                        || s.isExecutable() || s.name().startsWith(".BTF") || s.name().equals("maps")
+                        || s.name().equals(".maps");
+                if (parsed && !s.isNobits() && s.size() > 0) {
+                    targets.add(new int[] {(int) s.offset(), (int) s.size()});
+                }
+            }
             Random random = new Random(42);
             for (int round = 0; round < 600; round++) {
                 byte[] bytes = good.clone();
                 int flips = 1 + random.nextInt(4);
                 for (int f = 0; f < flips; f++) {
-                    bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+                    int[] t = targets.get(random.nextInt(targets.size()));
+                    bytes[t[0] + random.nextInt(t[1])] = (byte) random.nextInt(256);
                 }
                 tryLoad(file + " mangled round " + round, bytes);
             }
