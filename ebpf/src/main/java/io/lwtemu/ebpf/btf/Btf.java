@@ -98,6 +98,21 @@ public final class Btf {
         return Optional.empty();
     }
 
+    /** The first type with this name, of any kind. */
+    public Optional<BtfType> findByName(String name) {
+        for (BtfType t : types) {
+            if (t.name().equals(name) && t.kind() != BtfKind.UNKN) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The struct with this name ("__sk_buff", "bpf_map_ops", ...). */
+    public Optional<StructType> struct(String name) {
+        return findByName(name, BtfKind.STRUCT).map(StructType.class::cast);
+    }
+
     /** The DATASEC describing an ELF section (".maps", ".data", ...). */
     public Optional<DataSecType> dataSec(String sectionName) {
         return findByName(sectionName, BtfKind.DATASEC).map(DataSecType.class::cast);
@@ -192,6 +207,11 @@ public final class Btf {
         return t.name().isEmpty() ? kind : kind + " " + t.name();
     }
 
+    @Override
+    public String toString() {
+        return "Btf[" + origin + ", " + (types.size() - 1) + " types]";
+    }
+
     // ---- parsing ------------------------------------------------------------------------------------
 
     static String readString(String origin, byte[] strings, int offset) {
@@ -210,6 +230,7 @@ public final class Btf {
         private final String origin;
         private final byte[] data;
         private byte[] strings;
+        private final java.util.Map<Integer, String> stringCache = new java.util.HashMap<>();
         private int pos;
         private int end;
 
@@ -416,11 +437,15 @@ public final class Btf {
         }
 
         private String string(int offset, int id) {
+            if (offset == 0) {
+                return "";
+            }
             if (offset < 0 || offset >= strings.length) {
                 throw error("BTF type [" + id + "]: name offset " + Integer.toUnsignedString(offset)
                         + " outside the string section (" + strings.length + " bytes)");
             }
-            return readString(origin, strings, offset);
+            // Names repeat (member names, parameter names): decode each offset once.
+            return stringCache.computeIfAbsent(offset, off -> readString(origin, strings, off));
         }
 
         private int u16(int p) {

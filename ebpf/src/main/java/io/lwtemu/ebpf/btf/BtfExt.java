@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The {@code .BTF.ext} section: per ELF section, the BTF function of each subprogram (func_info), the
- * source line records (line_info) and CO-RE relocations (core_relo). lwtemu uses it to name functions and
- * to refuse objects that need CO-RE, which it does not perform.
+ * source line records (line_info) and CO-RE relocations (core_relo). lwtemu uses it to tell global from
+ * static functions, to show source lines in messages, and to refuse objects that need CO-RE, which it
+ * does not perform.
  *
  * <pre>
  *  struct btf_ext_header                      each info block:  u32 rec_size, then per ELF section
@@ -28,18 +29,30 @@ public final class BtfExt {
     public record FuncInfo(int insnOffset, int typeId) {
     }
 
+    /**
+     * line_info record: the source line an instruction (byte offset in its section) was compiled from.
+     *
+     * @param insnOffset byte offset of the instruction in its ELF section
+     * @param fileName   source file
+     * @param line       the source line's text
+     * @param lineNumber 1-based line number
+     * @param column     column
+     */
+    public record LineInfo(int insnOffset, String fileName, String line, int lineNumber, int column) {
+    }
+
     /** core_relo record; {@code kind} is the kernel's {@code enum bpf_core_relo_kind}. */
     public record CoreRelo(int insnOffset, int typeId, String accessString, int kind) {
     }
 
     private final Map<String, List<FuncInfo>> funcInfo;
-    private final Map<String, Integer> lineInfoCounts;
+    private final Map<String, List<LineInfo>> lineInfo;
     private final Map<String, List<CoreRelo>> coreRelos;
 
-    private BtfExt(Map<String, List<FuncInfo>> funcInfo, Map<String, Integer> lineInfoCounts,
+    private BtfExt(Map<String, List<FuncInfo>> funcInfo, Map<String, List<LineInfo>> lineInfo,
                    Map<String, List<CoreRelo>> coreRelos) {
         this.funcInfo = Collections.unmodifiableMap(funcInfo);
-        this.lineInfoCounts = Collections.unmodifiableMap(lineInfoCounts);
+        this.lineInfo = Collections.unmodifiableMap(lineInfo);
         this.coreRelos = Collections.unmodifiableMap(coreRelos);
     }
 
@@ -66,9 +79,14 @@ public final class BtfExt {
                 list.add(new FuncInfo(r.u32(p), r.u32(p + 4)));
             }
         }
-        Map<String, Integer> lines = new LinkedHashMap<>();
+        Map<String, List<LineInfo>> lines = new LinkedHashMap<>();
         for (Block b : r.blocks("line_info", hdrLen, r.u32(16), r.u32(20), 16, btf)) {
-            lines.merge(b.section, b.records.size(), Integer::sum);
+            List<LineInfo> list = lines.computeIfAbsent(b.section, k -> new ArrayList<>());
+            for (int p : b.records) {
+                int lineCol = r.u32(p + 12);
+                list.add(new LineInfo(r.u32(p), btf.string(r.u32(p + 4)), btf.string(r.u32(p + 8)), lineCol >>> 10,
+                        lineCol & 0x3ff));
+            }
         }
         Map<String, List<CoreRelo>> relos = new LinkedHashMap<>();
         if (hdrLen >= 32) {
@@ -87,9 +105,9 @@ public final class BtfExt {
         return funcInfo;
     }
 
-    /** Number of line_info records by ELF section name. */
-    public Map<String, Integer> lineInfoCounts() {
-        return lineInfoCounts;
+    /** line_info records by ELF section name, in instruction order as clang writes them. */
+    public Map<String, List<LineInfo>> lineInfo() {
+        return lineInfo;
     }
 
     /** CO-RE relocations by ELF section name (sections without any are absent). */

@@ -22,17 +22,22 @@ public final class BpfObject {
     private final Path path;
     private final String name;
     private final List<BpfProgram> programs;
+    private final Map<String, List<ProgramFunction>> functions;
+    private final Map<String, List<SourceLine>> sourceLines;
     private final Map<String, BpfMap> maps;
     private final Map<String, BpfMap> mapsBySection;
     private final String license;
     private final Integer kernelVersion;
     private final Btf btf;
 
-    BpfObject(Path path, String name, List<BpfProgram> programs, Map<String, BpfMap> maps,
+    BpfObject(Path path, String name, List<BpfProgram> programs, Map<String, List<ProgramFunction>> functions,
+              Map<String, List<SourceLine>> sourceLines, Map<String, BpfMap> maps,
               Map<String, BpfMap> mapsBySection, String license, Integer kernelVersion, Btf btf) {
         this.path = path;
         this.name = name;
         this.programs = List.copyOf(programs);
+        this.functions = Map.copyOf(functions);
+        this.sourceLines = Map.copyOf(sourceLines);
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
         this.mapsBySection = Collections.unmodifiableMap(new LinkedHashMap<>(mapsBySection));
         this.license = license;
@@ -77,6 +82,39 @@ public final class BpfObject {
      */
     public Optional<BpfProgram> programInSection(String section) {
         return programs.stream().filter(p -> p.section().equals(section)).findFirst();
+    }
+
+    /**
+     * The functions of a program of this object in the order they were placed: the entry first at offset 0,
+     * then each subprogram it calls.
+     */
+    public List<ProgramFunction> functions(BpfProgram program) {
+        List<ProgramFunction> f = functions.get(program.name());
+        if (f == null) {
+            throw new IllegalArgumentException("program '" + program.name() + "' is not part of " + path);
+        }
+        return f;
+    }
+
+    /** Source lines of a program's instructions (empty without BTF), ordered by instruction. */
+    public List<SourceLine> sourceLines(BpfProgram program) {
+        List<SourceLine> l = sourceLines.get(program.name());
+        if (l == null) {
+            throw new IllegalArgumentException("program '" + program.name() + "' is not part of " + path);
+        }
+        return l;
+    }
+
+    /** The source line instruction {@code insn} of a program was compiled from, if BTF says. */
+    public Optional<SourceLine> sourceLine(BpfProgram program, int insn) {
+        SourceLine best = null;
+        for (SourceLine l : sourceLines(program)) {
+            if (l.insn() > insn) {
+                break;
+            }
+            best = l;
+        }
+        return Optional.ofNullable(best);
     }
 
     /** Maps by name, in creation order; global data maps under libbpf's names ("obj.rodata"). */

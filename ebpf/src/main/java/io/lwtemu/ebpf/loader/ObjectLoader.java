@@ -3,6 +3,8 @@ package io.lwtemu.ebpf.loader;
 import io.lwtemu.ebpf.BpfProgram;
 import io.lwtemu.ebpf.btf.Btf;
 import io.lwtemu.ebpf.btf.BtfExt;
+import io.lwtemu.ebpf.btf.BtfKind;
+import io.lwtemu.ebpf.btf.BtfType;
 import io.lwtemu.ebpf.elf.ElfFile;
 import io.lwtemu.ebpf.elf.ElfSection;
 import io.lwtemu.ebpf.maps.BpfMap;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +69,6 @@ public final class ObjectLoader {
         List<MapSpec> specs = MapSpecs.read(elf, btf, objectName);
         ProgramLinker linker = new ProgramLinker(elf, specs);
 
-        record Pending(ElfFunction function, ProgramType type, ProgramLinker.Linked linked) {}
         List<Pending> pending = new ArrayList<>();
         for (List<ElfFunction> fns : linker.functions().values()) {
             for (ElfFunction f : fns) {
@@ -83,13 +85,15 @@ public final class ObjectLoader {
                                         + "'): cannot infer the program type from the section name; name the section "
                                         + "lwt_in, lwt_out, lwt_xmit or lwt_seg6local (optionally followed by "
                                         + "/anything) or give the program type explicitly"));
-                pending.add(new Pending(f, type, linker.link(f)));
+                ProgramLinker.Linked linked = linker.link(f);
+                pending.add(new Pending(f, type, linked, layout(btf, ext, linked), sourceLines(ext, linked)));
             }
         }
         if (pending.isEmpty()) {
             throw new BpfLoadException(fileName + ": no programs: the object has no executable section besides .text");
         }
 
+        // Everything is checked: only now create the maps.
         List<BpfMap> created = new ArrayList<>(specs.size());
         Map<String, BpfMap> byName = new LinkedHashMap<>();
         Map<String, BpfMap> bySection = new LinkedHashMap<>();
@@ -106,15 +110,74 @@ public final class ObjectLoader {
             }
         }
         List<BpfProgram> programs = new ArrayList<>(pending.size());
+        Map<String, List<ProgramFunction>> functions = new LinkedHashMap<>();
+        Map<String, List<SourceLine>> sourceLines = new LinkedHashMap<>();
         for (Pending p : pending) {
             List<BpfMap> used = new ArrayList<>(p.linked().mapSpecs().size());
             for (int spec : p.linked().mapSpecs()) {
                 used.add(created.get(spec));
             }
-            programs.add(new BpfProgram(p.function().name(), p.function().section().name(), p.type(),
-                    p.linked().insns(), used, license));
+            BpfProgram program = new BpfProgram(p.function().name(), p.function().section().name(), p.type(),
+                    p.linked().insns(), used, license);
+            programs.add(program);
+            functions.put(program.name(), p.layout());
+            sourceLines.put(program.name(), p.lines());
         }
-        return new BpfObject(file, objectName, programs, byName, bySection, license, version, btf);
+        return new BpfObject(file, objectName, programs, functions, sourceLines, byName, bySection, license, version,
+                btf);
+    }
+
+    private record Pending(ElfFunction function, ProgramType type, ProgramLinker.Linked linked,
+                           List<ProgramFunction> layout, List<SourceLine> lines) {
+    }
+
+    private static List<ProgramFunction> layout(Btf btf, BtfExt ext, ProgramLinker.Linked linked) {
+        List<ProgramFunction> layout = new ArrayList<>();
+        for (ProgramLinker.Placed placed : linked.functions()) {
+            ElfFunction f = placed.function();
+            int funcId = btfFuncId(btf, ext, f);
+            boolean global = funcId != 0
+                    && ((BtfType.FuncType) btf.type(funcId)).linkage() == BtfType.FuncType.GLOBAL;
+            layout.add(new ProgramFunction(f.name(), f.section().name(), placed.offset(), f.count(), global, funcId));
+        }
+        return List.copyOf(layout);
+    }
+
+    /** line_info of every placed function, moved to where the function landed in the linked program. */
+    private static List<SourceLine> sourceLines(BtfExt ext, ProgramLinker.Linked linked) {
+        if (ext == null) {
+            return List.of();
+        }
+        List<SourceLine> lines = new ArrayList<>();
+        for (ProgramLinker.Placed placed : linked.functions()) {
+            ElfFunction f = placed.function();
+            for (BtfExt.LineInfo li : ext.lineInfo().getOrDefault(f.section().name(), List.of())) {
+                int idx = li.insnOffset() / 8;
+                if (li.insnOffset() % 8 == 0 && f.contains(idx)) {
+                    lines.add(new SourceLine(placed.offset() + idx - f.start(), li.fileName(), li.line(),
+                            li.lineNumber(), li.column()));
+                }
+            }
+        }
+        lines.sort(Comparator.comparingInt(SourceLine::insn));
+        return List.copyOf(lines);
+    }
+
+    /** The BTF FUNC id .BTF.ext func_info gives for a function's first instruction, or 0. */
+    private static int btfFuncId(Btf btf, BtfExt ext, ElfFunction f) {
+        if (ext == null) {
+            return 0;
+        }
+        for (BtfExt.FuncInfo fi : ext.funcInfo().getOrDefault(f.section().name(), List.of())) {
+            if (fi.insnOffset() == f.start() * 8) {
+                if (btf.type(fi.typeId()).kind() != BtfKind.FUNC) {
+                    throw new BpfLoadException(btf.origin() + ".ext: func_info of '" + f.name() + "' names BTF type ["
+                            + fi.typeId() + "] (" + btf.describe(fi.typeId()) + "), not a function");
+                }
+                return fi.typeId();
+            }
+        }
+        return 0;
     }
 
     /** The "license" section up to its first NUL, as the kernel reads it; "" when absent. */

@@ -23,11 +23,20 @@ import java.util.Map;
  * {@code BPF_PSEUDO_MAP_VALUE} with imm = index into the program's own map list.
  */
 final class ProgramLinker {
-    /** A linked program: its instructions and the indices (into the object's map specs) of the maps it uses. */
-    record Linked(long[] insns, List<Integer> mapSpecs) {
+    /**
+     * A linked program: its instructions, the indices (into the object's map specs) of the maps it uses,
+     * and the functions in placement order with their offsets.
+     */
+    record Linked(long[] insns, List<Integer> mapSpecs, List<Placed> functions) {
+    }
+
+    /** A function and the instruction index where its copy starts. */
+    record Placed(ElfFunction function, int offset) {
     }
 
     private static final int CALL = Opcodes.BPF_JMP | Opcodes.BPF_CALL;
+    /** The verifier's limit; also bounds the depth of the linker's recursion. */
+    static final int BPF_MAX_SUBPROGS = 256;
 
     private final ElfFile elf;
     private final List<MapSpec> maps;
@@ -154,18 +163,24 @@ final class ProgramLinker {
         private long[] out = new long[64];
         private int length;
         private final Map<ElfFunction, Integer> placed = new HashMap<>();
+        private final List<Placed> order = new ArrayList<>();
         private final List<Integer> usedMaps = new ArrayList<>();
         private final Map<Integer, Integer> localMapIndex = new HashMap<>();
 
         Linked run(ElfFunction entry) {
             place(entry);
-            return new Linked(Arrays.copyOf(out, length), List.copyOf(usedMaps));
+            return new Linked(Arrays.copyOf(out, length), List.copyOf(usedMaps), List.copyOf(order));
         }
 
         /** Appends a function and relocates it, placing its callees (depth first) as they are met. */
         private void place(ElfFunction f) {
+            if (order.size() >= BPF_MAX_SUBPROGS) {
+                throw error(f + ": a program may have at most " + BPF_MAX_SUBPROGS
+                        + " functions (kernel BPF_MAX_SUBPROGS)");
+            }
             int base = length;
             placed.put(f, base);
+            order.add(new Placed(f, base));
             long[] src = code.get(f.section().index());
             ensure(length + f.count());
             System.arraycopy(src, f.start(), out, base, f.count());

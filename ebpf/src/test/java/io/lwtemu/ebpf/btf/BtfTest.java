@@ -101,6 +101,9 @@ class BtfTest {
         PtrType skb = (PtrType) btf.type(proto.params().get(0).type());
         assertThat(btf.sizeOf(skb.type())).isEqualTo(192);
         assertThat(btf.findByName("bpf_sock", BtfKind.FWD)).get().isInstanceOf(FwdType.class);
+        assertThat(btf.findByName("flow_stats_t")).get().extracting(BtfType::kind).isEqualTo(BtfKind.TYPEDEF);
+        assertThat(btf.struct("flow_stats")).map(StructType::size).hasValue(24);
+        assertThat(btf.struct("no_such_struct")).isEmpty();
     }
 
     @Test
@@ -232,7 +235,11 @@ class BtfTest {
         assertThat(plainExt.funcInfo()).containsOnlyKeys("lwt_in", "lwt_out", ".text", "lwt_xmit/flows");
         assertThat(plainExt.funcInfo().get(".text")).extracting(BtfExt.FuncInfo::typeId)
                 .allSatisfy(id -> assertThat(btf.type(id).name()).isEqualTo("bump"));
-        assertThat(plainExt.lineInfoCounts().get("lwt_xmit/flows")).isPositive();
+        BtfExt.LineInfo first = plainExt.lineInfo().get("lwt_in").get(0);
+        assertThat(first.insnOffset()).isZero();
+        assertThat(first.fileName()).endsWith("btf_maps.c");
+        assertThat(first.line()).isEqualTo("int count_in(struct __sk_buff *skb)");
+        assertThat(first.lineNumber()).isEqualTo(71);
     }
 
     /** The running kernel's own BTF is the biggest real-world input there is. */
@@ -242,7 +249,7 @@ class BtfTest {
         assumeThat(Files.isReadable(vmlinux)).as("kernel BTF at " + vmlinux).isTrue();
         Btf kernel = Btf.parse("vmlinux", Files.readAllBytes(vmlinux));
 
-        StructType skb = (StructType) kernel.findByName("__sk_buff", BtfKind.STRUCT).orElseThrow();
+        StructType skb = kernel.struct("__sk_buff").orElseThrow();
         assertThat(kernel.sizeOf(skb.id())).isEqualTo(192);
         assertThat(skb.member("mark").bitOffset()).isEqualTo(64);
         assertThat(skb.member("cb").bitOffset()).isEqualTo(48 * 8);

@@ -156,6 +156,17 @@ class LoadErrorsTest {
     }
 
     @Test
+    void shouldCreateNoMapsWhenLinkingFails() {
+        byte[] bytes = TestObjects.bytes("btf_maps.o");
+        ElfSection rel = elf(bytes).section(".rellwt_xmit/flows").orElseThrow();
+        TestObjects.putU64(bytes, (int) rel.offset() + 16, 0x10); // 'flows' relocation onto insn 2 (a store)
+        assertThatThrownBy(() -> load("badlink.o", bytes))
+                .isInstanceOf(BpfLoadException.class)
+                .hasMessageContaining("section 'lwt_xmit/flows', function 'track_flow', instruction 2");
+        assertThat(provider.requests).isEmpty();
+    }
+
+    @Test
     void shouldRejectRelocationOnAnOrdinaryInstruction() {
         byte[] bytes = TestObjects.bytes("subprogs.o");
         ElfSection rel = elf(bytes).section(".rellwt_xmit").orElseThrow();
@@ -183,6 +194,27 @@ class LoadErrorsTest {
         assertThatThrownBy(() -> load("extern.o", bytes))
                 .isInstanceOf(BpfLoadException.class)
                 .hasMessageContaining("unresolved extern symbol 'global_mix'");
+    }
+
+    @Test
+    void shouldRejectStaticFunctionAsProgramLikeLibbpf() {
+        byte[] bytes = TestObjects.bytes("subprogs.o");
+        bytes[symbolEntry(bytes, "out_second") + 4] = ElfFile.STT_FUNC; // st_info: STB_LOCAL << 4 | STT_FUNC
+        assertThatThrownBy(() -> load("static.o", bytes))
+                .isInstanceOf(BpfLoadException.class)
+                .hasMessageContaining("section 'lwt_out': program 'out_second' is static");
+    }
+
+    @Test
+    void shouldRejectCallIntoNoFunction() {
+        byte[] bytes = TestObjects.bytes("subprogs.o");
+        ElfSection xmit = elf(bytes).section("lwt_xmit").orElseThrow();
+        // calls_xmit insn 12 calls global_mix (imm -1 plus relocation); aim it 1000 instructions further.
+        TestObjects.putU32(bytes, (int) xmit.offset() + 12 * 8 + 4, 999);
+        assertThatThrownBy(() -> load("wildcall.o", bytes))
+                .isInstanceOf(BpfLoadException.class)
+                .hasMessageContaining("instruction 12: call target is instruction 1000 of section '.text'")
+                .hasMessageContaining("outside every function");
     }
 
     @Test
@@ -238,12 +270,27 @@ class LoadErrorsTest {
             for (int len = 0; len < good.length; len += 37) {
                 tryLoad(file + " cut at " + len, Arrays.copyOf(good, len));
             }
+            // Aim at the parts that are parsed: headers, section headers, symbols, relocations, code, BTF.
+            ElfFile elf = elf(good);
+            long shoff = ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getLong(40);
+            java.util.List<int[]> targets = new java.util.ArrayList<>();
+            targets.add(new int[] {0, 64});
+            targets.add(new int[] {(int) shoff, elf.sections().size() * 64});
+            for (ElfSection s : elf.sections()) {
+                boolean parsed = s.type() == ElfFile.SHT_SYMTAB || s.type() == ElfFile.SHT_REL && !s.name().contains("debug")
+                        || s.isExecutable() || s.name().startsWith(".BTF") || s.name().equals("maps")
+                        || s.name().equals(".maps");
+                if (parsed && !s.isNobits() && s.size() > 0) {
+                    targets.add(new int[] {(int) s.offset(), (int) s.size()});
+                }
+            }
             Random random = new Random(42);
             for (int round = 0; round < 600; round++) {
                 byte[] bytes = good.clone();
                 int flips = 1 + random.nextInt(4);
                 for (int f = 0; f < flips; f++) {
-                    bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+                    int[] t = targets.get(random.nextInt(targets.size()));
+                    bytes[t[0] + random.nextInt(t[1])] = (byte) random.nextInt(256);
                 }
                 tryLoad(file + " mangled round " + round, bytes);
             }

@@ -1,6 +1,8 @@
 package io.lwtemu.ebpf.loader;
 
 import io.lwtemu.ebpf.BpfProgram;
+import io.lwtemu.ebpf.btf.Btf;
+import io.lwtemu.ebpf.btf.BtfKind;
 import io.lwtemu.ebpf.isa.Insn;
 import io.lwtemu.ebpf.isa.Opcodes;
 import io.lwtemu.ebpf.maps.BpfMap;
@@ -142,6 +144,17 @@ class ObjectLoaderTest {
         assertCall(xmit, 25, 28);           // twice_add3 -> add3
         assertThat(xmit.insns()[9]).as("helper call untouched").isEqualTo(Insn.make(0x85, 0, 0, 0, 181));
         assertThat(xmit.maps()).isEmpty();
+        Btf btf = obj.btf().orElseThrow();
+        assertThat(obj.functions(xmit)).containsExactly(
+                new ProgramFunction("calls_xmit", "lwt_xmit", 0, 16, true, funcId(btf, "calls_xmit")),
+                new ProgramFunction("loop_step", ".text", 16, 5, false, funcId(btf, "loop_step")),
+                new ProgramFunction("global_mix", ".text", 21, 4, true, funcId(btf, "global_mix")),
+                new ProgramFunction("twice_add3", ".text", 25, 3, false, funcId(btf, "twice_add3")),
+                new ProgramFunction("add3", ".text", 28, 3, false, funcId(btf, "add3")));
+        // Line info follows the subprograms to where they were placed.
+        assertThat(obj.sourceLine(xmit, 29)).map(SourceLine::text).get().asString().contains("return x + 3;");
+        assertThat(obj.sourceLine(xmit, 29)).map(SourceLine::toString).get().asString().isEqualTo("return x + 3; @ subprogs.c:9");
+        assertThat(obj.sourceLine(xmit, 0)).map(SourceLine::lineNumber).hasValue(34);
 
         assertThat(obj.programsInSection("lwt_out")).extracting(BpfProgram::name)
                 .containsExactly("out_first", "out_second");
@@ -173,6 +186,13 @@ class ObjectLoaderTest {
         assertThat(targets).hasSize(4).doesNotHaveDuplicates().allSatisfy(t -> assertThat(t).isGreaterThan(0));
         assertThat(Insn.opcode(insns[insns.length - 1])).as("last insn is exit").isEqualTo(0x95);
         assertThat(obj.btf().isPresent()).isEqualTo(!file.contains("nodebug"));
+        assertThat(obj.sourceLines(xmit).isEmpty()).isEqualTo(file.contains("nodebug"));
+        // Without BTF the kernel sees no global functions: all subprograms are verified as static.
+        assertThat(obj.functions(xmit)).filteredOn(ProgramFunction::global).extracting(ProgramFunction::name)
+                .isEqualTo(file.contains("nodebug") ? List.of() : List.of("calls_xmit", "global_mix"));
+        assertThat(obj.functions(xmit)).extracting(ProgramFunction::offset).containsExactlyElementsOf(
+                targets.stream().sorted().collect(java.util.stream.Collectors.toCollection(
+                        () -> new java.util.ArrayList<>(List.of(0)))));
     }
 
     @ParameterizedTest
@@ -218,6 +238,19 @@ class ObjectLoaderTest {
     }
 
     @Test
+    void shouldDecodeIproute2MapLayoutWithGlobalPinning() {
+        BpfObject obj = load("iproute2_maps.o");
+
+        // struct bpf_elf_map: PIN_GLOBAL_NS (2) shares the map by name, like LIBBPF_PIN_BY_NAME.
+        assertThat(def(obj, "shared_counts")).isEqualTo(new MapDefinition("shared_counts", MapType.ARRAY, 4, 8, 16, 0,
+                MapDefinition.PIN_BY_NAME));
+        assertThat(def(obj, "private_hash")).isEqualTo(new MapDefinition("private_hash", MapType.HASH, 4, 4, 32,
+                MapDefinition.BPF_F_NO_PREALLOC, MapDefinition.PIN_NONE));
+        BpfProgram p = obj.program("count_xmit").orElseThrow();
+        assertThat(p.maps()).extracting(BpfMap::name).containsExactly("shared_counts", "private_hash");
+    }
+
+    @Test
     void shouldRelocateLegacyMapsAndStringLiterals() {
         BpfProgram p = load("legacy_maps.o").program("legacy_xmit").orElseThrow();
 
@@ -244,6 +277,10 @@ class ObjectLoaderTest {
 
         assertThat(obj.program("custom").orElseThrow().type()).isEqualTo(ProgramType.LWT_XMIT);
         assertThat(obj.programInSection("my_router_prog")).isPresent();
+    }
+
+    private static int funcId(Btf btf, String name) {
+        return btf.findByName(name, BtfKind.FUNC).orElseThrow().id();
     }
 
     static void assertCall(BpfProgram p, int at, int target) {
