@@ -212,7 +212,7 @@ public final class ForwardingPipeline {
             if (r != null) {
                 counters.routeHit(r);
             }
-            inputError(in, skb, status);
+            inputError(in, skb, status, r);
             return;
         }
         counters.routeHit(r);
@@ -242,13 +242,17 @@ public final class ForwardingPipeline {
         }
     }
 
-    /** ip_error / ip6_pkt_discard / ip6_pkt_prohibit: ICMP unreachable for error routes; blackhole is silent. */
-    private void inputError(NetDevice in, SkBuff skb, FibStatus status) {
+    /**
+     * ip_error / ip6_pkt_discard / ip6_pkt_prohibit: ICMP unreachable for error routes; blackhole is silent.
+     * {@code r} is null when a rule action (not a route) produced the error.
+     */
+    private void inputError(NetDevice in, SkBuff skb, FibStatus status, Route r) {
         DropReason reason = reasonFor(status);
         if (status != FibStatus.BLACKHOLE) {
             if (isV4(skb)) {
+                // An unreachable route is -EHOSTUNREACH; an unreachable rule action is -ENETUNREACH.
                 int code = switch (status) {
-                    case UNREACHABLE -> IcmpHeader.HOST_UNREACH;
+                    case UNREACHABLE -> r != null ? IcmpHeader.HOST_UNREACH : IcmpHeader.NET_UNREACH;
                     case PROHIBIT -> IcmpHeader.PKT_FILTERED;
                     default -> IcmpHeader.NET_UNREACH;
                 };

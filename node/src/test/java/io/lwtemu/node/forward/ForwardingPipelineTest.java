@@ -85,6 +85,15 @@ class ForwardingPipelineTest {
     }
 
     @Test
+    void shouldAnswerAnUnreachableRuleWithNetUnreachable() {
+        r.fib.addRule(new io.lwtemu.node.fib.RoutingRule(Family.INET, 10, Prefix.parse("10.0.1.0/24", null), null, 0,
+                0, null, null, io.lwtemu.node.fib.RoutingRule.Action.UNREACHABLE, 0));
+        r.receive(r.eth0, ping(64));
+        assertThat(r.pipeline.lastDropReason()).isEqualTo(DropReason.UNREACHABLE);
+        assertThat(new IcmpHeader().wrap(r.only().packet(), 20).code()).isEqualTo(IcmpHeader.NET_UNREACH);
+    }
+
+    @Test
     void shouldSendFragNeededForDontFragmentPacketsAboveTheMtu() {
         r.eth1.mtu(1400);
         byte[] big = PacketBuilder.ipv4("10.0.1.1", "10.0.9.9").dontFragment().icmpEchoRequest(1, 1, 1472);
