@@ -86,8 +86,9 @@ class ForwardingPipelineTest {
 
     @Test
     void shouldAnswerAnUnreachableRuleWithNetUnreachable() {
-        r.fib.addRule(new io.lwtemu.node.fib.RoutingRule(Family.INET, 10, Prefix.parse("10.0.1.0/24", null), null, 0,
-                0, null, null, io.lwtemu.node.fib.RoutingRule.Action.UNREACHABLE, 0));
+        // iif eth0: the router's own ICMP answer is looked up with iif lo and escapes the rule, as on Linux.
+        r.fib.addRule(new io.lwtemu.node.fib.RoutingRule(Family.INET, 10, null, null, 0, 0, "eth0", null,
+                io.lwtemu.node.fib.RoutingRule.Action.UNREACHABLE, 0));
         r.receive(r.eth0, ping(64));
         assertThat(r.pipeline.lastDropReason()).isEqualTo(DropReason.UNREACHABLE);
         assertThat(new IcmpHeader().wrap(r.only().packet(), 20).code()).isEqualTo(IcmpHeader.NET_UNREACH);
