@@ -9,6 +9,7 @@ import io.lwtemu.node.fib.FibTable;
 import io.lwtemu.node.fib.IpAddress;
 import io.lwtemu.node.fib.Route;
 import io.lwtemu.node.fib.RouteType;
+import io.lwtemu.node.icmp.IcmpRateLimiter;
 import io.lwtemu.node.icmp.IcmpSender;
 import io.lwtemu.node.icmp.Ipv4Fragmenter;
 import io.lwtemu.node.icmp.Reassembler;
@@ -59,6 +60,7 @@ public final class ForwardingPipeline {
     private final LongSupplier clock;
     private final ForwardingCounters counters = new ForwardingCounters();
     private final IcmpSender icmp = new IcmpSender();
+    private final IcmpRateLimiter icmpLimiter = IcmpRateLimiter.linuxDefaults();
     private final Ipv4Fragmenter fragmenter = new Ipv4Fragmenter();
     private final Reassembler reassembler;
     private final LocalProtocolHandler[] handlers = new LocalProtocolHandler[256];
@@ -98,6 +100,11 @@ public final class ForwardingPipeline {
 
     public Reassembler reassembler() {
         return reassembler;
+    }
+
+    /** The per-peer ICMP error limiter (on by default like Linux; disable for "every error" experiments). */
+    public IcmpRateLimiter icmpRateLimiter() {
+        return icmpLimiter;
     }
 
     public void setListener(OutcomeListener listener) {
@@ -256,10 +263,10 @@ public final class ForwardingPipeline {
                     case PROHIBIT -> IcmpHeader.PKT_FILTERED;
                     default -> IcmpHeader.NET_UNREACH;
                 };
-                sendGenerated(icmp.destUnreachable(skb.head, skb.data, skb.len, code, icmpSourceV4(skb, in)));
+                sendError(icmp.destUnreachable(skb.head, skb.data, skb.len, code, icmpSourceV4(skb, in)));
             } else {
                 int code = status == FibStatus.PROHIBIT ? Icmpv6Header.ADM_PROHIBITED : Icmpv6Header.NOROUTE;
-                sendGenerated(icmp.destUnreachableV6(skb.head, skb.data, skb.len, code, icmpSourceV6(skb, in)));
+                sendError(icmp.destUnreachableV6(skb.head, skb.data, skb.len, code, icmpSourceV6(skb, in)));
             }
         }
         drop(skb, reason, in);
@@ -319,14 +326,14 @@ public final class ForwardingPipeline {
         if (isV4(skb)) {
             ip4.wrap(b, off);
             if (ip4.ttl() <= 1) {
-                sendGenerated(icmp.timeExceeded(b, off, skb.len, icmpSourceV4(skb, in)));
+                sendError(icmp.timeExceeded(b, off, skb.len, icmpSourceV4(skb, in)));
                 drop(skb, DropReason.TTL_EXPIRED, in);
                 return;
             }
             int mtu = pathMtu(r, out);
             ip4.wrap(b, off);
             if (skb.len > mtu && ip4.dontFragment()) {
-                sendGenerated(icmp.fragNeeded(b, off, skb.len, mtu, icmpSourceV4(skb, in)));
+                sendError(icmp.fragNeeded(b, off, skb.len, mtu, icmpSourceV4(skb, in)));
                 drop(skb, DropReason.MTU, in);
                 return;
             }
@@ -334,13 +341,13 @@ public final class ForwardingPipeline {
         } else {
             ip6.wrap(b, off);
             if (ip6.hopLimit() <= 1) {
-                sendGenerated(icmp.timeExceededV6(b, off, skb.len, icmpSourceV6(skb, in)));
+                sendError(icmp.timeExceededV6(b, off, skb.len, icmpSourceV6(skb, in)));
                 drop(skb, DropReason.TTL_EXPIRED, in);
                 return;
             }
             int mtu = Math.max(IPV6_MIN_MTU, pathMtu(r, out));
             if (skb.len > mtu) {
-                sendGenerated(icmp.packetTooBig(b, off, skb.len, mtu, icmpSourceV6(skb, in)));
+                sendError(icmp.packetTooBig(b, off, skb.len, mtu, icmpSourceV6(skb, in)));
                 drop(skb, DropReason.MTU, in);
                 return;
             }
@@ -431,14 +438,14 @@ public final class ForwardingPipeline {
         byte[] b = skb.head;
         int off = skb.data;
         if (!isV4(skb)) {
-            sendGenerated(icmp.packetTooBig(b, off, skb.len, Math.max(mtu, IPV6_MIN_MTU), icmpSourceV6(skb, in)));
+            sendError(icmp.packetTooBig(b, off, skb.len, Math.max(mtu, IPV6_MIN_MTU), icmpSourceV6(skb, in)));
             drop(skb, DropReason.MTU, in);
             return;
         }
         List<byte[]> frags = fragmenter.fragment(b, off, skb.len, mtu);
         if (fragmenter.status() != Ipv4Fragmenter.Status.FRAGMENTED) {
             if (fragmenter.status() == Ipv4Fragmenter.Status.DF_SET) {
-                sendGenerated(icmp.fragNeeded(b, off, skb.len, mtu, icmpSourceV4(skb, in)));
+                sendError(icmp.fragNeeded(b, off, skb.len, mtu, icmpSourceV4(skb, in)));
             }
             drop(skb, DropReason.MTU, in);
             return;
@@ -723,15 +730,15 @@ public final class ForwardingPipeline {
         if (protocol != IpProtocol.TCP) { // TCP answers with a RST, not modelled
             if (isV4(skb)) {
                 int code = transport ? IcmpHeader.PORT_UNREACH : IcmpHeader.PROT_UNREACH;
-                sendGenerated(icmp.destUnreachable(b, off, skb.len, code, Bytes.i32(b, off + Ipv4Header.DST)));
+                sendError(icmp.destUnreachable(b, off, skb.len, code, Bytes.i32(b, off + Ipv4Header.DST)));
             } else {
                 byte[] src = new byte[16];
                 System.arraycopy(b, off + Ipv6Header.DST, src, 0, 16);
                 if (transport) {
-                    sendGenerated(icmp.destUnreachableV6(b, off, skb.len, Icmpv6Header.PORT_UNREACH, src));
+                    sendError(icmp.destUnreachableV6(b, off, skb.len, Icmpv6Header.PORT_UNREACH, src));
                 } else {
                     // Parameter problem, unrecognized next header, pointing at the next-header field.
-                    sendGenerated(icmp.icmpv6Send(b, off, skb.len, Icmpv6Header.PARAMPROB, 1, Ipv6Header.NEXT_HEADER,
+                    sendError(icmp.icmpv6Send(b, off, skb.len, Icmpv6Header.PARAMPROB, 1, Ipv6Header.NEXT_HEADER,
                             src));
                 }
             }
@@ -774,6 +781,27 @@ public final class ForwardingPipeline {
         } finally {
             generating = prev;
         }
+    }
+
+    /** Sends an ICMP/ICMPv6 error unless null or rate limited (icmpv4_xrlim_allow / icmpv6_xrlim_allow). */
+    private void sendError(byte[] err) {
+        if (err == null) {
+            return;
+        }
+        long now = clock.getAsLong();
+        if ((err[0] & 0xf0) == 0x40) {
+            if (!icmpLimiter.allowV4(err[20] & 0xff, err[21] & 0xff, Bytes.i32(err, Ipv4Header.DST), now)) {
+                return;
+            }
+        } else {
+            fib.fibLookup(Family.INET6, err, Ipv6Header.DST, -1, 0, "lo", null, icmpRes);
+            int plen = icmpRes.route == null ? 128 : icmpRes.route.prefix.length();
+            if (!icmpLimiter.allowV6(err[Ipv6Header.LENGTH] & 0xff, Bytes.i64(err, Ipv6Header.DST),
+                    Bytes.i64(err, Ipv6Header.DST + 8), plen, now)) {
+                return;
+            }
+        }
+        sendGenerated(err);
     }
 
     /**

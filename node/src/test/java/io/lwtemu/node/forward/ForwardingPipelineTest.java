@@ -62,6 +62,18 @@ class ForwardingPipelineTest {
     }
 
     @Test
+    void shouldRateLimitTimeExceededPerSenderLikeLinux() {
+        for (int i = 0; i < 10; i++) {
+            r.receive(r.eth0, ping(1));
+        }
+        assertThat(r.sent).as("burst of 6 at the same instant").hasSize(6);
+        assertThat(r.pipeline.counters().drops(DropReason.TTL_EXPIRED)).isEqualTo(10);
+        r.now += 1_000_000_000L;
+        r.receive(r.eth0, ping(1));
+        assertThat(r.sent).hasSize(7);
+    }
+
+    @Test
     void shouldAnswerMissingAndErrorRoutesLikeIpError() {
         r.receive(r.eth0, PacketBuilder.ipv4("10.0.1.1", "192.168.7.7").icmpEchoRequest(1, 1, 8));
         assertThat(r.pipeline.lastDropReason()).isEqualTo(DropReason.NO_ROUTE);
