@@ -697,6 +697,28 @@ public final class ForwardingPipeline {
             }
         } else {
             ip6.wrap(b, off);
+            if (ip6.findExtension(IpProtocol.FRAGMENT, off + skb.len) >= 0) {
+                byte[] whole = reassembler.add(b, off, skb.len, clock.getAsLong());
+                Reassembler.Status st = reassembler.status();
+                if (whole == null) {
+                    if (st == Reassembler.Status.QUEUED) {
+                        finish(skb, Outcome.DELIVERED, null, in);
+                    } else {
+                        drop(skb, st == Reassembler.Status.DUPLICATE || st == Reassembler.Status.OVERLAP
+                                || st == Reassembler.Status.OVER_MEMORY || st == Reassembler.Status.OVERSIZED
+                                ? DropReason.FRAG_REASM : DropReason.MALFORMED, in);
+                    }
+                    return;
+                }
+                if (st == Reassembler.Status.COMPLETE) {
+                    SkBuff ws = SkBuff.of(whole, skb.headroom());
+                    copyMeta(skb, ws);
+                    skb = ws;
+                    b = skb.head;
+                    off = skb.data;
+                    ip6.wrap(b, off);
+                }
+            }
             long ul = ip6.upperLayer(off + skb.len);
             if (ul < 0) {
                 drop(skb, DropReason.MALFORMED, in);
@@ -744,6 +766,30 @@ public final class ForwardingPipeline {
             }
         }
         drop(skb, transport ? DropReason.NO_SOCKET : DropReason.UNHANDLED_PROTO, in);
+    }
+
+    /**
+     * Timer work: drops reassembly queues past ipfrag_time and answers those that had their first fragment with
+     * ICMP "fragment reassembly time exceeded" (ip_expire / ip6_frag_expire). Returns how many expired.
+     */
+    public int expireFragments() {
+        List<Reassembler.Expired> expired = reassembler.expire(clock.getAsLong());
+        for (Reassembler.Expired e : expired) {
+            byte[] first = e.firstFragment();
+            if (first == null) {
+                continue;
+            }
+            if (e.v6()) {
+                byte[] src = new byte[16];
+                System.arraycopy(first, Ipv6Header.DST, src, 0, 16);
+                sendError(icmp.icmpv6Send(first, 0, first.length, Icmpv6Header.TIME_EXCEED,
+                        Icmpv6Header.EXC_FRAGTIME, 0, src));
+            } else {
+                sendError(icmp.icmpSend(first, 0, first.length, IcmpHeader.TIME_EXCEEDED, IcmpHeader.EXC_FRAGTIME, 0,
+                        Bytes.i32(first, Ipv4Header.DST)));
+            }
+        }
+        return expired.size();
     }
 
     // ================================================================= generated packets

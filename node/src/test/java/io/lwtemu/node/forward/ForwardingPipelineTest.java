@@ -262,6 +262,33 @@ class ForwardingPipelineTest {
     }
 
     @Test
+    void shouldAnswerReassemblyTimeoutsWithTimeExceededFragtime() {
+        byte[] whole = PacketBuilder.ipv4("10.0.1.1", "10.0.1.254").id(9).udp(1, 2, new byte[3000]);
+        var frags = new io.lwtemu.node.icmp.Ipv4Fragmenter().fragment(whole, 0, whole.length, 1500);
+        r.receive(r.eth0, frags.get(0));
+        r.now = 29_000_000_000L;
+        assertThat(r.pipeline.expireFragments()).isZero();
+        r.now = 30_000_000_000L;
+        assertThat(r.pipeline.expireFragments()).isEqualTo(1);
+        byte[] err = r.only().packet();
+        assertThat(new IcmpHeader().wrap(err, 20).type()).isEqualTo(IcmpHeader.TIME_EXCEEDED);
+        assertThat(new IcmpHeader().wrap(err, 20).code()).isEqualTo(IcmpHeader.EXC_FRAGTIME);
+        assertThat(Ipv4Header.format(new Ipv4Header().wrap(err, 0).src())).isEqualTo("10.0.1.254");
+    }
+
+    @Test
+    void shouldReassembleIpv6FragmentsAddressedToTheRouter() {
+        r.acceptLocal = true;
+        byte[] whole = PacketBuilder.ipv6("2001:db8:1::1", "2001:db8:1::fe").udp(1, 2, new byte[3000]);
+        var frags = io.lwtemu.node.icmp.Ipv6ReassemblyTest.fragmentV6(whole, 1232, 77);
+        for (byte[] f : frags) {
+            assertThat(r.receive(r.eth0, f)).isEqualTo(Outcome.DELIVERED);
+        }
+        assertThat(r.delivered).hasSize(1);
+        assertThat(r.delivered.get(0)).isEqualTo(whole);
+    }
+
+    @Test
     void shouldResolveTheDeviceOfAGatewayOnlyRoute() {
         r.fib.addRoute(Route.builder(Prefix.parse("10.0.7.0/24", null)).via(io.lwtemu.node.fib.IpAddress.parse("10.0.3.1"))
                 .build());
