@@ -222,6 +222,8 @@ class IpCommandParserTest {
         assertThat(m.table()).isEqualTo(Route.TABLE_MAIN);
         assertThat(((RuleCmd) one("ip -6 rule add from 2001:db8::/32 prohibit")).rule().action())
                 .isEqualTo(RoutingRule.Action.PROHIBIT);
+        assertThat(((RuleCmd) one("ip rule add from 2001:db8::/32 lookup 5")).rule().family()).isEqualTo(Family.INET6);
+        assertError("ip rule add from 10.0.0.0/8 to 2001:db8::/32 lookup 5", 32, "an inet prefix is expected");
         assertError("ip rule add from 10.0.0.0/8", 28, "expected 'lookup TABLE'");
         assertError("ip rule add fwmark 0xzz lookup 1", 20, "expected a mark (a number), got '0xzz'");
         assertError("ip rule add frm 10.0.0.0/8 lookup 1", 13, "unknown keyword 'frm' in ip rule");
