@@ -39,6 +39,8 @@ public enum DropReason {
     LWT_RECURSION_LIMIT,
     /** The route carries an encap type this pipeline does not model. */
     UNSUPPORTED_ENCAP,
+    /** A tunnel device cannot carry the packet (inner family not allowed by its mode, no remote address). */
+    TUNNEL_ENCAP,
     /** The egress (or redirect target) device is down. */
     LINK_DOWN,
     /** The route names a device that does not exist. */

@@ -64,6 +64,7 @@ public final class ForwardingPipeline {
     private final Ipv4Fragmenter fragmenter = new Ipv4Fragmenter();
     private final Reassembler reassembler;
     private final LocalProtocolHandler[] handlers = new LocalProtocolHandler[256];
+    private VirtualXmit[] virtualXmit = new VirtualXmit[16];
     private final FibResult res = new FibResult();
     private final FibResult icmpRes = new FibResult();
     private final HookContext ctx = new HookContext();
@@ -114,6 +115,17 @@ public final class ForwardingPipeline {
     /** Registers the local handler of an IP protocol (tunnel decapsulation). */
     public void setProtocolHandler(int protocol, LocalProtocolHandler handler) {
         handlers[protocol] = handler;
+    }
+
+    /**
+     * Makes {@code dev} a virtual device (a tunnel): packets sent to it go to {@code xmit} (which encapsulates
+     * and calls {@link #localOut}) instead of the {@link Egress}.
+     */
+    public void setVirtualDevice(NetDevice dev, VirtualXmit xmit) {
+        if (dev.ifindex >= virtualXmit.length) {
+            virtualXmit = java.util.Arrays.copyOf(virtualXmit, Math.max(dev.ifindex + 1, virtualXmit.length * 2));
+        }
+        virtualXmit[dev.ifindex] = xmit;
     }
 
     // ================================================================= ingress
@@ -572,6 +584,27 @@ public final class ForwardingPipeline {
         }
         skb.ifindex = out.ifindex;
         int len = skb.len;
+        VirtualXmit vx = out.ifindex < virtualXmit.length ? virtualXmit[out.ifindex] : null;
+        if (vx != null) {
+            // The outer packet takes its own (generated) path; the inner one ends here, sent on the tunnel.
+            DropReason why;
+            boolean prev = generating;
+            generating = true;
+            try {
+                why = vx.xmit(skb, out);
+            } finally {
+                generating = prev;
+            }
+            if (why != null) {
+                out.txDropped++;
+                finish(skb, Outcome.DROPPED, why, out);
+                return;
+            }
+            out.txPackets++;
+            out.txBytes += len;
+            finish(skb, Outcome.FORWARDED, null, out);
+            return;
+        }
         if (!egress.transmit(out, skb, r)) {
             out.txDropped++;
             finish(skb, Outcome.DROPPED, DropReason.QUEUE_FULL, out);
@@ -802,10 +835,23 @@ public final class ForwardingPipeline {
         if (packet == null) {
             return;
         }
-        SkBuff skb = SkBuff.of(packet, GENERATED_HEADROOM);
+        localOut(SkBuff.of(packet, GENERATED_HEADROOM));
+    }
+
+    /**
+     * ip_local_out for a packet already in an skb (a tunnel's outer packet): output lookup from "lo", then
+     * dst_output. Its outcome is reported as generated.
+     */
+    public void localOut(SkBuff skb) {
+        int version = skb.len > 0 ? (skb.head[skb.data] & 0xff) >>> 4 : 0;
+        skb.protocol = version == 4 ? SkBuff.ETH_P_IP : version == 6 ? SkBuff.ETH_P_IPV6 : 0;
         boolean prev = generating;
         generating = true;
         try {
+            if (skb.protocol == 0 || skb.len < (isV4(skb) ? Ipv4Header.MIN_LENGTH : Ipv6Header.LENGTH)) {
+                drop(skb, DropReason.MALFORMED, null);
+                return;
+            }
             lookup(skb, "lo", res);
             FibStatus status = res.status;
             Route r = res.route;
