@@ -11,6 +11,8 @@ import io.lwtemu.node.fib.FibException;
 import io.lwtemu.node.fib.FibTable;
 import io.lwtemu.node.forward.NetDevice;
 import io.lwtemu.node.forward.NetDevices;
+import io.lwtemu.node.forward.Seg6LocalLwt;
+import io.lwtemu.node.forward.Seg6Lwt;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,8 @@ import java.util.List;
  * {@code ip -batch} would at the first command the kernel refuses ("RTNETLINK answers: File exists",
  * "Cannot find device"), with the line it came from.
  *
- * <p>Route encaps are turned into LWT state by an {@link EncapLoader} (the eBPF loader for {@code encap bpf});
+ * <p>seg6 and seg6local encaps become {@link Seg6Lwt} / {@link Seg6LocalLwt} here; {@code encap bpf} and End.BPF
+ * are turned into LWT state by an {@link EncapLoader} (the eBPF loader);
  * tunnel devices are created as interfaces and their parameters kept for the decapsulation layer.
  */
 public final class ConfigApplier {
@@ -130,7 +133,10 @@ public final class ConfigApplier {
             return;
         }
         Object state = null;
-        if (r.encap() != null) {
+        if (r.encap() instanceof EncapSpec.Seg6 || r.encap() instanceof EncapSpec.Seg6Local sl
+                && sl.action() != EncapSpec.Seg6Local.Action.END_BPF) {
+            state = seg6State(r);
+        } else if (r.encap() != null) {
             if (loader == null) {
                 throw error(r, "encap " + r.encap().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)
                         + " needs an encap loader");
@@ -142,6 +148,27 @@ public final class ConfigApplier {
         } else {
             fib.replaceRoute(r.toRoute(state));
         }
+    }
+
+    /** seg6 / seg6local (without BPF) need no loader: their state is built here. */
+    private Object seg6State(RouteCmd r) {
+        if (r.encap() instanceof EncapSpec.Seg6 s6) {
+            if (s6.mode() == EncapSpec.Seg6.Mode.L2ENCAP) {
+                throw error(r, "seg6 mode l2encap is not supported (the emulated devices are L3)");
+            }
+            return new Seg6Lwt(s6.mode() == EncapSpec.Seg6.Mode.INLINE, s6.segments());
+        }
+        EncapSpec.Seg6Local sl = (EncapSpec.Seg6Local) r.encap();
+        Seg6LocalLwt.Action a = switch (sl.action()) {
+            case END -> Seg6LocalLwt.Action.END;
+            case END_X -> Seg6LocalLwt.Action.END_X;
+            case END_T -> Seg6LocalLwt.Action.END_T;
+            case END_DX4 -> Seg6LocalLwt.Action.END_DX4;
+            case END_DX6 -> Seg6LocalLwt.Action.END_DX6;
+            case END_DT6 -> Seg6LocalLwt.Action.END_DT6;
+            default -> throw error(r, "seg6local action " + sl.action().spelling + " is not supported");
+        };
+        return new Seg6LocalLwt(a, sl.nh4(), sl.nh6(), sl.table(), null, null);
     }
 
     private NetDevice device(String name, ConfigCommand c) {

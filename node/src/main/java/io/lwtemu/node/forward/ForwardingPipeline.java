@@ -240,6 +240,14 @@ public final class ForwardingPipeline {
             lwtInput(in, skb, r, bpf);
             return;
         }
+        if (r.encap instanceof Seg6Lwt s6) {
+            seg6Input(in, skb, r, s6);
+            return;
+        }
+        if (r.encap instanceof Seg6LocalLwt sl) {
+            seg6LocalInput(in, skb, r, sl);
+            return;
+        }
         dstInput(in, skb, r);
     }
 
@@ -374,6 +382,8 @@ public final class ForwardingPipeline {
         int mtu = r.mtu > 0 ? r.mtu : out.mtu();
         if (r.encap instanceof BpfLwt bpf) {
             mtu -= bpf.mtuReduction(mtu);
+        } else if (r.encap instanceof Seg6Lwt s6 && s6.headroom() < mtu) {
+            mtu -= s6.headroom();
         }
         return mtu;
     }
@@ -397,6 +407,14 @@ public final class ForwardingPipeline {
 
     /** dst_output: LWT out when the route has one, then ip_finish_output. */
     private void dstOutput(NetDevice in, SkBuff skb, Route r, NetDevice out) {
+        if (r.encap instanceof Seg6Lwt s6) {
+            seg6Output(in, skb, r, s6);
+            return;
+        }
+        if (r.encap instanceof Seg6LocalLwt) {
+            finishOutput(in, skb, r, out, null); // seg6local only acts on input
+            return;
+        }
         if (r.encap != null && !(r.encap instanceof BpfLwt)) {
             if (!warnedEncap) {
                 warnedEncap = true;
@@ -636,6 +654,7 @@ public final class ForwardingPipeline {
             case IN -> skb.ifindex = in == null ? NetDevices.LOOPBACK_IFINDEX : in.ifindex;
             case OUT -> skb.ifindex = inIndex;
             case XMIT -> skb.ifindex = out == null ? 0 : out.ifindex;
+            case SEG6LOCAL -> skb.ifindex = in == null ? NetDevices.LOOPBACK_IFINDEX : in.ifindex;
         }
         skb.routeRealm = r.realm;
         LwtVerdict v;
@@ -691,6 +710,266 @@ public final class ForwardingPipeline {
             log.accept(where + "(): recursion limit reached on datapath");
         }
         drop(skb, DropReason.LWT_RECURSION_LIMIT, in);
+    }
+
+    // ================================================================= seg6 / seg6local
+
+    /** seg6_input: push the SRH (or outer IPv6 + SRH), then route the result as if it had just arrived. */
+    private void seg6Input(NetDevice in, SkBuff skb, Route r, Seg6Lwt s) {
+        if (recursion > RECURSION_LIMIT) {
+            recursionLimit(skb, in, "lwtunnel_input");
+            return;
+        }
+        recursion++;
+        try {
+            if (!seg6DoSrh(skb, s, r)) {
+                drop(skb, DropReason.SEG6, in);
+                return;
+            }
+            routeInput(in, skb);
+        } finally {
+            recursion--;
+        }
+    }
+
+    /** seg6_output: push the SRH on a locally generated packet, then output lookup on the new destination. */
+    private void seg6Output(NetDevice in, SkBuff skb, Route r, Seg6Lwt s) {
+        if (recursion > RECURSION_LIMIT) {
+            recursionLimit(skb, in, "lwtunnel_output");
+            return;
+        }
+        recursion++;
+        try {
+            if (!seg6DoSrh(skb, s, r)) {
+                drop(skb, DropReason.SEG6, in);
+                return;
+            }
+            xmitReroute(in, skb);
+        } finally {
+            recursion--;
+        }
+    }
+
+    /**
+     * seg6_do_srh: encap mode pushes IPv6 (hop limit and traffic class from an IPv6 inner packet, 64 / 0 for IPv4)
+     * + SRH with next header 4/41; inline mode (IPv6 only) inserts the SRH after the IPv6 header with the original
+     * destination as the last segment. The destination becomes the first segment.
+     */
+    private boolean seg6DoSrh(SkBuff skb, Seg6Lwt s, Route r) {
+        boolean v4 = isV4(skb);
+        List<IpAddress> segs = s.segments();
+        int n = segs.size();
+        if (s.inline()) {
+            if (v4) {
+                return false;
+            }
+            int srhLen = 8 + 16 * (n + 1);
+            byte[][] travel = new byte[n + 1][];
+            for (int i = 0; i < n; i++) {
+                travel[i] = segs.get(i).toBytes();
+            }
+            travel[n] = java.util.Arrays.copyOfRange(skb.head, skb.data + Ipv6Header.DST, skb.data + Ipv6Header.DST + 16);
+            skb.ensureHeadroom(srhLen);
+            byte[] b = skb.head;
+            System.arraycopy(b, skb.data, b, skb.data - srhLen, Ipv6Header.LENGTH);
+            skb.data -= srhLen;
+            skb.len += srhLen;
+            int off = skb.data;
+            ip6.wrap(b, off);
+            int nexthdr = ip6.nextHeader();
+            io.lwtemu.node.packet.Srh.write(b, off + Ipv6Header.LENGTH, nexthdr, travel);
+            ip6.nextHeader(IpProtocol.ROUTING).payloadLength(skb.len - Ipv6Header.LENGTH).dst(travel[0]);
+            return true;
+        }
+        byte[][] travel = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            travel[i] = segs.get(i).toBytes();
+        }
+        int srhLen = 8 + 16 * n;
+        int tclass = 0;
+        int hop = 64;
+        if (!v4) {
+            ip6.wrap(skb.head, skb.data);
+            tclass = ip6.trafficClass();
+            hop = ip6.hopLimit();
+        }
+        IpAddress src = null;
+        NetDevice d = deviceOf(r);
+        if (d != null) {
+            src = d.primaryAddress(Family.INET6);
+        }
+        for (int i = 0; src == null && i < devices.all().size(); i++) {
+            src = devices.all().get(i).primaryAddress(Family.INET6);
+        }
+        int total = Ipv6Header.LENGTH + srhLen;
+        skb.ensureHeadroom(total);
+        skb.data -= total;
+        skb.len += total;
+        byte[] b = skb.head;
+        int off = skb.data;
+        ip6.wrap(b, off).versionClassFlow(tclass, 0).payloadLength(skb.len - Ipv6Header.LENGTH)
+                .nextHeader(IpProtocol.ROUTING).hopLimit(hop).dst(travel[0]);
+        if (src != null) {
+            src.write(b, off + Ipv6Header.SRC);
+        } else {
+            java.util.Arrays.fill(b, off + Ipv6Header.SRC, off + Ipv6Header.SRC + 16, (byte) 0);
+        }
+        io.lwtemu.node.packet.Srh.write(b, off + Ipv6Header.LENGTH, v4 ? IpProtocol.IPIP : IpProtocol.IPV6, travel);
+        skb.innerProtocol = skb.protocol;
+        skb.protocol = SkBuff.ETH_P_IPV6;
+        skb.encapsulation = true;
+        return true;
+    }
+
+    /** seg6_local_input: the SID's action on an IPv6 packet. */
+    private void seg6LocalInput(NetDevice in, SkBuff skb, Route r, Seg6LocalLwt s) {
+        if (isV4(skb)) {
+            drop(skb, DropReason.SEG6, in);
+            return;
+        }
+        if (recursion > RECURSION_LIMIT) {
+            recursionLimit(skb, in, "lwtunnel_input");
+            return;
+        }
+        recursion++;
+        try {
+            switch (s.action()) {
+                case END, END_X, END_T, END_BPF -> seg6End(in, skb, r, s);
+                case END_DX4, END_DX6, END_DT6 -> seg6Decap(in, skb, s);
+            }
+        } finally {
+            recursion--;
+        }
+    }
+
+    /** End / End.X / End.T / End.BPF: advance the SRH to the next segment, then look up the next hop. */
+    private void seg6End(NetDevice in, SkBuff skb, Route r, Seg6LocalLwt s) {
+        byte[] b = skb.head;
+        int off = skb.data;
+        ip6.wrap(b, off);
+        int srhOff = ip6.findExtension(IpProtocol.ROUTING, off + skb.len);
+        io.lwtemu.node.packet.Srh srh = new io.lwtemu.node.packet.Srh();
+        if (srhOff < 0 || srhOff + 8 > off + skb.len) {
+            drop(skb, DropReason.SEG6, in);
+            return;
+        }
+        srh.wrap(b, srhOff);
+        if (srhOff + srh.length() > off + skb.len || !srh.isValid(srh.length()) || srh.segmentsLeft() == 0) {
+            drop(skb, DropReason.SEG6, in);
+            return;
+        }
+        int sl = srh.segmentsLeft() - 1;
+        srh.segmentsLeft(sl);
+        System.arraycopy(b, srh.segmentOffset(sl), b, off + Ipv6Header.DST, 16);
+        switch (s.action()) {
+            case END_X -> forwardVia(in, skb, s.nh6());
+            case END_T -> lookupInTable(in, skb, s.table());
+            case END_BPF -> {
+                LwtVerdict v = runProgram(LwtHook.SEG6LOCAL, s.bpf(), s.bpfName(), skb, r, in, null);
+                if (v.fault) {
+                    drop(skb, DropReason.BPF_FAULT, in);
+                    return;
+                }
+                switch (v.ret) {
+                    // REDIRECT: a bpf_lwt_seg6_action set the destination; it is looked up here.
+                    case LwtVerdict.BPF_OK, LwtVerdict.BPF_REDIRECT -> routeInput(in, skb);
+                    case LwtVerdict.BPF_DROP -> drop(skb, DropReason.BPF_DROP, in);
+                    default -> {
+                        if (!warnedIllegalReturn) {
+                            warnedIllegalReturn = true;
+                            log.accept("bpf-seg6local: Illegal return value " + v.ret);
+                        }
+                        drop(skb, DropReason.BPF_ILLEGAL_RETURN, in);
+                    }
+                }
+            }
+            default -> routeInput(in, skb);
+        }
+    }
+
+    /** End.DX4 / End.DX6 / End.DT6: strip the outer IPv6 header and its extensions (segments left must be 0). */
+    private void seg6Decap(NetDevice in, SkBuff skb, Seg6LocalLwt s) {
+        byte[] b = skb.head;
+        int off = skb.data;
+        int end = off + skb.len;
+        ip6.wrap(b, off);
+        int srhOff = ip6.findExtension(IpProtocol.ROUTING, end);
+        if (srhOff >= 0 && srhOff + 4 <= end && (b[srhOff + 3] & 0xff) != 0) {
+            drop(skb, DropReason.SEG6, in);
+            return;
+        }
+        long ul = ip6.upperLayer(end);
+        int want = s.action() == Seg6LocalLwt.Action.END_DX4 ? IpProtocol.IPIP : IpProtocol.IPV6;
+        if (ul < 0 || (ul >>> 32) != want || (int) ul >= end) {
+            drop(skb, DropReason.SEG6, in);
+            return;
+        }
+        int inner = (int) ul;
+        skb.data = inner;
+        skb.len = end - inner;
+        skb.protocol = want == IpProtocol.IPIP ? SkBuff.ETH_P_IP : SkBuff.ETH_P_IPV6;
+        skb.encapsulation = false;
+        DropReason bad = validate(skb);
+        if (bad != null) {
+            drop(skb, bad, in);
+            return;
+        }
+        switch (s.action()) {
+            case END_DX4 -> {
+                if (s.nh4() != null) {
+                    forwardVia(in, skb, s.nh4());
+                } else {
+                    routeInput(in, skb);
+                }
+            }
+            case END_DX6 -> {
+                if (s.nh6() != null) {
+                    forwardVia(in, skb, s.nh6());
+                } else {
+                    routeInput(in, skb);
+                }
+            }
+            default -> lookupInTable(in, skb, s.table());
+        }
+    }
+
+    /** Forwards towards an explicit next hop (End.X, End.DX4/6): the device comes from the route to it. */
+    private void forwardVia(NetDevice in, SkBuff skb, IpAddress nh) {
+        fib.fibLookup(nh.family(), nh.hi(), nh.lo(), 0, 0, skb.mark, in == null ? null : in.name, null, res);
+        if (res.status != FibStatus.OK) {
+            drop(skb, res.status.isError() ? reasonFor(res.status) : DropReason.NO_ROUTE, in);
+            return;
+        }
+        Route toNh = res.route;
+        String dev = toNh.dev != null ? toNh.dev : deviceOf(toNh) == null ? null : deviceOf(toNh).name;
+        Route viaNh = Route.builder(io.lwtemu.node.fib.Prefix.of(nh, nh.family().bits)).via(nh).dev(dev)
+                .table(toNh.table).build();
+        counters.routeHit(toNh);
+        forward(in, skb, viaNh);
+    }
+
+    /** End.T / End.DT6: look the destination up in one table, bypassing the rules. */
+    private void lookupInTable(NetDevice in, SkBuff skb, int table) {
+        FibTable t = fib.existingTable(table);
+        Family f = isV4(skb) ? Family.INET : Family.INET6;
+        int dst = skb.data + (f == Family.INET ? Ipv4Header.DST : Ipv6Header.DST);
+        long hi = f == Family.INET ? (Bytes.i32(skb.head, dst) & 0xffffffffL) << 32 : Bytes.i64(skb.head, dst);
+        long lo = f == Family.INET ? 0 : Bytes.i64(skb.head, dst + 8);
+        Route r = t == null ? null : t.lookup(f, hi, lo);
+        if (r == null) {
+            inputError(in, skb, FibStatus.NO_ROUTE, null);
+            return;
+        }
+        counters.routeHit(r);
+        if (r.type.isError()) {
+            inputError(in, skb, switch (r.type) {
+                case UNREACHABLE -> FibStatus.UNREACHABLE;
+                case PROHIBIT -> FibStatus.PROHIBIT;
+                default -> FibStatus.BLACKHOLE;
+            }, r);
+            return;
+        }
+        dstInput(in, skb, r);
     }
 
     // ================================================================= local delivery
