@@ -84,6 +84,23 @@ class ConfigApplierTest {
     }
 
     @Test
+    void shouldBuildSeg6StateWithoutALoader() {
+        ConfigApplier bare = new ConfigApplier(file, fib, devices, null);
+        bare.apply(new IpCommandParser(file, false).parse(
+                "ip -6 route add fc00:9::/64 encap seg6 mode inline segs fc00::1,fc00::2 dev eth0\n"
+                + "ip -6 route add fc00::5/128 encap seg6local action End.DX4 nh4 10.0.0.1 dev eth1\n"));
+        Object s6 = fib.fibLookup(IpAddress.parse("fc00:9::1"), null, 0, null, null).route.encap;
+        assertThat(s6).isEqualTo(new io.lwtemu.node.forward.Seg6Lwt(true,
+                List.of(IpAddress.parse("fc00::1"), IpAddress.parse("fc00::2"))));
+        assertThat(s6.toString()).isEqualTo("seg6 mode inline segs 2 [ fc00::1 fc00::2 ]");
+        Object sl = fib.fibLookup(IpAddress.parse("fc00::5"), null, 0, null, null).route.encap;
+        assertThat(sl.toString()).isEqualTo("seg6local action End.DX4 nh4 10.0.0.1");
+        assertThatThrownBy(() -> bare.apply(new IpCommandParser(file, false)
+                .parse("ip -6 route add fc00:8::/64 encap seg6 mode l2encap segs fc00::1 dev eth0")))
+                .hasMessageContaining("l2encap is not supported");
+    }
+
+    @Test
     void shouldRefuseEncapsWithoutALoader() {
         ConfigApplier bare = new ConfigApplier(file, fib, devices, null);
         assertThatThrownBy(() -> bare.apply(new IpCommandParser(file, false)
