@@ -750,75 +750,22 @@ public final class ForwardingPipeline {
         }
     }
 
-    /**
-     * seg6_do_srh: encap mode pushes IPv6 (hop limit and traffic class from an IPv6 inner packet, 64 / 0 for IPv4)
-     * + SRH with next header 4/41; inline mode (IPv6 only) inserts the SRH after the IPv6 header with the original
-     * destination as the last segment. The destination becomes the first segment.
-     */
+    /** seg6_do_srh with the tunnel source set_tun_src would pick: the primary IPv6 address of the route's device. */
     private boolean seg6DoSrh(SkBuff skb, Seg6Lwt s, Route r) {
-        boolean v4 = isV4(skb);
-        List<IpAddress> segs = s.segments();
-        int n = segs.size();
-        if (s.inline()) {
-            if (v4) {
-                return false;
-            }
-            int srhLen = 8 + 16 * (n + 1);
-            byte[][] travel = new byte[n + 1][];
-            for (int i = 0; i < n; i++) {
-                travel[i] = segs.get(i).toBytes();
-            }
-            travel[n] = java.util.Arrays.copyOfRange(skb.head, skb.data + Ipv6Header.DST, skb.data + Ipv6Header.DST + 16);
-            skb.ensureHeadroom(srhLen);
-            byte[] b = skb.head;
-            System.arraycopy(b, skb.data, b, skb.data - srhLen, Ipv6Header.LENGTH);
-            skb.data -= srhLen;
-            skb.len += srhLen;
-            int off = skb.data;
-            ip6.wrap(b, off);
-            int nexthdr = ip6.nextHeader();
-            io.lwtemu.node.packet.Srh.write(b, off + Ipv6Header.LENGTH, nexthdr, travel);
-            ip6.nextHeader(IpProtocol.ROUTING).payloadLength(skb.len - Ipv6Header.LENGTH).dst(travel[0]);
-            return true;
-        }
-        byte[][] travel = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            travel[i] = segs.get(i).toBytes();
-        }
-        int srhLen = 8 + 16 * n;
-        int tclass = 0;
-        int hop = 64;
-        if (!v4) {
-            ip6.wrap(skb.head, skb.data);
-            tclass = ip6.trafficClass();
-            hop = ip6.hopLimit();
-        }
         IpAddress src = null;
         NetDevice d = deviceOf(r);
         if (d != null) {
             src = d.primaryAddress(Family.INET6);
         }
-        for (int i = 0; src == null && i < devices.all().size(); i++) {
-            src = devices.all().get(i).primaryAddress(Family.INET6);
+        if (src == null) {
+            for (NetDevice any : devices.all()) {
+                src = any.primaryAddress(Family.INET6);
+                if (src != null) {
+                    break;
+                }
+            }
         }
-        int total = Ipv6Header.LENGTH + srhLen;
-        skb.ensureHeadroom(total);
-        skb.data -= total;
-        skb.len += total;
-        byte[] b = skb.head;
-        int off = skb.data;
-        ip6.wrap(b, off).versionClassFlow(tclass, 0).payloadLength(skb.len - Ipv6Header.LENGTH)
-                .nextHeader(IpProtocol.ROUTING).hopLimit(hop).dst(travel[0]);
-        if (src != null) {
-            src.write(b, off + Ipv6Header.SRC);
-        } else {
-            java.util.Arrays.fill(b, off + Ipv6Header.SRC, off + Ipv6Header.SRC + 16, (byte) 0);
-        }
-        io.lwtemu.node.packet.Srh.write(b, off + Ipv6Header.LENGTH, v4 ? IpProtocol.IPIP : IpProtocol.IPV6, travel);
-        skb.innerProtocol = skb.protocol;
-        skb.protocol = SkBuff.ETH_P_IPV6;
-        skb.encapsulation = true;
-        return true;
+        return Seg6Encap.doSrh(skb, s, src);
     }
 
     /** seg6_local_input: the SID's action on an IPv6 packet. */
