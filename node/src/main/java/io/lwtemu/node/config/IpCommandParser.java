@@ -658,8 +658,8 @@ public final class IpCommandParser {
             section = expectWord(t, "a section name after 'section'");
         }
         if (section == null) {
-            // iproute2's default section name for "ip route ... encap bpf": the program type's name.
-            section = "lwt_" + hook;
+            // iproute2's default section name (bpf_prog_to_default_section): the program type's name.
+            section = hook.equals("endpoint") ? "lwt_seg6local" : "lwt_" + hook;
         }
         Path base = file == null ? null : file.toAbsolutePath().getParent();
         Path p = base == null ? Path.of(obj) : base.resolve(obj).normalize();

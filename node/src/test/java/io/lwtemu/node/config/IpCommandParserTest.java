@@ -183,6 +183,9 @@ class IpCommandParserTest {
                 "ip -6 route add fc00::6/128 encap seg6local action End.BPF endpoint obj e.o section add_tlv dev eth1"))
                 .encap();
         assertThat(bpf.program()).isEqualTo(new ProgRef(Path.of("/cfg/e.o"), "add_tlv"));
+        EncapSpec.Seg6Local defaultSection = (EncapSpec.Seg6Local) ((RouteCmd) one(
+                "ip -6 route add fc00::8/128 encap seg6local action End.BPF endpoint obj e.o dev eth1")).encap();
+        assertThat(defaultSection.program().section()).isEqualTo("lwt_seg6local");
         assertThat(((RouteCmd) one("ip -6 route add fc00::7/128 encap seg6local action End dev eth1")).encap())
                 .isEqualTo(new EncapSpec.Seg6Local(EncapSpec.Seg6Local.Action.END, null, null, 0, null));
     }
