@@ -210,26 +210,27 @@ public final class TunnelStack {
         if (version != 4 && version != 6) {
             return false;
         }
-        skb.len = end - inner;
-        skb.data = inner;
-        skb.protocol = version == 4 ? SkBuff.ETH_P_IP : SkBuff.ETH_P_IPV6;
-        skb.encapsulation = false;
-        skb.hashValid = false;
-        egress.receiveLater(t.dev(), skb);
+        // A new skb for the inner packet: the outer one still has to be accounted for (delivered) as it was.
+        SkBuff in = new SkBuff(java.util.Arrays.copyOfRange(skb.head, inner - Math.min(inner, 64), end),
+                Math.min(inner, 64), end - inner);
+        in.protocol = version == 4 ? SkBuff.ETH_P_IP : SkBuff.ETH_P_IPV6;
+        in.mark = skb.mark;
+        egress.receiveLater(t.dev(), in);
         return true;
     }
 
     // ================================================================= transmit
 
-    private DropReason xmit(Tunnel t, SkBuff skb) {
-        boolean innerV4 = skb.protocol == SkBuff.ETH_P_IP;
+    private DropReason xmit(Tunnel t, SkBuff innerSkb) {
+        boolean innerV4 = innerSkb.protocol == SkBuff.ETH_P_IP;
         int innerProto = innerV4 ? IpProtocol.IPIP : IpProtocol.IPV6;
         if (t.remote() == null || !t.carries(innerProto)) {
             return DropReason.TUNNEL_ENCAP;
         }
-        byte[] ib = skb.head;
-        int innerTtl = innerV4 ? Bytes.u8(ib, skb.data + Ipv4Header.TTL) : Bytes.u8(ib, skb.data + Ipv6Header.HOP_LIMIT);
-        boolean innerDf = innerV4 && (Bytes.u16(ib, skb.data + Ipv4Header.FRAG_OFF) & Ipv4Header.FLAG_DF) != 0;
+        byte[] ib = innerSkb.head;
+        int innerTtl = innerV4 ? Bytes.u8(ib, innerSkb.data + Ipv4Header.TTL)
+                : Bytes.u8(ib, innerSkb.data + Ipv6Header.HOP_LIMIT);
+        boolean innerDf = innerV4 && (Bytes.u16(ib, innerSkb.data + Ipv4Header.FRAG_OFF) & Ipv4Header.FLAG_DF) != 0;
         boolean outerV6 = t.outerFamily() == Family.INET6;
         int ipLen = outerV6 ? Ipv6Header.LENGTH : Ipv4Header.MIN_LENGTH;
         int l4Proto;
@@ -248,7 +249,11 @@ public final class TunnelStack {
                 encapLen = 0;
             }
         }
-        int innerHash = innerFlowHash(skb);
+        int innerHash = innerFlowHash(innerSkb);
+        // The outer packet is a new skb so the inner one can still be reported as sent on the tunnel device.
+        SkBuff skb = SkBuff.of(innerSkb.toByteArray(), ipLen + encapLen + 16);
+        skb.mark = innerSkb.mark;
+        skb.protocol = innerSkb.protocol;
         skb.ensureHeadroom(ipLen + encapLen);
         skb.data -= ipLen + encapLen;
         skb.len += ipLen + encapLen;
