@@ -173,7 +173,8 @@ public final class IpCommandParser {
             String k = t.next();
             switch (k) {
                 case "dev" -> dev = expectWord(t, "a device name after 'dev'");
-                default -> throw unknown(t, k, "ip addr add", "dev");
+                case "brd", "broadcast", "label", "scope" -> expectWord(t, "a value after '" + k + "'"); // not modelled
+                default -> throw unknown(t, k, "ip addr add", "dev, brd, label, scope");
             }
         }
         if (dev == null) {

@@ -48,6 +48,8 @@ class IpCommandParserTest {
         AddrAdd b = (AddrAdd) one("ip -6 address add 2001:db8:1::1/64 dev eth1");
         assertThat(b.address().family()).isEqualTo(Family.INET6);
         assertThat(b.prefixLength()).isEqualTo(64);
+        assertThat(((AddrAdd) one("ip addr add 10.0.1.1/24 brd + dev eth0")).dev()).isEqualTo("eth0");
+        assertError("ip addr add 10.0.1.1/24 dve eth0", 25, "unknown keyword 'dve' in ip addr add");
     }
 
     @Test
