@@ -134,7 +134,7 @@ public final class IpCommandParser {
                 case "del", "delete", "d" -> false;
                 default -> throw unknown(t, cmd, "ip rule", "add, del");
             };
-            return parseRule(t, family == null ? Family.INET : family, add);
+            return parseRule(t, family, add);
         } else if (matches(object, "link", 1)) {
             cmd = expectWord(t, "'set' or 'add'");
             return switch (cmd) {
@@ -173,7 +173,8 @@ public final class IpCommandParser {
             String k = t.next();
             switch (k) {
                 case "dev" -> dev = expectWord(t, "a device name after 'dev'");
-                default -> throw unknown(t, k, "ip addr add", "dev");
+                case "brd", "broadcast", "label", "scope" -> expectWord(t, "a value after '" + k + "'"); // not modelled
+                default -> throw unknown(t, k, "ip addr add", "dev, brd, label, scope");
             }
         }
         if (dev == null) {
@@ -400,6 +401,7 @@ public final class IpCommandParser {
 
     // ---------------------------------------------------------------- ip rule
 
+    /** {@code family} null: taken from the first from/to prefix (as iproute2 does), else IPv4. */
     private RuleCmd parseRule(Tokens t, Family family, boolean add) {
         int priority = -1;
         Prefix from = null;
@@ -413,8 +415,14 @@ public final class IpCommandParser {
         while (!t.atEnd()) {
             String k = t.next();
             switch (k) {
-                case "from" -> from = rulePrefix(t, family, "from");
-                case "to" -> to = rulePrefix(t, family, "to");
+                case "from" -> {
+                    from = rulePrefix(t, family, "from");
+                    family = from != null ? from.family() : family;
+                }
+                case "to" -> {
+                    to = rulePrefix(t, family, "to");
+                    family = to != null ? to.family() : family;
+                }
                 case "fwmark" -> {
                     int col = t.column();
                     String v = expectWord(t, "a mark after 'fwmark'");
@@ -448,6 +456,9 @@ public final class IpCommandParser {
         }
         if (add && priority == 0) {
             throw error(t, t.endColumn(), "priority 0 is reserved for the local table rule");
+        }
+        if (family == null) {
+            family = Family.INET;
         }
         return new RuleCmd(t.line, add, new RoutingRule(family, priority, from, to, fwmark, fwmask, iif, oif,
                 action, table));
@@ -648,8 +659,8 @@ public final class IpCommandParser {
             section = expectWord(t, "a section name after 'section'");
         }
         if (section == null) {
-            // iproute2's default section name for "ip route ... encap bpf": the program type's name.
-            section = "lwt_" + hook;
+            // iproute2's default section name (bpf_prog_to_default_section): the program type's name.
+            section = hook.equals("endpoint") ? "lwt_seg6local" : "lwt_" + hook;
         }
         Path base = file == null ? null : file.toAbsolutePath().getParent();
         Path p = base == null ? Path.of(obj) : base.resolve(obj).normalize();

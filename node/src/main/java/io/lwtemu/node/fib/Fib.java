@@ -1,6 +1,5 @@
 package io.lwtemu.node.fib;
 
-import io.lwtemu.ebpf.Errno;
 import io.lwtemu.node.packet.Bytes;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,7 +88,7 @@ public final class Fib {
         }
         for (RoutingRule r : cur) {
             if (r.sameAs(rule)) {
-                throw new FibException(Errno.EEXIST, "File exists");
+                throw new FibException(FibException.EEXIST, "File exists");
             }
         }
         RoutingRule[] out = new RoutingRule[cur.length + 1];
@@ -109,7 +108,7 @@ public final class Fib {
         RoutingRule[] cur = rule.family() == Family.INET ? rules4 : rules6;
         List<RoutingRule> out = new ArrayList<>(List.of(cur));
         if (!out.remove(rule)) {
-            throw new FibException(Errno.ENOENT, "No such file or directory");
+            throw new FibException(FibException.ENOENT, "No such file or directory");
         }
         setRules(rule.family(), out.toArray(new RoutingRule[0]));
     }

@@ -1,6 +1,5 @@
 package io.lwtemu.node.fib;
 
-import io.lwtemu.ebpf.Errno;
 
 /** Outcome of a FIB lookup: a usable route, or the error the kernel's lookup would return. */
 public enum FibStatus {
@@ -9,13 +8,13 @@ public enum FibStatus {
     /** A local route: deliver to this host. */
     LOCAL(0),
     /** No table had a matching route (-ENETUNREACH). */
-    NO_ROUTE(Errno.ENETUNREACH),
+    NO_ROUTE(FibException.ENETUNREACH),
     /** An unreachable route or rule (-EHOSTUNREACH for routes; ICMP host/net unreachable). */
-    UNREACHABLE(Errno.EHOSTUNREACH),
+    UNREACHABLE(FibException.EHOSTUNREACH),
     /** A prohibit route or rule (-EACCES; ICMP admin prohibited). */
-    PROHIBIT(13),
+    PROHIBIT(FibException.EACCES),
     /** A blackhole route or rule (-EINVAL; silent drop). */
-    BLACKHOLE(Errno.EINVAL);
+    BLACKHOLE(FibException.EINVAL);
 
     public final int errno;
 

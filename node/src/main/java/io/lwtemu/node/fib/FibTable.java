@@ -1,6 +1,5 @@
 package io.lwtemu.node.fib;
 
-import io.lwtemu.ebpf.Errno;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +27,7 @@ public final class FibTable {
         if (set != null) {
             for (Route r : set) {
                 if (r.metric == route.metric) {
-                    throw new FibException(Errno.EEXIST, "File exists");
+                    throw new FibException(FibException.EEXIST, "File exists");
                 }
             }
         }

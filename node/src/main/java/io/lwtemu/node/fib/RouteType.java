@@ -4,9 +4,9 @@ package io.lwtemu.node.fib;
 public enum RouteType {
     UNICAST(1, 0),
     LOCAL(2, 0),
-    BLACKHOLE(6, io.lwtemu.ebpf.Errno.EINVAL),
-    UNREACHABLE(7, io.lwtemu.ebpf.Errno.EHOSTUNREACH),
-    PROHIBIT(8, 13 /* EACCES */);
+    BLACKHOLE(6, FibException.EINVAL),
+    UNREACHABLE(7, FibException.EHOSTUNREACH),
+    PROHIBIT(8, FibException.EACCES);
 
     public final int rtn;
     public final int errno;

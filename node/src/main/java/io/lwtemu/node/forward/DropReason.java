@@ -39,6 +39,10 @@ public enum DropReason {
     LWT_RECURSION_LIMIT,
     /** The route carries an encap type this pipeline does not model. */
     UNSUPPORTED_ENCAP,
+    /** A tunnel device cannot carry the packet (inner family not allowed by its mode, no remote address). */
+    TUNNEL_ENCAP,
+    /** seg6/seg6local could not process the packet: no valid SRH, segments left 0 (or not 0 for decap), wrong family. */
+    SEG6,
     /** The egress (or redirect target) device is down. */
     LINK_DOWN,
     /** The route names a device that does not exist. */

@@ -48,6 +48,8 @@ class IpCommandParserTest {
         AddrAdd b = (AddrAdd) one("ip -6 address add 2001:db8:1::1/64 dev eth1");
         assertThat(b.address().family()).isEqualTo(Family.INET6);
         assertThat(b.prefixLength()).isEqualTo(64);
+        assertThat(((AddrAdd) one("ip addr add 10.0.1.1/24 brd + dev eth0")).dev()).isEqualTo("eth0");
+        assertError("ip addr add 10.0.1.1/24 dve eth0", 25, "unknown keyword 'dve' in ip addr add");
     }
 
     @Test
@@ -183,6 +185,9 @@ class IpCommandParserTest {
                 "ip -6 route add fc00::6/128 encap seg6local action End.BPF endpoint obj e.o section add_tlv dev eth1"))
                 .encap();
         assertThat(bpf.program()).isEqualTo(new ProgRef(Path.of("/cfg/e.o"), "add_tlv"));
+        EncapSpec.Seg6Local defaultSection = (EncapSpec.Seg6Local) ((RouteCmd) one(
+                "ip -6 route add fc00::8/128 encap seg6local action End.BPF endpoint obj e.o dev eth1")).encap();
+        assertThat(defaultSection.program().section()).isEqualTo("lwt_seg6local");
         assertThat(((RouteCmd) one("ip -6 route add fc00::7/128 encap seg6local action End dev eth1")).encap())
                 .isEqualTo(new EncapSpec.Seg6Local(EncapSpec.Seg6Local.Action.END, null, null, 0, null));
     }
@@ -222,6 +227,8 @@ class IpCommandParserTest {
         assertThat(m.table()).isEqualTo(Route.TABLE_MAIN);
         assertThat(((RuleCmd) one("ip -6 rule add from 2001:db8::/32 prohibit")).rule().action())
                 .isEqualTo(RoutingRule.Action.PROHIBIT);
+        assertThat(((RuleCmd) one("ip rule add from 2001:db8::/32 lookup 5")).rule().family()).isEqualTo(Family.INET6);
+        assertError("ip rule add from 10.0.0.0/8 to 2001:db8::/32 lookup 5", 32, "an inet prefix is expected");
         assertError("ip rule add from 10.0.0.0/8", 28, "expected 'lookup TABLE'");
         assertError("ip rule add fwmark 0xzz lookup 1", 20, "expected a mark (a number), got '0xzz'");
         assertError("ip rule add frm 10.0.0.0/8 lookup 1", 13, "unknown keyword 'frm' in ip rule");

@@ -62,7 +62,7 @@ class FibTableTest {
         Random rnd = new Random(seed);
         FibTable t = new FibTable(254);
         List<Route> reference = new ArrayList<>();
-        for (int round = 0; round < 3000; round++) {
+        for (int round = 0; round < 2000; round++) {
             if (reference.isEmpty() || rnd.nextInt(4) != 0) {
                 Prefix p = randomPrefix(family, rnd);
                 if (!t.routes(p).isEmpty()) {

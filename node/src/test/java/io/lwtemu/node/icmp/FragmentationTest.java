@@ -115,6 +115,7 @@ class FragmentationTest {
         assertThat(expired).hasSize(1);
         assertThat(expired.get(0).firstFragment()).isEqualTo(frags.get(0));
         assertThat(expired.get(0).id()).isEqualTo(0x1234);
+        assertThat(expired.get(0).v6()).isFalse();
         assertThat(r.reasmTimeouts).isEqualTo(1);
         assertThat(r.memory()).isZero();
         byte[] icmp = new IcmpSender().icmpSend(expired.get(0).firstFragment(), 0, frags.get(0).length,

@@ -1,0 +1,6 @@
+/**
+ * Router configuration in iproute2 syntax: {@link io.lwtemu.node.config.IpCommandParser} turns script lines into
+ * typed {@link io.lwtemu.node.config.ConfigCommand}s with file:line:column errors, and
+ * {@link io.lwtemu.node.config.ConfigApplier} applies them to a FIB and its devices.
+ */
+package io.lwtemu.node.config;
