@@ -103,206 +103,197 @@ public final class Interpreter {
         final AddressSpace mem = ctx.memory;
         long left = ctx.budgetLeft;
         int pc = startPc;
-        // Region of the last load/store: most accesses in a row hit the same packet or stack. Forgotten at
-        // every call, since helpers may install other regions.
-        int cid = -1;
-        MemoryRegion cm = null;
         try {
             for (;;) {
                 final long w = code[pc++];
-                taken:
                 switch ((int) w & 0xff) {
                     // ---- ALU64 ----
-                    case 0x07: r[((int) w >>> 8) & 15] += (w >> 32); continue;
-                    case 0x0f: r[((int) w >>> 8) & 15] += r[((int) w >>> 12) & 15]; continue;
-                    case 0x17: r[((int) w >>> 8) & 15] -= (w >> 32); continue;
-                    case 0x1f: r[((int) w >>> 8) & 15] -= r[((int) w >>> 12) & 15]; continue;
-                    case 0x27: r[((int) w >>> 8) & 15] *= (w >> 32); continue;
-                    case 0x2f: r[((int) w >>> 8) & 15] *= r[((int) w >>> 12) & 15]; continue;
-                    case 0x37: r[((int) w >>> 8) & 15] = udiv64(r[((int) w >>> 8) & 15], (w >> 32)); continue;
-                    case 0x3f: r[((int) w >>> 8) & 15] = udiv64(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); continue;
-                    case 0x47: r[((int) w >>> 8) & 15] |= (w >> 32); continue;
-                    case 0x4f: r[((int) w >>> 8) & 15] |= r[((int) w >>> 12) & 15]; continue;
-                    case 0x57: r[((int) w >>> 8) & 15] &= (w >> 32); continue;
-                    case 0x5f: r[((int) w >>> 8) & 15] &= r[((int) w >>> 12) & 15]; continue;
-                    case 0x67: r[((int) w >>> 8) & 15] <<= (w >> 32); continue;
-                    case 0x6f: r[((int) w >>> 8) & 15] <<= r[((int) w >>> 12) & 15]; continue;
-                    case 0x77: r[((int) w >>> 8) & 15] >>>= (w >> 32); continue;
-                    case 0x7f: r[((int) w >>> 8) & 15] >>>= r[((int) w >>> 12) & 15]; continue;
-                    case 0x87: r[((int) w >>> 8) & 15] = -r[((int) w >>> 8) & 15]; continue;
-                    case 0x97: r[((int) w >>> 8) & 15] = umod64(r[((int) w >>> 8) & 15], (w >> 32)); continue;
-                    case 0x9f: r[((int) w >>> 8) & 15] = umod64(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); continue;
-                    case 0xa7: r[((int) w >>> 8) & 15] ^= (w >> 32); continue;
-                    case 0xaf: r[((int) w >>> 8) & 15] ^= r[((int) w >>> 12) & 15]; continue;
-                    case 0xb7: r[((int) w >>> 8) & 15] = (w >> 32); continue;
-                    case 0xbf: r[((int) w >>> 8) & 15] = r[((int) w >>> 12) & 15]; continue;
-                    case 0xc7: r[((int) w >>> 8) & 15] >>= (w >> 32); continue;
-                    case 0xcf: r[((int) w >>> 8) & 15] >>= r[((int) w >>> 12) & 15]; continue;
-                    case SDIV64_K: r[((int) w >>> 8) & 15] = sdiv64(r[((int) w >>> 8) & 15], (w >> 32)); continue;
-                    case SDIV64_X: r[((int) w >>> 8) & 15] = sdiv64(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); continue;
-                    case SMOD64_K: r[((int) w >>> 8) & 15] = smod64(r[((int) w >>> 8) & 15], (w >> 32)); continue;
-                    case SMOD64_X: r[((int) w >>> 8) & 15] = smod64(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); continue;
-                    case MOVSX64_8: r[((int) w >>> 8) & 15] = (byte) r[((int) w >>> 12) & 15]; continue;
-                    case MOVSX64_16: r[((int) w >>> 8) & 15] = (short) r[((int) w >>> 12) & 15]; continue;
-                    case MOVSX64_32: r[((int) w >>> 8) & 15] = (int) r[((int) w >>> 12) & 15]; continue;
+                    case 0x07: r[((int) w >>> 8) & 15] += (w >> 32); break;
+                    case 0x0f: r[((int) w >>> 8) & 15] += r[((int) w >>> 12) & 15]; break;
+                    case 0x17: r[((int) w >>> 8) & 15] -= (w >> 32); break;
+                    case 0x1f: r[((int) w >>> 8) & 15] -= r[((int) w >>> 12) & 15]; break;
+                    case 0x27: r[((int) w >>> 8) & 15] *= (w >> 32); break;
+                    case 0x2f: r[((int) w >>> 8) & 15] *= r[((int) w >>> 12) & 15]; break;
+                    case 0x37: r[((int) w >>> 8) & 15] = udiv64(r[((int) w >>> 8) & 15], (w >> 32)); break;
+                    case 0x3f: r[((int) w >>> 8) & 15] = udiv64(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
+                    case 0x47: r[((int) w >>> 8) & 15] |= (w >> 32); break;
+                    case 0x4f: r[((int) w >>> 8) & 15] |= r[((int) w >>> 12) & 15]; break;
+                    case 0x57: r[((int) w >>> 8) & 15] &= (w >> 32); break;
+                    case 0x5f: r[((int) w >>> 8) & 15] &= r[((int) w >>> 12) & 15]; break;
+                    case 0x67: r[((int) w >>> 8) & 15] <<= (w >> 32); break;
+                    case 0x6f: r[((int) w >>> 8) & 15] <<= r[((int) w >>> 12) & 15]; break;
+                    case 0x77: r[((int) w >>> 8) & 15] >>>= (w >> 32); break;
+                    case 0x7f: r[((int) w >>> 8) & 15] >>>= r[((int) w >>> 12) & 15]; break;
+                    case 0x87: r[((int) w >>> 8) & 15] = -r[((int) w >>> 8) & 15]; break;
+                    case 0x97: r[((int) w >>> 8) & 15] = umod64(r[((int) w >>> 8) & 15], (w >> 32)); break;
+                    case 0x9f: r[((int) w >>> 8) & 15] = umod64(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
+                    case 0xa7: r[((int) w >>> 8) & 15] ^= (w >> 32); break;
+                    case 0xaf: r[((int) w >>> 8) & 15] ^= r[((int) w >>> 12) & 15]; break;
+                    case 0xb7: r[((int) w >>> 8) & 15] = (w >> 32); break;
+                    case 0xbf: r[((int) w >>> 8) & 15] = r[((int) w >>> 12) & 15]; break;
+                    case 0xc7: r[((int) w >>> 8) & 15] >>= (w >> 32); break;
+                    case 0xcf: r[((int) w >>> 8) & 15] >>= r[((int) w >>> 12) & 15]; break;
+                    case SDIV64_K: r[((int) w >>> 8) & 15] = sdiv64(r[((int) w >>> 8) & 15], (w >> 32)); break;
+                    case SDIV64_X: r[((int) w >>> 8) & 15] = sdiv64(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
+                    case SMOD64_K: r[((int) w >>> 8) & 15] = smod64(r[((int) w >>> 8) & 15], (w >> 32)); break;
+                    case SMOD64_X: r[((int) w >>> 8) & 15] = smod64(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
+                    case MOVSX64_8: r[((int) w >>> 8) & 15] = (byte) r[((int) w >>> 12) & 15]; break;
+                    case MOVSX64_16: r[((int) w >>> 8) & 15] = (short) r[((int) w >>> 12) & 15]; break;
+                    case MOVSX64_32: r[((int) w >>> 8) & 15] = (int) r[((int) w >>> 12) & 15]; break;
                     case SWAP16:
-                    case BE16: r[((int) w >>> 8) & 15] = Short.reverseBytes((short) r[((int) w >>> 8) & 15]) & 0xffffL; continue;
+                    case BE16: r[((int) w >>> 8) & 15] = Short.reverseBytes((short) r[((int) w >>> 8) & 15]) & 0xffffL; break;
                     case SWAP32:
-                    case BE32: r[((int) w >>> 8) & 15] = Integer.reverseBytes((int) r[((int) w >>> 8) & 15]) & M32; continue;
+                    case BE32: r[((int) w >>> 8) & 15] = Integer.reverseBytes((int) r[((int) w >>> 8) & 15]) & M32; break;
                     case SWAP64:
-                    case BE64: r[((int) w >>> 8) & 15] = Long.reverseBytes(r[((int) w >>> 8) & 15]); continue;
-                    case LE16: r[((int) w >>> 8) & 15] &= 0xffffL; continue;
-                    case LE32: r[((int) w >>> 8) & 15] &= M32; continue;
-                    case LE64: continue;
+                    case BE64: r[((int) w >>> 8) & 15] = Long.reverseBytes(r[((int) w >>> 8) & 15]); break;
+                    case LE16: r[((int) w >>> 8) & 15] &= 0xffffL; break;
+                    case LE32: r[((int) w >>> 8) & 15] &= M32; break;
+                    case LE64: break;
 
                     // ---- ALU (32-bit, result zero-extended) ----
-                    case 0x04: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] + (w >> 32)) & M32; continue;
-                    case 0x0c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] + r[((int) w >>> 12) & 15]) & M32; continue;
-                    case 0x14: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] - (w >> 32)) & M32; continue;
-                    case 0x1c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] - r[((int) w >>> 12) & 15]) & M32; continue;
-                    case 0x24: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] * (w >> 32)) & M32; continue;
-                    case 0x2c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] * r[((int) w >>> 12) & 15]) & M32; continue;
-                    case 0x34: r[((int) w >>> 8) & 15] = udiv32(r[((int) w >>> 8) & 15], (w >> 32)); continue;
-                    case 0x3c: r[((int) w >>> 8) & 15] = udiv32(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); continue;
-                    case 0x44: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] | (w >> 32)) & M32; continue;
-                    case 0x4c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] | r[((int) w >>> 12) & 15]) & M32; continue;
-                    case 0x54: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] & (w >> 32)) & M32; continue;
-                    case 0x5c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] & r[((int) w >>> 12) & 15]) & M32; continue;
-                    case 0x64: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] << (w >> 32)) & M32; continue;
-                    case 0x6c: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] << r[((int) w >>> 12) & 15]) & M32; continue;
-                    case 0x74: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] >>> (w >> 32)) & M32; continue;
-                    case 0x7c: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] >>> r[((int) w >>> 12) & 15]) & M32; continue;
-                    case 0x84: r[((int) w >>> 8) & 15] = -r[((int) w >>> 8) & 15] & M32; continue;
-                    case 0x94: r[((int) w >>> 8) & 15] = umod32(r[((int) w >>> 8) & 15], (w >> 32)); continue;
-                    case 0x9c: r[((int) w >>> 8) & 15] = umod32(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); continue;
-                    case 0xa4: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] ^ (w >> 32)) & M32; continue;
-                    case 0xac: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] ^ r[((int) w >>> 12) & 15]) & M32; continue;
-                    case 0xb4: r[((int) w >>> 8) & 15] = (w >> 32) & M32; continue;
-                    case 0xbc: r[((int) w >>> 8) & 15] = r[((int) w >>> 12) & 15] & M32; continue;
-                    case 0xc4: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] >> (w >> 32)) & M32; continue;
-                    case 0xcc: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] >> r[((int) w >>> 12) & 15]) & M32; continue;
-                    case SDIV32_K: r[((int) w >>> 8) & 15] = sdiv32(r[((int) w >>> 8) & 15], (w >> 32)); continue;
-                    case SDIV32_X: r[((int) w >>> 8) & 15] = sdiv32(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); continue;
-                    case SMOD32_K: r[((int) w >>> 8) & 15] = smod32(r[((int) w >>> 8) & 15], (w >> 32)); continue;
-                    case SMOD32_X: r[((int) w >>> 8) & 15] = smod32(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); continue;
-                    case MOVSX32_8: r[((int) w >>> 8) & 15] = (byte) r[((int) w >>> 12) & 15] & M32; continue;
-                    case MOVSX32_16: r[((int) w >>> 8) & 15] = (short) r[((int) w >>> 12) & 15] & M32; continue;
+                    case 0x04: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] + (w >> 32)) & M32; break;
+                    case 0x0c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] + r[((int) w >>> 12) & 15]) & M32; break;
+                    case 0x14: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] - (w >> 32)) & M32; break;
+                    case 0x1c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] - r[((int) w >>> 12) & 15]) & M32; break;
+                    case 0x24: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] * (w >> 32)) & M32; break;
+                    case 0x2c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] * r[((int) w >>> 12) & 15]) & M32; break;
+                    case 0x34: r[((int) w >>> 8) & 15] = udiv32(r[((int) w >>> 8) & 15], (w >> 32)); break;
+                    case 0x3c: r[((int) w >>> 8) & 15] = udiv32(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
+                    case 0x44: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] | (w >> 32)) & M32; break;
+                    case 0x4c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] | r[((int) w >>> 12) & 15]) & M32; break;
+                    case 0x54: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] & (w >> 32)) & M32; break;
+                    case 0x5c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] & r[((int) w >>> 12) & 15]) & M32; break;
+                    case 0x64: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] << (w >> 32)) & M32; break;
+                    case 0x6c: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] << r[((int) w >>> 12) & 15]) & M32; break;
+                    case 0x74: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] >>> (w >> 32)) & M32; break;
+                    case 0x7c: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] >>> r[((int) w >>> 12) & 15]) & M32; break;
+                    case 0x84: r[((int) w >>> 8) & 15] = -r[((int) w >>> 8) & 15] & M32; break;
+                    case 0x94: r[((int) w >>> 8) & 15] = umod32(r[((int) w >>> 8) & 15], (w >> 32)); break;
+                    case 0x9c: r[((int) w >>> 8) & 15] = umod32(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
+                    case 0xa4: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] ^ (w >> 32)) & M32; break;
+                    case 0xac: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] ^ r[((int) w >>> 12) & 15]) & M32; break;
+                    case 0xb4: r[((int) w >>> 8) & 15] = (w >> 32) & M32; break;
+                    case 0xbc: r[((int) w >>> 8) & 15] = r[((int) w >>> 12) & 15] & M32; break;
+                    case 0xc4: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] >> (w >> 32)) & M32; break;
+                    case 0xcc: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] >> r[((int) w >>> 12) & 15]) & M32; break;
+                    case SDIV32_K: r[((int) w >>> 8) & 15] = sdiv32(r[((int) w >>> 8) & 15], (w >> 32)); break;
+                    case SDIV32_X: r[((int) w >>> 8) & 15] = sdiv32(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
+                    case SMOD32_K: r[((int) w >>> 8) & 15] = smod32(r[((int) w >>> 8) & 15], (w >> 32)); break;
+                    case SMOD32_X: r[((int) w >>> 8) & 15] = smod32(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
+                    case MOVSX32_8: r[((int) w >>> 8) & 15] = (byte) r[((int) w >>> 12) & 15] & M32; break;
+                    case MOVSX32_16: r[((int) w >>> 8) & 15] = (short) r[((int) w >>> 12) & 15] & M32; break;
 
                     // ---- JMP (64-bit compares) ----
-                    case 0x05: break taken;
-                    case 0x15: if (r[((int) w >>> 8) & 15] == (w >> 32)) break taken; continue;
-                    case 0x1d: if (r[((int) w >>> 8) & 15] == r[((int) w >>> 12) & 15]) break taken; continue;
-                    case 0x25: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE > (w >> 32) + Long.MIN_VALUE) break taken; continue;
-                    case 0x2d: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE > r[((int) w >>> 12) & 15] + Long.MIN_VALUE) break taken; continue;
-                    case 0x35: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE >= (w >> 32) + Long.MIN_VALUE) break taken; continue;
-                    case 0x3d: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE >= r[((int) w >>> 12) & 15] + Long.MIN_VALUE) break taken; continue;
-                    case 0x45: if ((r[((int) w >>> 8) & 15] & (w >> 32)) != 0) break taken; continue;
-                    case 0x4d: if ((r[((int) w >>> 8) & 15] & r[((int) w >>> 12) & 15]) != 0) break taken; continue;
-                    case 0x55: if (r[((int) w >>> 8) & 15] != (w >> 32)) break taken; continue;
-                    case 0x5d: if (r[((int) w >>> 8) & 15] != r[((int) w >>> 12) & 15]) break taken; continue;
-                    case 0x65: if (r[((int) w >>> 8) & 15] > (w >> 32)) break taken; continue;
-                    case 0x6d: if (r[((int) w >>> 8) & 15] > r[((int) w >>> 12) & 15]) break taken; continue;
-                    case 0x75: if (r[((int) w >>> 8) & 15] >= (w >> 32)) break taken; continue;
-                    case 0x7d: if (r[((int) w >>> 8) & 15] >= r[((int) w >>> 12) & 15]) break taken; continue;
-                    case 0xa5: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE < (w >> 32) + Long.MIN_VALUE) break taken; continue;
-                    case 0xad: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE < r[((int) w >>> 12) & 15] + Long.MIN_VALUE) break taken; continue;
-                    case 0xb5: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE <= (w >> 32) + Long.MIN_VALUE) break taken; continue;
-                    case 0xbd: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE <= r[((int) w >>> 12) & 15] + Long.MIN_VALUE) break taken; continue;
-                    case 0xc5: if (r[((int) w >>> 8) & 15] < (w >> 32)) break taken; continue;
-                    case 0xcd: if (r[((int) w >>> 8) & 15] < r[((int) w >>> 12) & 15]) break taken; continue;
-                    case 0xd5: if (r[((int) w >>> 8) & 15] <= (w >> 32)) break taken; continue;
-                    case 0xdd: if (r[((int) w >>> 8) & 15] <= r[((int) w >>> 12) & 15]) break taken; continue;
+                    case 0x05: pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); break;
+                    case 0x15: if (r[((int) w >>> 8) & 15] == (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x1d: if (r[((int) w >>> 8) & 15] == r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x25: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE > (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x2d: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE > r[((int) w >>> 12) & 15] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x35: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE >= (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x3d: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE >= r[((int) w >>> 12) & 15] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x45: if ((r[((int) w >>> 8) & 15] & (w >> 32)) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x4d: if ((r[((int) w >>> 8) & 15] & r[((int) w >>> 12) & 15]) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x55: if (r[((int) w >>> 8) & 15] != (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x5d: if (r[((int) w >>> 8) & 15] != r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x65: if (r[((int) w >>> 8) & 15] > (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x6d: if (r[((int) w >>> 8) & 15] > r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x75: if (r[((int) w >>> 8) & 15] >= (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x7d: if (r[((int) w >>> 8) & 15] >= r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xa5: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE < (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xad: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE < r[((int) w >>> 12) & 15] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xb5: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE <= (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xbd: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE <= r[((int) w >>> 12) & 15] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xc5: if (r[((int) w >>> 8) & 15] < (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xcd: if (r[((int) w >>> 8) & 15] < r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xd5: if (r[((int) w >>> 8) & 15] <= (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xdd: if (r[((int) w >>> 8) & 15] <= r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
 
                     // ---- JMP32 (32-bit compares) ----
-                    case 0x06: pc += (int) (w >> 32); if (w < 0 && (left += (int) (w >> 32)) < 0) throw budgetExceeded(ctx, pc - (int) (w >> 32) - 1); continue;
-                    case 0x16: if ((int) r[((int) w >>> 8) & 15] == (int) (w >> 32)) break taken; continue;
-                    case 0x1e: if ((int) r[((int) w >>> 8) & 15] == (int) r[((int) w >>> 12) & 15]) break taken; continue;
-                    case 0x26: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE > (int) (w >> 32) + Integer.MIN_VALUE) break taken; continue;
-                    case 0x2e: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE > (int) r[((int) w >>> 12) & 15] + Integer.MIN_VALUE) break taken; continue;
-                    case 0x36: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE >= (int) (w >> 32) + Integer.MIN_VALUE) break taken; continue;
-                    case 0x3e: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE >= (int) r[((int) w >>> 12) & 15] + Integer.MIN_VALUE) break taken; continue;
-                    case 0x46: if (((int) r[((int) w >>> 8) & 15] & (int) (w >> 32)) != 0) break taken; continue;
-                    case 0x4e: if (((int) r[((int) w >>> 8) & 15] & (int) r[((int) w >>> 12) & 15]) != 0) break taken; continue;
-                    case 0x56: if ((int) r[((int) w >>> 8) & 15] != (int) (w >> 32)) break taken; continue;
-                    case 0x5e: if ((int) r[((int) w >>> 8) & 15] != (int) r[((int) w >>> 12) & 15]) break taken; continue;
-                    case 0x66: if ((int) r[((int) w >>> 8) & 15] > (int) (w >> 32)) break taken; continue;
-                    case 0x6e: if ((int) r[((int) w >>> 8) & 15] > (int) r[((int) w >>> 12) & 15]) break taken; continue;
-                    case 0x76: if ((int) r[((int) w >>> 8) & 15] >= (int) (w >> 32)) break taken; continue;
-                    case 0x7e: if ((int) r[((int) w >>> 8) & 15] >= (int) r[((int) w >>> 12) & 15]) break taken; continue;
-                    case 0xa6: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE < (int) (w >> 32) + Integer.MIN_VALUE) break taken; continue;
-                    case 0xae: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE < (int) r[((int) w >>> 12) & 15] + Integer.MIN_VALUE) break taken; continue;
-                    case 0xb6: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE <= (int) (w >> 32) + Integer.MIN_VALUE) break taken; continue;
-                    case 0xbe: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE <= (int) r[((int) w >>> 12) & 15] + Integer.MIN_VALUE) break taken; continue;
-                    case 0xc6: if ((int) r[((int) w >>> 8) & 15] < (int) (w >> 32)) break taken; continue;
-                    case 0xce: if ((int) r[((int) w >>> 8) & 15] < (int) r[((int) w >>> 12) & 15]) break taken; continue;
-                    case 0xd6: if ((int) r[((int) w >>> 8) & 15] <= (int) (w >> 32)) break taken; continue;
-                    case 0xde: if ((int) r[((int) w >>> 8) & 15] <= (int) r[((int) w >>> 12) & 15]) break taken; continue;
+                    case 0x06: pc += (int) (w >> 32); if (w < 0 && (left += (int) (w >> 32)) < 0) throw budgetExceeded(ctx, pc - (int) (w >> 32) - 1); break;
+                    case 0x16: if ((int) r[((int) w >>> 8) & 15] == (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x1e: if ((int) r[((int) w >>> 8) & 15] == (int) r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x26: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE > (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x2e: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE > (int) r[((int) w >>> 12) & 15] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x36: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE >= (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x3e: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE >= (int) r[((int) w >>> 12) & 15] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x46: if (((int) r[((int) w >>> 8) & 15] & (int) (w >> 32)) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x4e: if (((int) r[((int) w >>> 8) & 15] & (int) r[((int) w >>> 12) & 15]) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x56: if ((int) r[((int) w >>> 8) & 15] != (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x5e: if ((int) r[((int) w >>> 8) & 15] != (int) r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x66: if ((int) r[((int) w >>> 8) & 15] > (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x6e: if ((int) r[((int) w >>> 8) & 15] > (int) r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x76: if ((int) r[((int) w >>> 8) & 15] >= (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x7e: if ((int) r[((int) w >>> 8) & 15] >= (int) r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xa6: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE < (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xae: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE < (int) r[((int) w >>> 12) & 15] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xb6: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE <= (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xbe: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE <= (int) r[((int) w >>> 12) & 15] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xc6: if ((int) r[((int) w >>> 8) & 15] < (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xce: if ((int) r[((int) w >>> 8) & 15] < (int) r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xd6: if ((int) r[((int) w >>> 8) & 15] <= (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0xde: if ((int) r[((int) w >>> 8) & 15] <= (int) r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
 
                     // ---- loads ----
-                    case 0x18: r[((int) w >>> 8) & 15] = wide[pc - 1]; pc++; continue;
-                    case 0x61: { long a = r[((int) w >>> 12) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); r[((int) w >>> 8) & 15] = loadW(mem, m, a) & M32; continue; }
-                    case 0x69: { long a = r[((int) w >>> 12) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); r[((int) w >>> 8) & 15] = loadH(mem, m, a) & 0xffffL; continue; }
-                    case 0x71: { long a = r[((int) w >>> 12) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); r[((int) w >>> 8) & 15] = loadB(mem, m, a) & 0xffL; continue; }
-                    case 0x79: { long a = r[((int) w >>> 12) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); r[((int) w >>> 8) & 15] = loadDW(mem, m, a); continue; }
-                    case 0x81: { long a = r[((int) w >>> 12) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); r[((int) w >>> 8) & 15] = loadW(mem, m, a); continue; }
-                    case 0x89: { long a = r[((int) w >>> 12) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); r[((int) w >>> 8) & 15] = loadH(mem, m, a); continue; }
-                    case 0x91: { long a = r[((int) w >>> 12) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); r[((int) w >>> 8) & 15] = loadB(mem, m, a); continue; }
+                    case 0x18: r[((int) w >>> 8) & 15] = wide[pc - 1]; pc++; break;
+                    case 0x61: r[((int) w >>> 8) & 15] = loadW(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)) & M32; break;
+                    case 0x69: r[((int) w >>> 8) & 15] = loadH(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)) & 0xffffL; break;
+                    case 0x71: r[((int) w >>> 8) & 15] = loadB(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)) & 0xffL; break;
+                    case 0x79: r[((int) w >>> 8) & 15] = loadDW(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)); break;
+                    case 0x81: r[((int) w >>> 8) & 15] = loadW(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)); break;
+                    case 0x89: r[((int) w >>> 8) & 15] = loadH(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)); break;
+                    case 0x91: r[((int) w >>> 8) & 15] = loadB(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)); break;
 
                     // ---- stores ----
-                    case 0x62: { long a = r[((int) w >>> 8) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); storeW(mem, m, a, (int) (w >> 32)); continue; }
-                    case 0x6a: { long a = r[((int) w >>> 8) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); storeH(mem, m, a, (short) (w >> 32)); continue; }
-                    case 0x72: { long a = r[((int) w >>> 8) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); storeB(mem, m, a, (byte) (w >> 32)); continue; }
-                    case 0x7a: { long a = r[((int) w >>> 8) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); storeDW(mem, m, a, (w >> 32)); continue; }
-                    case 0x63: { long a = r[((int) w >>> 8) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); storeW(mem, m, a, (int) r[((int) w >>> 12) & 15]); continue; }
-                    case 0x6b: { long a = r[((int) w >>> 8) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); storeH(mem, m, a, (short) r[((int) w >>> 12) & 15]); continue; }
-                    case 0x73: { long a = r[((int) w >>> 8) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); storeB(mem, m, a, (byte) r[((int) w >>> 12) & 15]); continue; }
-                    case 0x7b: { long a = r[((int) w >>> 8) & 15] + ((int) w >> 16); MemoryRegion m = (int) (a >>> 32) == cid ? cm : (cm = mem.region(cid = (int) (a >>> 32))); storeDW(mem, m, a, r[((int) w >>> 12) & 15]); continue; }
-                    case ATOMIC_W: atomic32(mem, r, (int) w, (int) (w >> 32)); continue;
-                    case ATOMIC_DW: atomic64(mem, r, (int) w, (int) (w >> 32)); continue;
+                    case 0x62: storeW(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (int) (w >> 32)); break;
+                    case 0x6a: storeH(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (short) (w >> 32)); break;
+                    case 0x72: storeB(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (byte) (w >> 32)); break;
+                    case 0x7a: storeDW(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (w >> 32)); break;
+                    case 0x63: storeW(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (int) r[((int) w >>> 12) & 15]); break;
+                    case 0x6b: storeH(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (short) r[((int) w >>> 12) & 15]); break;
+                    case 0x73: storeB(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (byte) r[((int) w >>> 12) & 15]); break;
+                    case 0x7b: storeDW(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), r[((int) w >>> 12) & 15]); break;
+                    case ATOMIC_W: atomic32(mem, r, (int) w, (int) (w >> 32)); break;
+                    case ATOMIC_DW: atomic64(mem, r, (int) w, (int) (w >> 32)); break;
 
                     // ---- calls ----
                     case CALL_HELPER:
-                        cid = -1;
                         r[0] = callHelper(ctx, calls[pc - 1], r);
                         if (ctx.exitRequested) {
                             ctx.budgetLeft = left;
                             return r[0];
                         }
-                        continue;
+                        break;
                     case CALL_LOCAL:
-                        cid = -1;
                         ctx.budgetLeft = left - 1;
                         callLocal(ctx, r, (int) (w >> 32), depth);
                         left = ctx.budgetLeft;
                         if (ctx.exitRequested) {
                             return r[0];
                         }
-                        continue;
+                        break;
                     case CALLX:
-                        cid = -1;
                         ctx.budgetLeft = left;
                         r[0] = callByNumber(ctx, r, r[((int) w >>> 8) & 15], depth);
                         left = ctx.budgetLeft;
                         if (ctx.exitRequested) {
                             return r[0];
                         }
-                        continue;
+                        break;
                     case LOOP:
-                        cid = -1;
                         ctx.budgetLeft = left;
                         r[0] = bpfLoop(ctx, r, depth);
                         left = ctx.budgetLeft;
                         if (ctx.exitRequested) {
                             return r[0];
                         }
-                        continue;
+                        break;
                     case TAIL_CALL: {
                         Interpreter target = tailCallTarget(ctx, r);
                         if (target != null) {
                             ctx.budgetLeft = left;
                             return target.execute(ctx, r, 0, depth);
                         }
-                        continue;
+                        break;
                     }
                     case EXIT:
                         ctx.budgetLeft = left;
@@ -313,11 +304,6 @@ public final class Interpreter {
                         throw new BpfFault(pc - 1, "fell off the end of program '" + program.name() + "'");
                     default:
                         throw new BpfFault(pc - 1, "unknown internal opcode 0x" + Integer.toHexString((int) w & 0xff));
-                }
-                // a conditional or unconditional jump was taken; going backwards costs budget
-                pc += (int) w >> 16;
-                if ((int) w < 0 && (left += (int) w >> 16) < 0) {
-                    throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1);
                 }
             }
         } catch (BpfFault f) {
@@ -371,7 +357,8 @@ public final class Interpreter {
 
     // ---- memory: inlined fast path, AddressSpace for context, faults and their messages -----------
 
-    private static long loadDW(AddressSpace mem, MemoryRegion m, long a) {
+    private static long loadDW(AddressSpace mem, long a) {
+        MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 8 && m.context == null) {
             return (long) AddressSpace.LE_LONG.get(m.bytes, i);
@@ -380,7 +367,8 @@ public final class Interpreter {
     }
 
     /** Sign-extended; callers mask for the zero-extending load. */
-    private static long loadW(AddressSpace mem, MemoryRegion m, long a) {
+    private static long loadW(AddressSpace mem, long a) {
+        MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 4 && m.context == null) {
             return (int) AddressSpace.LE_INT.get(m.bytes, i);
@@ -388,7 +376,8 @@ public final class Interpreter {
         return (int) slowLoad(mem, a, 4);
     }
 
-    private static long loadH(AddressSpace mem, MemoryRegion m, long a) {
+    private static long loadH(AddressSpace mem, long a) {
+        MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 2 && m.context == null) {
             return (short) AddressSpace.LE_SHORT.get(m.bytes, i);
@@ -396,7 +385,8 @@ public final class Interpreter {
         return (short) slowLoad(mem, a, 2);
     }
 
-    private static long loadB(AddressSpace mem, MemoryRegion m, long a) {
+    private static long loadB(AddressSpace mem, long a) {
+        MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i < m.end && m.context == null) {
             return m.bytes[i];
@@ -404,7 +394,8 @@ public final class Interpreter {
         return (byte) slowLoad(mem, a, 1);
     }
 
-    private static void storeDW(AddressSpace mem, MemoryRegion m, long a, long v) {
+    private static void storeDW(AddressSpace mem, long a, long v) {
+        MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 8 && m.writable && m.context == null) {
             AddressSpace.LE_LONG.set(m.bytes, i, v);
@@ -413,7 +404,8 @@ public final class Interpreter {
         }
     }
 
-    private static void storeW(AddressSpace mem, MemoryRegion m, long a, int v) {
+    private static void storeW(AddressSpace mem, long a, int v) {
+        MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 4 && m.writable && m.context == null) {
             AddressSpace.LE_INT.set(m.bytes, i, v);
@@ -422,7 +414,8 @@ public final class Interpreter {
         }
     }
 
-    private static void storeH(AddressSpace mem, MemoryRegion m, long a, short v) {
+    private static void storeH(AddressSpace mem, long a, short v) {
+        MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 2 && m.writable && m.context == null) {
             AddressSpace.LE_SHORT.set(m.bytes, i, v);
@@ -431,7 +424,8 @@ public final class Interpreter {
         }
     }
 
-    private static void storeB(AddressSpace mem, MemoryRegion m, long a, byte v) {
+    private static void storeB(AddressSpace mem, long a, byte v) {
+        MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i < m.end && m.writable && m.context == null) {
             m.bytes[i] = v;
