@@ -106,152 +106,154 @@ public final class Interpreter {
         try {
             for (;;) {
                 final long w = code[pc++];
+                final int dst = ((int) w >>> 8) & 15;
+                final int src = ((int) w >>> 12) & 15;
                 switch ((int) w & 0xff) {
                     // ---- ALU64 ----
-                    case 0x07: r[((int) w >>> 8) & 15] += (w >> 32); break;
-                    case 0x0f: r[((int) w >>> 8) & 15] += r[((int) w >>> 12) & 15]; break;
-                    case 0x17: r[((int) w >>> 8) & 15] -= (w >> 32); break;
-                    case 0x1f: r[((int) w >>> 8) & 15] -= r[((int) w >>> 12) & 15]; break;
-                    case 0x27: r[((int) w >>> 8) & 15] *= (w >> 32); break;
-                    case 0x2f: r[((int) w >>> 8) & 15] *= r[((int) w >>> 12) & 15]; break;
-                    case 0x37: r[((int) w >>> 8) & 15] = udiv64(r[((int) w >>> 8) & 15], (w >> 32)); break;
-                    case 0x3f: r[((int) w >>> 8) & 15] = udiv64(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
-                    case 0x47: r[((int) w >>> 8) & 15] |= (w >> 32); break;
-                    case 0x4f: r[((int) w >>> 8) & 15] |= r[((int) w >>> 12) & 15]; break;
-                    case 0x57: r[((int) w >>> 8) & 15] &= (w >> 32); break;
-                    case 0x5f: r[((int) w >>> 8) & 15] &= r[((int) w >>> 12) & 15]; break;
-                    case 0x67: r[((int) w >>> 8) & 15] <<= (w >> 32); break;
-                    case 0x6f: r[((int) w >>> 8) & 15] <<= r[((int) w >>> 12) & 15]; break;
-                    case 0x77: r[((int) w >>> 8) & 15] >>>= (w >> 32); break;
-                    case 0x7f: r[((int) w >>> 8) & 15] >>>= r[((int) w >>> 12) & 15]; break;
-                    case 0x87: r[((int) w >>> 8) & 15] = -r[((int) w >>> 8) & 15]; break;
-                    case 0x97: r[((int) w >>> 8) & 15] = umod64(r[((int) w >>> 8) & 15], (w >> 32)); break;
-                    case 0x9f: r[((int) w >>> 8) & 15] = umod64(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
-                    case 0xa7: r[((int) w >>> 8) & 15] ^= (w >> 32); break;
-                    case 0xaf: r[((int) w >>> 8) & 15] ^= r[((int) w >>> 12) & 15]; break;
-                    case 0xb7: r[((int) w >>> 8) & 15] = (w >> 32); break;
-                    case 0xbf: r[((int) w >>> 8) & 15] = r[((int) w >>> 12) & 15]; break;
-                    case 0xc7: r[((int) w >>> 8) & 15] >>= (w >> 32); break;
-                    case 0xcf: r[((int) w >>> 8) & 15] >>= r[((int) w >>> 12) & 15]; break;
-                    case SDIV64_K: r[((int) w >>> 8) & 15] = sdiv64(r[((int) w >>> 8) & 15], (w >> 32)); break;
-                    case SDIV64_X: r[((int) w >>> 8) & 15] = sdiv64(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
-                    case SMOD64_K: r[((int) w >>> 8) & 15] = smod64(r[((int) w >>> 8) & 15], (w >> 32)); break;
-                    case SMOD64_X: r[((int) w >>> 8) & 15] = smod64(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
-                    case MOVSX64_8: r[((int) w >>> 8) & 15] = (byte) r[((int) w >>> 12) & 15]; break;
-                    case MOVSX64_16: r[((int) w >>> 8) & 15] = (short) r[((int) w >>> 12) & 15]; break;
-                    case MOVSX64_32: r[((int) w >>> 8) & 15] = (int) r[((int) w >>> 12) & 15]; break;
+                    case 0x07: r[dst] += (w >> 32); break;
+                    case 0x0f: r[dst] += r[src]; break;
+                    case 0x17: r[dst] -= (w >> 32); break;
+                    case 0x1f: r[dst] -= r[src]; break;
+                    case 0x27: r[dst] *= (w >> 32); break;
+                    case 0x2f: r[dst] *= r[src]; break;
+                    case 0x37: r[dst] = udiv64(r[dst], (w >> 32)); break;
+                    case 0x3f: r[dst] = udiv64(r[dst], r[src]); break;
+                    case 0x47: r[dst] |= (w >> 32); break;
+                    case 0x4f: r[dst] |= r[src]; break;
+                    case 0x57: r[dst] &= (w >> 32); break;
+                    case 0x5f: r[dst] &= r[src]; break;
+                    case 0x67: r[dst] <<= (w >> 32); break;
+                    case 0x6f: r[dst] <<= r[src]; break;
+                    case 0x77: r[dst] >>>= (w >> 32); break;
+                    case 0x7f: r[dst] >>>= r[src]; break;
+                    case 0x87: r[dst] = -r[dst]; break;
+                    case 0x97: r[dst] = umod64(r[dst], (w >> 32)); break;
+                    case 0x9f: r[dst] = umod64(r[dst], r[src]); break;
+                    case 0xa7: r[dst] ^= (w >> 32); break;
+                    case 0xaf: r[dst] ^= r[src]; break;
+                    case 0xb7: r[dst] = (w >> 32); break;
+                    case 0xbf: r[dst] = r[src]; break;
+                    case 0xc7: r[dst] >>= (w >> 32); break;
+                    case 0xcf: r[dst] >>= r[src]; break;
+                    case SDIV64_K: r[dst] = sdiv64(r[dst], (w >> 32)); break;
+                    case SDIV64_X: r[dst] = sdiv64(r[dst], r[src]); break;
+                    case SMOD64_K: r[dst] = smod64(r[dst], (w >> 32)); break;
+                    case SMOD64_X: r[dst] = smod64(r[dst], r[src]); break;
+                    case MOVSX64_8: r[dst] = (byte) r[src]; break;
+                    case MOVSX64_16: r[dst] = (short) r[src]; break;
+                    case MOVSX64_32: r[dst] = (int) r[src]; break;
                     case SWAP16:
-                    case BE16: r[((int) w >>> 8) & 15] = Short.reverseBytes((short) r[((int) w >>> 8) & 15]) & 0xffffL; break;
+                    case BE16: r[dst] = Short.reverseBytes((short) r[dst]) & 0xffffL; break;
                     case SWAP32:
-                    case BE32: r[((int) w >>> 8) & 15] = Integer.reverseBytes((int) r[((int) w >>> 8) & 15]) & M32; break;
+                    case BE32: r[dst] = Integer.reverseBytes((int) r[dst]) & M32; break;
                     case SWAP64:
-                    case BE64: r[((int) w >>> 8) & 15] = Long.reverseBytes(r[((int) w >>> 8) & 15]); break;
-                    case LE16: r[((int) w >>> 8) & 15] &= 0xffffL; break;
-                    case LE32: r[((int) w >>> 8) & 15] &= M32; break;
+                    case BE64: r[dst] = Long.reverseBytes(r[dst]); break;
+                    case LE16: r[dst] &= 0xffffL; break;
+                    case LE32: r[dst] &= M32; break;
                     case LE64: break;
 
                     // ---- ALU (32-bit, result zero-extended) ----
-                    case 0x04: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] + (w >> 32)) & M32; break;
-                    case 0x0c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] + r[((int) w >>> 12) & 15]) & M32; break;
-                    case 0x14: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] - (w >> 32)) & M32; break;
-                    case 0x1c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] - r[((int) w >>> 12) & 15]) & M32; break;
-                    case 0x24: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] * (w >> 32)) & M32; break;
-                    case 0x2c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] * r[((int) w >>> 12) & 15]) & M32; break;
-                    case 0x34: r[((int) w >>> 8) & 15] = udiv32(r[((int) w >>> 8) & 15], (w >> 32)); break;
-                    case 0x3c: r[((int) w >>> 8) & 15] = udiv32(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
-                    case 0x44: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] | (w >> 32)) & M32; break;
-                    case 0x4c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] | r[((int) w >>> 12) & 15]) & M32; break;
-                    case 0x54: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] & (w >> 32)) & M32; break;
-                    case 0x5c: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] & r[((int) w >>> 12) & 15]) & M32; break;
-                    case 0x64: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] << (w >> 32)) & M32; break;
-                    case 0x6c: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] << r[((int) w >>> 12) & 15]) & M32; break;
-                    case 0x74: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] >>> (w >> 32)) & M32; break;
-                    case 0x7c: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] >>> r[((int) w >>> 12) & 15]) & M32; break;
-                    case 0x84: r[((int) w >>> 8) & 15] = -r[((int) w >>> 8) & 15] & M32; break;
-                    case 0x94: r[((int) w >>> 8) & 15] = umod32(r[((int) w >>> 8) & 15], (w >> 32)); break;
-                    case 0x9c: r[((int) w >>> 8) & 15] = umod32(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
-                    case 0xa4: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] ^ (w >> 32)) & M32; break;
-                    case 0xac: r[((int) w >>> 8) & 15] = (r[((int) w >>> 8) & 15] ^ r[((int) w >>> 12) & 15]) & M32; break;
-                    case 0xb4: r[((int) w >>> 8) & 15] = (w >> 32) & M32; break;
-                    case 0xbc: r[((int) w >>> 8) & 15] = r[((int) w >>> 12) & 15] & M32; break;
-                    case 0xc4: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] >> (w >> 32)) & M32; break;
-                    case 0xcc: r[((int) w >>> 8) & 15] = ((int) r[((int) w >>> 8) & 15] >> r[((int) w >>> 12) & 15]) & M32; break;
-                    case SDIV32_K: r[((int) w >>> 8) & 15] = sdiv32(r[((int) w >>> 8) & 15], (w >> 32)); break;
-                    case SDIV32_X: r[((int) w >>> 8) & 15] = sdiv32(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
-                    case SMOD32_K: r[((int) w >>> 8) & 15] = smod32(r[((int) w >>> 8) & 15], (w >> 32)); break;
-                    case SMOD32_X: r[((int) w >>> 8) & 15] = smod32(r[((int) w >>> 8) & 15], r[((int) w >>> 12) & 15]); break;
-                    case MOVSX32_8: r[((int) w >>> 8) & 15] = (byte) r[((int) w >>> 12) & 15] & M32; break;
-                    case MOVSX32_16: r[((int) w >>> 8) & 15] = (short) r[((int) w >>> 12) & 15] & M32; break;
+                    case 0x04: r[dst] = (r[dst] + (w >> 32)) & M32; break;
+                    case 0x0c: r[dst] = (r[dst] + r[src]) & M32; break;
+                    case 0x14: r[dst] = (r[dst] - (w >> 32)) & M32; break;
+                    case 0x1c: r[dst] = (r[dst] - r[src]) & M32; break;
+                    case 0x24: r[dst] = (r[dst] * (w >> 32)) & M32; break;
+                    case 0x2c: r[dst] = (r[dst] * r[src]) & M32; break;
+                    case 0x34: r[dst] = udiv32(r[dst], (w >> 32)); break;
+                    case 0x3c: r[dst] = udiv32(r[dst], r[src]); break;
+                    case 0x44: r[dst] = (r[dst] | (w >> 32)) & M32; break;
+                    case 0x4c: r[dst] = (r[dst] | r[src]) & M32; break;
+                    case 0x54: r[dst] = (r[dst] & (w >> 32)) & M32; break;
+                    case 0x5c: r[dst] = (r[dst] & r[src]) & M32; break;
+                    case 0x64: r[dst] = ((int) r[dst] << (w >> 32)) & M32; break;
+                    case 0x6c: r[dst] = ((int) r[dst] << r[src]) & M32; break;
+                    case 0x74: r[dst] = ((int) r[dst] >>> (w >> 32)) & M32; break;
+                    case 0x7c: r[dst] = ((int) r[dst] >>> r[src]) & M32; break;
+                    case 0x84: r[dst] = -r[dst] & M32; break;
+                    case 0x94: r[dst] = umod32(r[dst], (w >> 32)); break;
+                    case 0x9c: r[dst] = umod32(r[dst], r[src]); break;
+                    case 0xa4: r[dst] = (r[dst] ^ (w >> 32)) & M32; break;
+                    case 0xac: r[dst] = (r[dst] ^ r[src]) & M32; break;
+                    case 0xb4: r[dst] = (w >> 32) & M32; break;
+                    case 0xbc: r[dst] = r[src] & M32; break;
+                    case 0xc4: r[dst] = ((int) r[dst] >> (w >> 32)) & M32; break;
+                    case 0xcc: r[dst] = ((int) r[dst] >> r[src]) & M32; break;
+                    case SDIV32_K: r[dst] = sdiv32(r[dst], (w >> 32)); break;
+                    case SDIV32_X: r[dst] = sdiv32(r[dst], r[src]); break;
+                    case SMOD32_K: r[dst] = smod32(r[dst], (w >> 32)); break;
+                    case SMOD32_X: r[dst] = smod32(r[dst], r[src]); break;
+                    case MOVSX32_8: r[dst] = (byte) r[src] & M32; break;
+                    case MOVSX32_16: r[dst] = (short) r[src] & M32; break;
 
                     // ---- JMP (64-bit compares) ----
-                    case 0x05: pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); break;
-                    case 0x15: if (r[((int) w >>> 8) & 15] == (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x1d: if (r[((int) w >>> 8) & 15] == r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x25: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE > (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x2d: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE > r[((int) w >>> 12) & 15] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x35: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE >= (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x3d: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE >= r[((int) w >>> 12) & 15] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x45: if ((r[((int) w >>> 8) & 15] & (w >> 32)) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x4d: if ((r[((int) w >>> 8) & 15] & r[((int) w >>> 12) & 15]) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x55: if (r[((int) w >>> 8) & 15] != (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x5d: if (r[((int) w >>> 8) & 15] != r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x65: if (r[((int) w >>> 8) & 15] > (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x6d: if (r[((int) w >>> 8) & 15] > r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x75: if (r[((int) w >>> 8) & 15] >= (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x7d: if (r[((int) w >>> 8) & 15] >= r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xa5: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE < (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xad: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE < r[((int) w >>> 12) & 15] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xb5: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE <= (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xbd: if (r[((int) w >>> 8) & 15] + Long.MIN_VALUE <= r[((int) w >>> 12) & 15] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xc5: if (r[((int) w >>> 8) & 15] < (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xcd: if (r[((int) w >>> 8) & 15] < r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xd5: if (r[((int) w >>> 8) & 15] <= (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xdd: if (r[((int) w >>> 8) & 15] <= r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x05: pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); break;
+                    case 0x15: if (r[dst] == (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x1d: if (r[dst] == r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x25: if (r[dst] + Long.MIN_VALUE > (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x2d: if (r[dst] + Long.MIN_VALUE > r[src] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x35: if (r[dst] + Long.MIN_VALUE >= (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x3d: if (r[dst] + Long.MIN_VALUE >= r[src] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x45: if ((r[dst] & (w >> 32)) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x4d: if ((r[dst] & r[src]) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x55: if (r[dst] != (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x5d: if (r[dst] != r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x65: if (r[dst] > (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x6d: if (r[dst] > r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x75: if (r[dst] >= (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x7d: if (r[dst] >= r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xa5: if (r[dst] + Long.MIN_VALUE < (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xad: if (r[dst] + Long.MIN_VALUE < r[src] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xb5: if (r[dst] + Long.MIN_VALUE <= (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xbd: if (r[dst] + Long.MIN_VALUE <= r[src] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xc5: if (r[dst] < (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xcd: if (r[dst] < r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xd5: if (r[dst] <= (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xdd: if (r[dst] <= r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
 
                     // ---- JMP32 (32-bit compares) ----
-                    case 0x06: pc += (int) (w >> 32); if (w < 0 && (left += (int) (w >> 32)) < 0) throw budgetExceeded(ctx, pc - (int) (w >> 32) - 1); break;
-                    case 0x16: if ((int) r[((int) w >>> 8) & 15] == (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x1e: if ((int) r[((int) w >>> 8) & 15] == (int) r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x26: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE > (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x2e: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE > (int) r[((int) w >>> 12) & 15] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x36: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE >= (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x3e: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE >= (int) r[((int) w >>> 12) & 15] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x46: if (((int) r[((int) w >>> 8) & 15] & (int) (w >> 32)) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x4e: if (((int) r[((int) w >>> 8) & 15] & (int) r[((int) w >>> 12) & 15]) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x56: if ((int) r[((int) w >>> 8) & 15] != (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x5e: if ((int) r[((int) w >>> 8) & 15] != (int) r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x66: if ((int) r[((int) w >>> 8) & 15] > (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x6e: if ((int) r[((int) w >>> 8) & 15] > (int) r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x76: if ((int) r[((int) w >>> 8) & 15] >= (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0x7e: if ((int) r[((int) w >>> 8) & 15] >= (int) r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xa6: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE < (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xae: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE < (int) r[((int) w >>> 12) & 15] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xb6: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE <= (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xbe: if ((int) r[((int) w >>> 8) & 15] + Integer.MIN_VALUE <= (int) r[((int) w >>> 12) & 15] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xc6: if ((int) r[((int) w >>> 8) & 15] < (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xce: if ((int) r[((int) w >>> 8) & 15] < (int) r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xd6: if ((int) r[((int) w >>> 8) & 15] <= (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
-                    case 0xde: if ((int) r[((int) w >>> 8) & 15] <= (int) r[((int) w >>> 12) & 15]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc - ((int) w >> 16) - 1); } break;
+                    case 0x06: pc += (int) (w >> 32); if (w < 0 && (left += (int) (w >> 32)) < 0) throw budgetExceeded(ctx, pc, (int) (w >> 32)); break;
+                    case 0x16: if ((int) r[dst] == (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x1e: if ((int) r[dst] == (int) r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x26: if ((int) r[dst] + Integer.MIN_VALUE > (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x2e: if ((int) r[dst] + Integer.MIN_VALUE > (int) r[src] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x36: if ((int) r[dst] + Integer.MIN_VALUE >= (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x3e: if ((int) r[dst] + Integer.MIN_VALUE >= (int) r[src] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x46: if (((int) r[dst] & (int) (w >> 32)) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x4e: if (((int) r[dst] & (int) r[src]) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x56: if ((int) r[dst] != (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x5e: if ((int) r[dst] != (int) r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x66: if ((int) r[dst] > (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x6e: if ((int) r[dst] > (int) r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x76: if ((int) r[dst] >= (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x7e: if ((int) r[dst] >= (int) r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xa6: if ((int) r[dst] + Integer.MIN_VALUE < (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xae: if ((int) r[dst] + Integer.MIN_VALUE < (int) r[src] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xb6: if ((int) r[dst] + Integer.MIN_VALUE <= (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xbe: if ((int) r[dst] + Integer.MIN_VALUE <= (int) r[src] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xc6: if ((int) r[dst] < (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xce: if ((int) r[dst] < (int) r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xd6: if ((int) r[dst] <= (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xde: if ((int) r[dst] <= (int) r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
 
                     // ---- loads ----
-                    case 0x18: r[((int) w >>> 8) & 15] = wide[pc - 1]; pc++; break;
-                    case 0x61: r[((int) w >>> 8) & 15] = loadW(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)) & M32; break;
-                    case 0x69: r[((int) w >>> 8) & 15] = loadH(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)) & 0xffffL; break;
-                    case 0x71: r[((int) w >>> 8) & 15] = loadB(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)) & 0xffL; break;
-                    case 0x79: r[((int) w >>> 8) & 15] = loadDW(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)); break;
-                    case 0x81: r[((int) w >>> 8) & 15] = loadW(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)); break;
-                    case 0x89: r[((int) w >>> 8) & 15] = loadH(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)); break;
-                    case 0x91: r[((int) w >>> 8) & 15] = loadB(mem, r[((int) w >>> 12) & 15] + ((int) w >> 16)); break;
+                    case 0x18: r[dst] = wide[pc - 1]; pc++; break;
+                    case 0x61: r[dst] = loadW(mem, r[src] + ((int) w >> 16)) & M32; break;
+                    case 0x69: r[dst] = loadH(mem, r[src] + ((int) w >> 16)) & 0xffffL; break;
+                    case 0x71: r[dst] = loadB(mem, r[src] + ((int) w >> 16)) & 0xffL; break;
+                    case 0x79: r[dst] = loadDW(mem, r[src] + ((int) w >> 16)); break;
+                    case 0x81: r[dst] = loadW(mem, r[src] + ((int) w >> 16)); break;
+                    case 0x89: r[dst] = loadH(mem, r[src] + ((int) w >> 16)); break;
+                    case 0x91: r[dst] = loadB(mem, r[src] + ((int) w >> 16)); break;
 
                     // ---- stores ----
-                    case 0x62: storeW(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (int) (w >> 32)); break;
-                    case 0x6a: storeH(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (short) (w >> 32)); break;
-                    case 0x72: storeB(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (byte) (w >> 32)); break;
-                    case 0x7a: storeDW(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (w >> 32)); break;
-                    case 0x63: storeW(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (int) r[((int) w >>> 12) & 15]); break;
-                    case 0x6b: storeH(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (short) r[((int) w >>> 12) & 15]); break;
-                    case 0x73: storeB(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), (byte) r[((int) w >>> 12) & 15]); break;
-                    case 0x7b: storeDW(mem, r[((int) w >>> 8) & 15] + ((int) w >> 16), r[((int) w >>> 12) & 15]); break;
+                    case 0x62: storeW(mem, r[dst] + ((int) w >> 16), (int) (w >> 32)); break;
+                    case 0x6a: storeH(mem, r[dst] + ((int) w >> 16), (short) (w >> 32)); break;
+                    case 0x72: storeB(mem, r[dst] + ((int) w >> 16), (byte) (w >> 32)); break;
+                    case 0x7a: storeDW(mem, r[dst] + ((int) w >> 16), (w >> 32)); break;
+                    case 0x63: storeW(mem, r[dst] + ((int) w >> 16), (int) r[src]); break;
+                    case 0x6b: storeH(mem, r[dst] + ((int) w >> 16), (short) r[src]); break;
+                    case 0x73: storeB(mem, r[dst] + ((int) w >> 16), (byte) r[src]); break;
+                    case 0x7b: storeDW(mem, r[dst] + ((int) w >> 16), r[src]); break;
                     case ATOMIC_W: atomic32(mem, r, (int) w, (int) (w >> 32)); break;
                     case ATOMIC_DW: atomic64(mem, r, (int) w, (int) (w >> 32)); break;
 
@@ -273,7 +275,7 @@ public final class Interpreter {
                         break;
                     case CALLX:
                         ctx.budgetLeft = left;
-                        r[0] = callByNumber(ctx, r, r[((int) w >>> 8) & 15], depth);
+                        r[0] = callByNumber(ctx, r, r[dst], depth);
                         left = ctx.budgetLeft;
                         if (ctx.exitRequested) {
                             return r[0];
@@ -313,8 +315,9 @@ public final class Interpreter {
         }
     }
 
-    private static BpfFault budgetExceeded(ExecutionContext ctx, int pc) {
-        return new BpfFault(pc, "instruction budget of " + ctx.instructionBudget + " exceeded (endless loop?)");
+    /** The fault for a backward jump by {@code offset} that just landed on {@code pc}. */
+    private static BpfFault budgetExceeded(ExecutionContext ctx, int pc, int offset) {
+        return new BpfFault(pc - offset - 1, "instruction budget of " + ctx.instructionBudget + " exceeded (endless loop?)");
     }
 
     // ---- ALU edge cases -------------------------------------------------------------------------
