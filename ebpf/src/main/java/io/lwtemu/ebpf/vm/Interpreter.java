@@ -309,7 +309,9 @@ public final class Interpreter {
                 }
             }
         } catch (BpfFault f) {
-            throw f.at(pc - 1);
+            // faults from memory accesses and helpers carry no pc yet; name the program too, since after a
+            // tail call it is not the one the caller started
+            throw f.pc() >= 0 ? f : new BpfFault(pc - 1, f.getMessage() + " (program '" + program.name() + "')");
         } catch (RuntimeException e) {
             throw new BpfFault(pc - 1, "internal error in program '" + program.name() + "': " + e);
         }
