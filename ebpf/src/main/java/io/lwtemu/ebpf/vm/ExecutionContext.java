@@ -70,16 +70,18 @@ public class ExecutionContext {
     // ---- interpreter state (see Interpreter) ----
     /** Default {@link #instructionBudget}: far above any verified program, low enough to stop a runaway loop. */
     public static final long DEFAULT_INSTRUCTION_BUDGET = 1L << 30;
-    /** Instructions one run may execute before it faults; protects against unverified bytecode that never ends. */
+    /**
+     * Work one run may do before it faults, so unverified bytecode cannot hang a thread. Counted where a
+     * run can repeat itself: each backward jump taken costs the number of instructions it jumps back over,
+     * each call and bpf_loop iteration costs 1 (straight code in between is bounded by the program's length).
+     */
     public long instructionBudget = DEFAULT_INSTRUCTION_BUDGET;
-    /** Instructions the last run executed (set when it returns normally). */
-    public long instructionsExecuted;
     /** Register file r0..r10, reused by every run on this thread (padded to 16 so a 4-bit index is in range). */
     final long[] registers = new long[16];
     /** All call frames' stacks in one region registered at {@link AddressSpace#STACK}; frame 0 at the top. */
     final MemoryRegion stack = new MemoryRegion(MemoryRegion.Kind.STACK, "stack",
             new byte[Interpreter.STACK_SIZE], 0, Interpreter.STACK_SIZE, true);
-    /** Instructions left in the current run; synchronised with the interpreter loop at calls and exits. */
+    /** Budget left in the current run; synchronised with the interpreter loop at calls and exits. */
     long budgetLeft;
     /** Tail calls taken in the current run (kernel: tail_call_cnt). */
     int tailCalls;

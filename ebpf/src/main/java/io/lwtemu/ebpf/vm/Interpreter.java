@@ -35,8 +35,10 @@ public final class Interpreter {
 
     private final BpfProgram program;
     private final HelperProto[] helpers;
-    private final int[] code;
-    private final long[] imms;
+    /** Per instruction: {@code imm << 32 | off << 16 | src << 12 | dst << 8 | op} (see {@link Decoder}). */
+    private final long[] code;
+    /** 64-bit constants of ld_imm64, at the instruction's index. */
+    private final long[] wide;
     private final HelperProto[] calls;
 
     /**
@@ -49,8 +51,11 @@ public final class Interpreter {
         this.program = program;
         this.helpers = helpersById;
         Decoder d = new Decoder(program, this.helpers);
-        this.code = d.code;
-        this.imms = d.imms;
+        this.code = new long[d.code.length];
+        this.wide = d.imms;
+        for (int pc = 0; pc < code.length; pc++) {
+            code[pc] = (d.imms[pc] << 32) | (d.code[pc] & 0xffffffffL);
+        }
         this.calls = d.calls;
     }
 
@@ -85,7 +90,6 @@ public final class Interpreter {
         } catch (StackOverflowError e) {
             throw new BpfFault(-1, "program '" + program.name() + "': interpreter stack exhausted");
         }
-        ctx.instructionsExecuted = ctx.instructionBudget - ctx.budgetLeft;
         return r0;
     }
 
@@ -94,165 +98,164 @@ public final class Interpreter {
      * a tail call continues in the target program's {@code execute} in the same frame.
      */
     private long execute(ExecutionContext ctx, long[] r, int startPc, int depth) {
-        final int[] code = this.code;
-        final long[] imms = this.imms;
+        final long[] code = this.code;
+        final long[] wide = this.wide;
         final AddressSpace mem = ctx.memory;
         long left = ctx.budgetLeft;
         int pc = startPc;
         try {
             for (;;) {
-                if (--left < 0) {
-                    throw new BpfFault(pc, "instruction budget of " + ctx.instructionBudget + " exceeded");
-                }
-                final int w = code[pc++];
-                switch (w & 0xff) {
+                final long w = code[pc++];
+                final int dst = ((int) w >>> 8) & 15;
+                final int src = ((int) w >>> 12) & 15;
+                switch ((int) w & 0xff) {
                     // ---- ALU64 ----
-                    case 0x07: r[(w >>> 8) & 15] += imms[pc - 1]; break;
-                    case 0x0f: r[(w >>> 8) & 15] += r[(w >>> 12) & 15]; break;
-                    case 0x17: r[(w >>> 8) & 15] -= imms[pc - 1]; break;
-                    case 0x1f: r[(w >>> 8) & 15] -= r[(w >>> 12) & 15]; break;
-                    case 0x27: r[(w >>> 8) & 15] *= imms[pc - 1]; break;
-                    case 0x2f: r[(w >>> 8) & 15] *= r[(w >>> 12) & 15]; break;
-                    case 0x37: r[(w >>> 8) & 15] = udiv64(r[(w >>> 8) & 15], imms[pc - 1]); break;
-                    case 0x3f: r[(w >>> 8) & 15] = udiv64(r[(w >>> 8) & 15], r[(w >>> 12) & 15]); break;
-                    case 0x47: r[(w >>> 8) & 15] |= imms[pc - 1]; break;
-                    case 0x4f: r[(w >>> 8) & 15] |= r[(w >>> 12) & 15]; break;
-                    case 0x57: r[(w >>> 8) & 15] &= imms[pc - 1]; break;
-                    case 0x5f: r[(w >>> 8) & 15] &= r[(w >>> 12) & 15]; break;
-                    case 0x67: r[(w >>> 8) & 15] <<= imms[pc - 1]; break;
-                    case 0x6f: r[(w >>> 8) & 15] <<= r[(w >>> 12) & 15]; break;
-                    case 0x77: r[(w >>> 8) & 15] >>>= imms[pc - 1]; break;
-                    case 0x7f: r[(w >>> 8) & 15] >>>= r[(w >>> 12) & 15]; break;
-                    case 0x87: r[(w >>> 8) & 15] = -r[(w >>> 8) & 15]; break;
-                    case 0x97: r[(w >>> 8) & 15] = umod64(r[(w >>> 8) & 15], imms[pc - 1]); break;
-                    case 0x9f: r[(w >>> 8) & 15] = umod64(r[(w >>> 8) & 15], r[(w >>> 12) & 15]); break;
-                    case 0xa7: r[(w >>> 8) & 15] ^= imms[pc - 1]; break;
-                    case 0xaf: r[(w >>> 8) & 15] ^= r[(w >>> 12) & 15]; break;
-                    case 0xb7: r[(w >>> 8) & 15] = imms[pc - 1]; break;
-                    case 0xbf: r[(w >>> 8) & 15] = r[(w >>> 12) & 15]; break;
-                    case 0xc7: r[(w >>> 8) & 15] >>= imms[pc - 1]; break;
-                    case 0xcf: r[(w >>> 8) & 15] >>= r[(w >>> 12) & 15]; break;
-                    case SDIV64_K: r[(w >>> 8) & 15] = sdiv64(r[(w >>> 8) & 15], imms[pc - 1]); break;
-                    case SDIV64_X: r[(w >>> 8) & 15] = sdiv64(r[(w >>> 8) & 15], r[(w >>> 12) & 15]); break;
-                    case SMOD64_K: r[(w >>> 8) & 15] = smod64(r[(w >>> 8) & 15], imms[pc - 1]); break;
-                    case SMOD64_X: r[(w >>> 8) & 15] = smod64(r[(w >>> 8) & 15], r[(w >>> 12) & 15]); break;
-                    case MOVSX64_8: r[(w >>> 8) & 15] = (byte) r[(w >>> 12) & 15]; break;
-                    case MOVSX64_16: r[(w >>> 8) & 15] = (short) r[(w >>> 12) & 15]; break;
-                    case MOVSX64_32: r[(w >>> 8) & 15] = (int) r[(w >>> 12) & 15]; break;
+                    case 0x07: r[dst] += (w >> 32); break;
+                    case 0x0f: r[dst] += r[src]; break;
+                    case 0x17: r[dst] -= (w >> 32); break;
+                    case 0x1f: r[dst] -= r[src]; break;
+                    case 0x27: r[dst] *= (w >> 32); break;
+                    case 0x2f: r[dst] *= r[src]; break;
+                    case 0x37: r[dst] = udiv64(r[dst], (w >> 32)); break;
+                    case 0x3f: r[dst] = udiv64(r[dst], r[src]); break;
+                    case 0x47: r[dst] |= (w >> 32); break;
+                    case 0x4f: r[dst] |= r[src]; break;
+                    case 0x57: r[dst] &= (w >> 32); break;
+                    case 0x5f: r[dst] &= r[src]; break;
+                    case 0x67: r[dst] <<= (w >> 32); break;
+                    case 0x6f: r[dst] <<= r[src]; break;
+                    case 0x77: r[dst] >>>= (w >> 32); break;
+                    case 0x7f: r[dst] >>>= r[src]; break;
+                    case 0x87: r[dst] = -r[dst]; break;
+                    case 0x97: r[dst] = umod64(r[dst], (w >> 32)); break;
+                    case 0x9f: r[dst] = umod64(r[dst], r[src]); break;
+                    case 0xa7: r[dst] ^= (w >> 32); break;
+                    case 0xaf: r[dst] ^= r[src]; break;
+                    case 0xb7: r[dst] = (w >> 32); break;
+                    case 0xbf: r[dst] = r[src]; break;
+                    case 0xc7: r[dst] >>= (w >> 32); break;
+                    case 0xcf: r[dst] >>= r[src]; break;
+                    case SDIV64_K: r[dst] = sdiv64(r[dst], (w >> 32)); break;
+                    case SDIV64_X: r[dst] = sdiv64(r[dst], r[src]); break;
+                    case SMOD64_K: r[dst] = smod64(r[dst], (w >> 32)); break;
+                    case SMOD64_X: r[dst] = smod64(r[dst], r[src]); break;
+                    case MOVSX64_8: r[dst] = (byte) r[src]; break;
+                    case MOVSX64_16: r[dst] = (short) r[src]; break;
+                    case MOVSX64_32: r[dst] = (int) r[src]; break;
                     case SWAP16:
-                    case BE16: r[(w >>> 8) & 15] = Short.reverseBytes((short) r[(w >>> 8) & 15]) & 0xffffL; break;
+                    case BE16: r[dst] = Short.reverseBytes((short) r[dst]) & 0xffffL; break;
                     case SWAP32:
-                    case BE32: r[(w >>> 8) & 15] = Integer.reverseBytes((int) r[(w >>> 8) & 15]) & M32; break;
+                    case BE32: r[dst] = Integer.reverseBytes((int) r[dst]) & M32; break;
                     case SWAP64:
-                    case BE64: r[(w >>> 8) & 15] = Long.reverseBytes(r[(w >>> 8) & 15]); break;
-                    case LE16: r[(w >>> 8) & 15] &= 0xffffL; break;
-                    case LE32: r[(w >>> 8) & 15] &= M32; break;
+                    case BE64: r[dst] = Long.reverseBytes(r[dst]); break;
+                    case LE16: r[dst] &= 0xffffL; break;
+                    case LE32: r[dst] &= M32; break;
                     case LE64: break;
 
                     // ---- ALU (32-bit, result zero-extended) ----
-                    case 0x04: r[(w >>> 8) & 15] = (r[(w >>> 8) & 15] + imms[pc - 1]) & M32; break;
-                    case 0x0c: r[(w >>> 8) & 15] = (r[(w >>> 8) & 15] + r[(w >>> 12) & 15]) & M32; break;
-                    case 0x14: r[(w >>> 8) & 15] = (r[(w >>> 8) & 15] - imms[pc - 1]) & M32; break;
-                    case 0x1c: r[(w >>> 8) & 15] = (r[(w >>> 8) & 15] - r[(w >>> 12) & 15]) & M32; break;
-                    case 0x24: r[(w >>> 8) & 15] = (r[(w >>> 8) & 15] * imms[pc - 1]) & M32; break;
-                    case 0x2c: r[(w >>> 8) & 15] = (r[(w >>> 8) & 15] * r[(w >>> 12) & 15]) & M32; break;
-                    case 0x34: r[(w >>> 8) & 15] = udiv32(r[(w >>> 8) & 15], imms[pc - 1]); break;
-                    case 0x3c: r[(w >>> 8) & 15] = udiv32(r[(w >>> 8) & 15], r[(w >>> 12) & 15]); break;
-                    case 0x44: r[(w >>> 8) & 15] = (r[(w >>> 8) & 15] | imms[pc - 1]) & M32; break;
-                    case 0x4c: r[(w >>> 8) & 15] = (r[(w >>> 8) & 15] | r[(w >>> 12) & 15]) & M32; break;
-                    case 0x54: r[(w >>> 8) & 15] = (r[(w >>> 8) & 15] & imms[pc - 1]) & M32; break;
-                    case 0x5c: r[(w >>> 8) & 15] = (r[(w >>> 8) & 15] & r[(w >>> 12) & 15]) & M32; break;
-                    case 0x64: r[(w >>> 8) & 15] = ((int) r[(w >>> 8) & 15] << imms[pc - 1]) & M32; break;
-                    case 0x6c: r[(w >>> 8) & 15] = ((int) r[(w >>> 8) & 15] << r[(w >>> 12) & 15]) & M32; break;
-                    case 0x74: r[(w >>> 8) & 15] = ((int) r[(w >>> 8) & 15] >>> imms[pc - 1]) & M32; break;
-                    case 0x7c: r[(w >>> 8) & 15] = ((int) r[(w >>> 8) & 15] >>> r[(w >>> 12) & 15]) & M32; break;
-                    case 0x84: r[(w >>> 8) & 15] = -r[(w >>> 8) & 15] & M32; break;
-                    case 0x94: r[(w >>> 8) & 15] = umod32(r[(w >>> 8) & 15], imms[pc - 1]); break;
-                    case 0x9c: r[(w >>> 8) & 15] = umod32(r[(w >>> 8) & 15], r[(w >>> 12) & 15]); break;
-                    case 0xa4: r[(w >>> 8) & 15] = (r[(w >>> 8) & 15] ^ imms[pc - 1]) & M32; break;
-                    case 0xac: r[(w >>> 8) & 15] = (r[(w >>> 8) & 15] ^ r[(w >>> 12) & 15]) & M32; break;
-                    case 0xb4: r[(w >>> 8) & 15] = imms[pc - 1] & M32; break;
-                    case 0xbc: r[(w >>> 8) & 15] = r[(w >>> 12) & 15] & M32; break;
-                    case 0xc4: r[(w >>> 8) & 15] = ((int) r[(w >>> 8) & 15] >> imms[pc - 1]) & M32; break;
-                    case 0xcc: r[(w >>> 8) & 15] = ((int) r[(w >>> 8) & 15] >> r[(w >>> 12) & 15]) & M32; break;
-                    case SDIV32_K: r[(w >>> 8) & 15] = sdiv32(r[(w >>> 8) & 15], imms[pc - 1]); break;
-                    case SDIV32_X: r[(w >>> 8) & 15] = sdiv32(r[(w >>> 8) & 15], r[(w >>> 12) & 15]); break;
-                    case SMOD32_K: r[(w >>> 8) & 15] = smod32(r[(w >>> 8) & 15], imms[pc - 1]); break;
-                    case SMOD32_X: r[(w >>> 8) & 15] = smod32(r[(w >>> 8) & 15], r[(w >>> 12) & 15]); break;
-                    case MOVSX32_8: r[(w >>> 8) & 15] = (byte) r[(w >>> 12) & 15] & M32; break;
-                    case MOVSX32_16: r[(w >>> 8) & 15] = (short) r[(w >>> 12) & 15] & M32; break;
+                    case 0x04: r[dst] = (r[dst] + (w >> 32)) & M32; break;
+                    case 0x0c: r[dst] = (r[dst] + r[src]) & M32; break;
+                    case 0x14: r[dst] = (r[dst] - (w >> 32)) & M32; break;
+                    case 0x1c: r[dst] = (r[dst] - r[src]) & M32; break;
+                    case 0x24: r[dst] = (r[dst] * (w >> 32)) & M32; break;
+                    case 0x2c: r[dst] = (r[dst] * r[src]) & M32; break;
+                    case 0x34: r[dst] = udiv32(r[dst], (w >> 32)); break;
+                    case 0x3c: r[dst] = udiv32(r[dst], r[src]); break;
+                    case 0x44: r[dst] = (r[dst] | (w >> 32)) & M32; break;
+                    case 0x4c: r[dst] = (r[dst] | r[src]) & M32; break;
+                    case 0x54: r[dst] = (r[dst] & (w >> 32)) & M32; break;
+                    case 0x5c: r[dst] = (r[dst] & r[src]) & M32; break;
+                    case 0x64: r[dst] = ((int) r[dst] << (w >> 32)) & M32; break;
+                    case 0x6c: r[dst] = ((int) r[dst] << r[src]) & M32; break;
+                    case 0x74: r[dst] = ((int) r[dst] >>> (w >> 32)) & M32; break;
+                    case 0x7c: r[dst] = ((int) r[dst] >>> r[src]) & M32; break;
+                    case 0x84: r[dst] = -r[dst] & M32; break;
+                    case 0x94: r[dst] = umod32(r[dst], (w >> 32)); break;
+                    case 0x9c: r[dst] = umod32(r[dst], r[src]); break;
+                    case 0xa4: r[dst] = (r[dst] ^ (w >> 32)) & M32; break;
+                    case 0xac: r[dst] = (r[dst] ^ r[src]) & M32; break;
+                    case 0xb4: r[dst] = (w >> 32) & M32; break;
+                    case 0xbc: r[dst] = r[src] & M32; break;
+                    case 0xc4: r[dst] = ((int) r[dst] >> (w >> 32)) & M32; break;
+                    case 0xcc: r[dst] = ((int) r[dst] >> r[src]) & M32; break;
+                    case SDIV32_K: r[dst] = sdiv32(r[dst], (w >> 32)); break;
+                    case SDIV32_X: r[dst] = sdiv32(r[dst], r[src]); break;
+                    case SMOD32_K: r[dst] = smod32(r[dst], (w >> 32)); break;
+                    case SMOD32_X: r[dst] = smod32(r[dst], r[src]); break;
+                    case MOVSX32_8: r[dst] = (byte) r[src] & M32; break;
+                    case MOVSX32_16: r[dst] = (short) r[src] & M32; break;
 
                     // ---- JMP (64-bit compares) ----
-                    case 0x05: pc += w >> 16; break;
-                    case 0x15: if (r[(w >>> 8) & 15] == imms[pc - 1]) pc += w >> 16; break;
-                    case 0x1d: if (r[(w >>> 8) & 15] == r[(w >>> 12) & 15]) pc += w >> 16; break;
-                    case 0x25: if (r[(w >>> 8) & 15] + Long.MIN_VALUE > imms[pc - 1] + Long.MIN_VALUE) pc += w >> 16; break;
-                    case 0x2d: if (r[(w >>> 8) & 15] + Long.MIN_VALUE > r[(w >>> 12) & 15] + Long.MIN_VALUE) pc += w >> 16; break;
-                    case 0x35: if (r[(w >>> 8) & 15] + Long.MIN_VALUE >= imms[pc - 1] + Long.MIN_VALUE) pc += w >> 16; break;
-                    case 0x3d: if (r[(w >>> 8) & 15] + Long.MIN_VALUE >= r[(w >>> 12) & 15] + Long.MIN_VALUE) pc += w >> 16; break;
-                    case 0x45: if ((r[(w >>> 8) & 15] & imms[pc - 1]) != 0) pc += w >> 16; break;
-                    case 0x4d: if ((r[(w >>> 8) & 15] & r[(w >>> 12) & 15]) != 0) pc += w >> 16; break;
-                    case 0x55: if (r[(w >>> 8) & 15] != imms[pc - 1]) pc += w >> 16; break;
-                    case 0x5d: if (r[(w >>> 8) & 15] != r[(w >>> 12) & 15]) pc += w >> 16; break;
-                    case 0x65: if (r[(w >>> 8) & 15] > imms[pc - 1]) pc += w >> 16; break;
-                    case 0x6d: if (r[(w >>> 8) & 15] > r[(w >>> 12) & 15]) pc += w >> 16; break;
-                    case 0x75: if (r[(w >>> 8) & 15] >= imms[pc - 1]) pc += w >> 16; break;
-                    case 0x7d: if (r[(w >>> 8) & 15] >= r[(w >>> 12) & 15]) pc += w >> 16; break;
-                    case 0xa5: if (r[(w >>> 8) & 15] + Long.MIN_VALUE < imms[pc - 1] + Long.MIN_VALUE) pc += w >> 16; break;
-                    case 0xad: if (r[(w >>> 8) & 15] + Long.MIN_VALUE < r[(w >>> 12) & 15] + Long.MIN_VALUE) pc += w >> 16; break;
-                    case 0xb5: if (r[(w >>> 8) & 15] + Long.MIN_VALUE <= imms[pc - 1] + Long.MIN_VALUE) pc += w >> 16; break;
-                    case 0xbd: if (r[(w >>> 8) & 15] + Long.MIN_VALUE <= r[(w >>> 12) & 15] + Long.MIN_VALUE) pc += w >> 16; break;
-                    case 0xc5: if (r[(w >>> 8) & 15] < imms[pc - 1]) pc += w >> 16; break;
-                    case 0xcd: if (r[(w >>> 8) & 15] < r[(w >>> 12) & 15]) pc += w >> 16; break;
-                    case 0xd5: if (r[(w >>> 8) & 15] <= imms[pc - 1]) pc += w >> 16; break;
-                    case 0xdd: if (r[(w >>> 8) & 15] <= r[(w >>> 12) & 15]) pc += w >> 16; break;
+                    case 0x05: pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); break;
+                    case 0x15: if (r[dst] == (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x1d: if (r[dst] == r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x25: if (r[dst] + Long.MIN_VALUE > (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x2d: if (r[dst] + Long.MIN_VALUE > r[src] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x35: if (r[dst] + Long.MIN_VALUE >= (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x3d: if (r[dst] + Long.MIN_VALUE >= r[src] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x45: if ((r[dst] & (w >> 32)) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x4d: if ((r[dst] & r[src]) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x55: if (r[dst] != (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x5d: if (r[dst] != r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x65: if (r[dst] > (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x6d: if (r[dst] > r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x75: if (r[dst] >= (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x7d: if (r[dst] >= r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xa5: if (r[dst] + Long.MIN_VALUE < (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xad: if (r[dst] + Long.MIN_VALUE < r[src] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xb5: if (r[dst] + Long.MIN_VALUE <= (w >> 32) + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xbd: if (r[dst] + Long.MIN_VALUE <= r[src] + Long.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xc5: if (r[dst] < (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xcd: if (r[dst] < r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xd5: if (r[dst] <= (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xdd: if (r[dst] <= r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
 
                     // ---- JMP32 (32-bit compares) ----
-                    case 0x06: pc += (int) imms[pc - 1]; break;
-                    case 0x16: if ((int) r[(w >>> 8) & 15] == (int) imms[pc - 1]) pc += w >> 16; break;
-                    case 0x1e: if ((int) r[(w >>> 8) & 15] == (int) r[(w >>> 12) & 15]) pc += w >> 16; break;
-                    case 0x26: if ((int) r[(w >>> 8) & 15] + Integer.MIN_VALUE > (int) imms[pc - 1] + Integer.MIN_VALUE) pc += w >> 16; break;
-                    case 0x2e: if ((int) r[(w >>> 8) & 15] + Integer.MIN_VALUE > (int) r[(w >>> 12) & 15] + Integer.MIN_VALUE) pc += w >> 16; break;
-                    case 0x36: if ((int) r[(w >>> 8) & 15] + Integer.MIN_VALUE >= (int) imms[pc - 1] + Integer.MIN_VALUE) pc += w >> 16; break;
-                    case 0x3e: if ((int) r[(w >>> 8) & 15] + Integer.MIN_VALUE >= (int) r[(w >>> 12) & 15] + Integer.MIN_VALUE) pc += w >> 16; break;
-                    case 0x46: if (((int) r[(w >>> 8) & 15] & (int) imms[pc - 1]) != 0) pc += w >> 16; break;
-                    case 0x4e: if (((int) r[(w >>> 8) & 15] & (int) r[(w >>> 12) & 15]) != 0) pc += w >> 16; break;
-                    case 0x56: if ((int) r[(w >>> 8) & 15] != (int) imms[pc - 1]) pc += w >> 16; break;
-                    case 0x5e: if ((int) r[(w >>> 8) & 15] != (int) r[(w >>> 12) & 15]) pc += w >> 16; break;
-                    case 0x66: if ((int) r[(w >>> 8) & 15] > (int) imms[pc - 1]) pc += w >> 16; break;
-                    case 0x6e: if ((int) r[(w >>> 8) & 15] > (int) r[(w >>> 12) & 15]) pc += w >> 16; break;
-                    case 0x76: if ((int) r[(w >>> 8) & 15] >= (int) imms[pc - 1]) pc += w >> 16; break;
-                    case 0x7e: if ((int) r[(w >>> 8) & 15] >= (int) r[(w >>> 12) & 15]) pc += w >> 16; break;
-                    case 0xa6: if ((int) r[(w >>> 8) & 15] + Integer.MIN_VALUE < (int) imms[pc - 1] + Integer.MIN_VALUE) pc += w >> 16; break;
-                    case 0xae: if ((int) r[(w >>> 8) & 15] + Integer.MIN_VALUE < (int) r[(w >>> 12) & 15] + Integer.MIN_VALUE) pc += w >> 16; break;
-                    case 0xb6: if ((int) r[(w >>> 8) & 15] + Integer.MIN_VALUE <= (int) imms[pc - 1] + Integer.MIN_VALUE) pc += w >> 16; break;
-                    case 0xbe: if ((int) r[(w >>> 8) & 15] + Integer.MIN_VALUE <= (int) r[(w >>> 12) & 15] + Integer.MIN_VALUE) pc += w >> 16; break;
-                    case 0xc6: if ((int) r[(w >>> 8) & 15] < (int) imms[pc - 1]) pc += w >> 16; break;
-                    case 0xce: if ((int) r[(w >>> 8) & 15] < (int) r[(w >>> 12) & 15]) pc += w >> 16; break;
-                    case 0xd6: if ((int) r[(w >>> 8) & 15] <= (int) imms[pc - 1]) pc += w >> 16; break;
-                    case 0xde: if ((int) r[(w >>> 8) & 15] <= (int) r[(w >>> 12) & 15]) pc += w >> 16; break;
+                    case 0x06: pc += (int) (w >> 32); if (w < 0 && (left += (int) (w >> 32)) < 0) throw budgetExceeded(ctx, pc, (int) (w >> 32)); break;
+                    case 0x16: if ((int) r[dst] == (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x1e: if ((int) r[dst] == (int) r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x26: if ((int) r[dst] + Integer.MIN_VALUE > (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x2e: if ((int) r[dst] + Integer.MIN_VALUE > (int) r[src] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x36: if ((int) r[dst] + Integer.MIN_VALUE >= (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x3e: if ((int) r[dst] + Integer.MIN_VALUE >= (int) r[src] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x46: if (((int) r[dst] & (int) (w >> 32)) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x4e: if (((int) r[dst] & (int) r[src]) != 0) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x56: if ((int) r[dst] != (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x5e: if ((int) r[dst] != (int) r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x66: if ((int) r[dst] > (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x6e: if ((int) r[dst] > (int) r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x76: if ((int) r[dst] >= (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0x7e: if ((int) r[dst] >= (int) r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xa6: if ((int) r[dst] + Integer.MIN_VALUE < (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xae: if ((int) r[dst] + Integer.MIN_VALUE < (int) r[src] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xb6: if ((int) r[dst] + Integer.MIN_VALUE <= (int) (w >> 32) + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xbe: if ((int) r[dst] + Integer.MIN_VALUE <= (int) r[src] + Integer.MIN_VALUE) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xc6: if ((int) r[dst] < (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xce: if ((int) r[dst] < (int) r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xd6: if ((int) r[dst] <= (int) (w >> 32)) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
+                    case 0xde: if ((int) r[dst] <= (int) r[src]) { pc += (int) w >> 16; if ((int) w < 0 && (left += (int) w >> 16) < 0) throw budgetExceeded(ctx, pc, (int) w >> 16); } break;
 
                     // ---- loads ----
-                    case 0x18: r[(w >>> 8) & 15] = imms[pc - 1]; pc++; break;
-                    case 0x61: r[(w >>> 8) & 15] = loadW(mem, r[(w >>> 12) & 15] + (w >> 16)) & M32; break;
-                    case 0x69: r[(w >>> 8) & 15] = loadH(mem, r[(w >>> 12) & 15] + (w >> 16)) & 0xffffL; break;
-                    case 0x71: r[(w >>> 8) & 15] = loadB(mem, r[(w >>> 12) & 15] + (w >> 16)) & 0xffL; break;
-                    case 0x79: r[(w >>> 8) & 15] = loadDW(mem, r[(w >>> 12) & 15] + (w >> 16)); break;
-                    case 0x81: r[(w >>> 8) & 15] = loadW(mem, r[(w >>> 12) & 15] + (w >> 16)); break;
-                    case 0x89: r[(w >>> 8) & 15] = loadH(mem, r[(w >>> 12) & 15] + (w >> 16)); break;
-                    case 0x91: r[(w >>> 8) & 15] = loadB(mem, r[(w >>> 12) & 15] + (w >> 16)); break;
+                    case 0x18: r[dst] = wide[pc - 1]; pc++; break;
+                    case 0x61: r[dst] = loadW(mem, r[src] + ((int) w >> 16)) & M32; break;
+                    case 0x69: r[dst] = loadH(mem, r[src] + ((int) w >> 16)) & 0xffffL; break;
+                    case 0x71: r[dst] = loadB(mem, r[src] + ((int) w >> 16)) & 0xffL; break;
+                    case 0x79: r[dst] = loadDW(mem, r[src] + ((int) w >> 16)); break;
+                    case 0x81: r[dst] = loadW(mem, r[src] + ((int) w >> 16)); break;
+                    case 0x89: r[dst] = loadH(mem, r[src] + ((int) w >> 16)); break;
+                    case 0x91: r[dst] = loadB(mem, r[src] + ((int) w >> 16)); break;
 
                     // ---- stores ----
-                    case 0x62: storeW(mem, r[(w >>> 8) & 15] + (w >> 16), (int) imms[pc - 1]); break;
-                    case 0x6a: storeH(mem, r[(w >>> 8) & 15] + (w >> 16), (short) imms[pc - 1]); break;
-                    case 0x72: storeB(mem, r[(w >>> 8) & 15] + (w >> 16), (byte) imms[pc - 1]); break;
-                    case 0x7a: storeDW(mem, r[(w >>> 8) & 15] + (w >> 16), imms[pc - 1]); break;
-                    case 0x63: storeW(mem, r[(w >>> 8) & 15] + (w >> 16), (int) r[(w >>> 12) & 15]); break;
-                    case 0x6b: storeH(mem, r[(w >>> 8) & 15] + (w >> 16), (short) r[(w >>> 12) & 15]); break;
-                    case 0x73: storeB(mem, r[(w >>> 8) & 15] + (w >> 16), (byte) r[(w >>> 12) & 15]); break;
-                    case 0x7b: storeDW(mem, r[(w >>> 8) & 15] + (w >> 16), r[(w >>> 12) & 15]); break;
-                    case ATOMIC_W: atomic32(mem, r, w, (int) imms[pc - 1]); break;
-                    case ATOMIC_DW: atomic64(mem, r, w, (int) imms[pc - 1]); break;
+                    case 0x62: storeW(mem, r[dst] + ((int) w >> 16), (int) (w >> 32)); break;
+                    case 0x6a: storeH(mem, r[dst] + ((int) w >> 16), (short) (w >> 32)); break;
+                    case 0x72: storeB(mem, r[dst] + ((int) w >> 16), (byte) (w >> 32)); break;
+                    case 0x7a: storeDW(mem, r[dst] + ((int) w >> 16), (w >> 32)); break;
+                    case 0x63: storeW(mem, r[dst] + ((int) w >> 16), (int) r[src]); break;
+                    case 0x6b: storeH(mem, r[dst] + ((int) w >> 16), (short) r[src]); break;
+                    case 0x73: storeB(mem, r[dst] + ((int) w >> 16), (byte) r[src]); break;
+                    case 0x7b: storeDW(mem, r[dst] + ((int) w >> 16), r[src]); break;
+                    case ATOMIC_W: atomic32(mem, r, (int) w, (int) (w >> 32)); break;
+                    case ATOMIC_DW: atomic64(mem, r, (int) w, (int) (w >> 32)); break;
 
                     // ---- calls ----
                     case CALL_HELPER:
@@ -263,8 +266,8 @@ public final class Interpreter {
                         }
                         break;
                     case CALL_LOCAL:
-                        ctx.budgetLeft = left;
-                        callLocal(ctx, r, (int) imms[pc - 1], depth);
+                        ctx.budgetLeft = left - 1;
+                        callLocal(ctx, r, (int) (w >> 32), depth);
                         left = ctx.budgetLeft;
                         if (ctx.exitRequested) {
                             return r[0];
@@ -272,7 +275,7 @@ public final class Interpreter {
                         break;
                     case CALLX:
                         ctx.budgetLeft = left;
-                        r[0] = callByNumber(ctx, r, r[(w >>> 8) & 15], depth);
+                        r[0] = callByNumber(ctx, r, r[dst], depth);
                         left = ctx.budgetLeft;
                         if (ctx.exitRequested) {
                             return r[0];
@@ -302,14 +305,21 @@ public final class Interpreter {
                     case FELL_OFF:
                         throw new BpfFault(pc - 1, "fell off the end of program '" + program.name() + "'");
                     default:
-                        throw new BpfFault(pc - 1, "unknown internal opcode 0x" + Integer.toHexString(w & 0xff));
+                        throw new BpfFault(pc - 1, "unknown internal opcode 0x" + Integer.toHexString((int) w & 0xff));
                 }
             }
         } catch (BpfFault f) {
-            throw f.at(pc - 1);
+            // faults from memory accesses and helpers carry no pc yet; name the program too, since after a
+            // tail call it is not the one the caller started
+            throw f.pc() >= 0 ? f : new BpfFault(pc - 1, f.getMessage() + " (program '" + program.name() + "')");
         } catch (RuntimeException e) {
             throw new BpfFault(pc - 1, "internal error in program '" + program.name() + "': " + e);
         }
+    }
+
+    /** The fault for a backward jump by {@code offset} that just landed on {@code pc}. */
+    private static BpfFault budgetExceeded(ExecutionContext ctx, int pc, int offset) {
+        return new BpfFault(pc - offset - 1, "instruction budget of " + ctx.instructionBudget + " exceeded (endless loop?)");
     }
 
     // ---- ALU edge cases -------------------------------------------------------------------------
@@ -564,11 +574,14 @@ public final class Interpreter {
         }
         int target = Pointer.index(fn);
         if (Pointer.region(fn) != CALLBACK_REGION || target < 0 || target >= code.length - 1
-                || code[target] == LDDW_SLOT2) {
+                || (int) code[target] == LDDW_SLOT2) {
             throw new BpfFault("bpf_loop: r2 = 0x" + Long.toHexString(fn) + " is not a callback function");
         }
         long i = 0;
         while (i < nr) {
+            if (--ctx.budgetLeft < 0) {
+                throw new BpfFault("instruction budget of " + ctx.instructionBudget + " exceeded in bpf_loop");
+            }
             r[1] = i;
             r[2] = callbackCtx;
             callLocal(ctx, r, target, depth);
