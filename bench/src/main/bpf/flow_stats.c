@@ -46,18 +46,17 @@ static __always_inline void count(void *map, __u32 index, __u64 n)
 SEC("lwt_out")
 int flow_stats(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
-	struct iphdr *ip = data;
+	struct iphdr ip;
 	struct flow_key key = {};
 	struct flow_value *v;
 	__u32 bucket;
 
-	if ((void *)(ip + 1) > data_end)
+	/* bpf_skb_load_bytes rather than direct access: works on every hook and keeps the run about maps. */
+	if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)) < 0)
 		return BPF_OK;
-	key.saddr = ip->saddr;
-	key.daddr = ip->daddr;
-	key.proto = ip->protocol;
+	key.saddr = ip.saddr;
+	key.daddr = ip.daddr;
+	key.proto = ip.protocol;
 	v = bpf_map_lookup_elem(&flows, &key);
 	if (!v) {
 		struct flow_value zero = {};
