@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
  * what differs is what linking changed: map references show as {@code r1 = map[NAME] ll} (llvm-objdump
  * shows the unrelocated {@code r1 = 0x0 ll}), and subprograms follow their caller as in the loaded program.
  */
-@Command(name = "dump", mixinStandardHelpOptions = true, description = "Show an object's programs, maps and disassembly (llvm-objdump syntax).")
+@Command(name = "dump", mixinStandardHelpOptions = true,
+        description = "Show an object's programs, maps and disassembly (llvm-objdump syntax).")
 public final class BpfDumpCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "F.o", description = "BPF object file.")
     Path object;

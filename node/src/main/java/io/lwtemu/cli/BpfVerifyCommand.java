@@ -16,7 +16,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code lwtemu bpf verify F.o}: loads and verifies every program; non-zero exit when any is rejected. */
-@Command(name = "verify", mixinStandardHelpOptions = true, description = "Load and verify every program of an object; exit 1 if any is rejected.")
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Load and verify every program of an object; exit 1 if any is rejected.")
 public final class BpfVerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "F.o", description = "BPF object file.")
     Path object;

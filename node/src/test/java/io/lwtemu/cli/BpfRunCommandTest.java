@@ -161,18 +161,23 @@ class BpfRunCommandTest {
 
     @Test
     void shouldRunTailCallsSetUpOnTheCommandLine() throws Exception {
-        CliRun r = CliRun.of("bpf", "run", "--object", lwt("tail_call.o"), "--section", "entry",
+        String object = Path.of("src/test/bpf/tail_call_cli.o").toString();
+        CliRun r = CliRun.of("bpf", "run", "--object", object, "--section", "entry",
                 "--packet-hex", PING_HEX, "--tail-call", "jmp:0=stage2", "--json");
 
-        assertThat(r.status()).isZero();
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
         JsonNode j = json(r);
         assertThat(j.get("retval").asLong()).isZero();
         assertThat(j.get("mark").asLong()).isEqualTo(0x77);
 
-        CliRun bad = CliRun.of("bpf", "run", "--object", lwt("tail_call.o"), "--section", "entry",
+        CliRun empty = CliRun.of("bpf", "run", "--object", object, "--section", "entry",
+                "--packet-hex", PING_HEX, "--json");
+        assertThat(json(empty).get("retval").asLong()).as("BPF_DROP after a failed tail call").isEqualTo(2);
+
+        CliRun bad = CliRun.of("bpf", "run", "--object", object, "--section", "entry",
                 "--packet-hex", PING_HEX, "--tail-call", "nomap:0=stage2");
         assertThat(bad.status()).isEqualTo(1);
-        assertThat(bad.err()).contains("no map named 'nomap'");
+        assertThat(bad.err()).contains("no map named 'nomap'").contains("jmp");
     }
 
     @Test

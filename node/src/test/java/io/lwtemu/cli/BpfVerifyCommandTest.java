@@ -11,7 +11,8 @@ class BpfVerifyCommandTest {
         CliRun r = CliRun.of("bpf", "verify", lwt("drop_all.o"));
 
         assertThat(r.status()).isZero();
-        assertThat(r.out().lines()).hasSize(3).allMatch(l -> l.matches("lwt_\\w+ \\(drop_\\w+\\): ok, \\d+ insns, \\d+ processed"));
+        assertThat(r.out().lines()).hasSize(3)
+                .allMatch(l -> l.matches("lwt_\\w+ \\(drop_\\w+\\): ok, \\d+ insns, \\d+ processed"));
         assertThat(r.err()).isEmpty();
     }
 
