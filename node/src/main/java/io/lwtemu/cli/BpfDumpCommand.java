@@ -20,13 +20,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code lwtemu bpf dump F.o}: programs, maps and the disassembly of each linked program.
  *
  * <p>The listing has {@code llvm-objdump -d}'s layout and instruction syntax, so the two can be diffed;
  * what differs is what linking changed: map references show as {@code r1 = map[NAME] ll} (llvm-objdump
- * shows the unrelocated {@code r1 = 0x0 ll}), and subprograms follow their caller as in the loaded program.
+ * shows the unrelocated {@code r1 = 0x0 ll}), callback addresses show the function ({@code r2 = <cb> ll}), local
+ * calls carry their callee ({@code call 0x8 <f>}; llvm-objdump shows {@code call -0x1} before relocation), and
+ * subprograms follow their caller as in the loaded program.
  */
 @Command(name = "dump", mixinStandardHelpOptions = true,
         description = "Show an object's programs, maps and disassembly (llvm-objdump syntax).")
@@ -71,9 +75,13 @@ public final class BpfDumpCommand implements Callable<Integer> {
                     Integer.toUnsignedString(d.maxEntries()), d.flags(),
                     d.pinning() == MapDefinition.PIN_BY_NAME ? "  pinned by name" : "");
         }
+        String section = null;
         for (BpfProgram p : obj.programs()) {
-            out.println();
-            out.println("Disassembly of section " + p.section() + ":");
+            if (!p.section().equals(section)) {
+                section = p.section();
+                out.println();
+                out.println("Disassembly of section " + section + ":");
+            }
             listing(out, p, obj.object().functions(p));
         }
         out.flush();
@@ -98,7 +106,7 @@ public final class BpfDumpCommand implements Callable<Integer> {
                 }
                 line.append('\t');
             }
-            line.append(wide ? ldImm64(p, insns, pc) : Disassembler.format(insns, pc, p.name()));
+            line.append(wide ? ldImm64(p, insns, pc, functions) : instruction(insns, pc, p.name(), functions));
             out.println(line);
             if (wide) {
                 pc++;
@@ -106,11 +114,48 @@ public final class BpfDumpCommand implements Callable<Integer> {
         }
     }
 
-    /** Map loads by name, as the linker resolved them; plain 64-bit constants in llvm-objdump's form. */
-    private static String ldImm64(BpfProgram p, long[] insns, int pc) {
+    private static final Pattern LABEL = Pattern.compile("<[^<>+]+\\+0x([0-9a-f]+)>");
+
+    /**
+     * One instruction as the Disassembler writes it, with jump labels relative to the function that holds
+     * the target (llvm-objdump's {@code <function+0xBYTES>}) and local calls naming their callee.
+     */
+    private static String instruction(long[] insns, int pc, String entry, List<ProgramFunction> functions) {
+        String text = Disassembler.format(insns, pc, entry);
+        Matcher m = LABEL.matcher(text);
+        if (m.find()) {
+            text = text.substring(0, m.start()) + label(functions, (int) (Long.parseLong(m.group(1), 16) / 8))
+                    + text.substring(m.end());
+        }
+        long insn = insns[pc];
+        if (Insn.opcode(insn) == (Opcodes.BPF_JMP | Opcodes.BPF_CALL) && Insn.src(insn) == Opcodes.BPF_PSEUDO_CALL) {
+            text += " " + label(functions, pc + Insn.imm(insn) + 1);
+        }
+        return text;
+    }
+
+    /** {@code <function>} or {@code <function+0xBYTES>} for instruction {@code target} of the linked program. */
+    private static String label(List<ProgramFunction> functions, int target) {
+        for (ProgramFunction f : functions) {
+            if (target >= f.offset() && target < f.offset() + f.length()) {
+                int bytes = (target - f.offset()) * 8;
+                return "<" + f.name() + (bytes == 0 ? "" : "+0x" + Integer.toHexString(bytes)) + ">";
+            }
+        }
+        return "<" + target + ">";
+    }
+
+    /**
+     * Map loads by name and callback addresses by function, as the linker resolved them; plain 64-bit
+     * constants in llvm-objdump's form.
+     */
+    private static String ldImm64(BpfProgram p, long[] insns, int pc, List<ProgramFunction> functions) {
         long insn = insns[pc];
         int src = Insn.src(insn);
         int imm = Insn.imm(insn);
+        if (src == Opcodes.BPF_PSEUDO_FUNC) {
+            return "r" + Insn.dst(insn) + " = " + label(functions, pc + imm + 1) + " ll";
+        }
         if ((src == Opcodes.BPF_PSEUDO_MAP_FD || src == Opcodes.BPF_PSEUDO_MAP_VALUE)
                 && imm >= 0 && imm < p.maps().size()) {
             String name = p.maps().get(imm).definition().name();
@@ -120,7 +165,7 @@ public final class BpfDumpCommand implements Callable<Integer> {
             }
             return r + " ll";
         }
-        return Disassembler.format(insns, pc, p.name());
+        return instruction(insns, pc, p.name(), functions);
     }
 
     private static String bytes(long insn) {

@@ -65,6 +65,20 @@ class BpfDumpCommandTest {
     }
 
     @Test
+    void shouldNameCalleesAndCallbacksOfLinkedSubprograms() {
+        CliRun r = CliRun.of("bpf", "dump", "--no-show-raw-insn", CliRun.LOADER.resolve("subprogs.o").toString());
+
+        assertThat(r.status()).isZero();
+        assertThat(r.out())
+                .contains("0000000000000080 <loop_step>:")
+                .contains("       6:\tr2 = <loop_step> ll")
+                .contains("      12:\tcall 0x8 <global_mix>")
+                .contains("      22:\tcall 0x2 <twice_add3>")
+                .contains("      25:\tcall 0x2 <add3>");
+        assertThat(r.out().split("Disassembly of section lwt_out:", -1)).as("one header per section").hasSize(2);
+    }
+
+    @Test
     void shouldFailWithOneLineForABadObject() throws Exception {
         Path notElf = Files.createTempFile("not-elf", ".o");
         try {
