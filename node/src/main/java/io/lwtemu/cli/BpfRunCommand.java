@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 /**
  * {@code lwtemu bpf run}: one program on one L3 packet, like {@code bpftool prog run} (BPF_PROG_TEST_RUN).
  */
-@Command(name = "run",
+@Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run one program of an object on one L3 packet (no Ethernet header), like "
                 + "'bpftool prog run'.")
 public final class BpfRunCommand implements Callable<Integer> {
@@ -73,51 +73,82 @@ public final class BpfRunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
-    public Integer call() throws IOException {
-        PrintStream out = System.out;
-        if (repeat < 1) {
-            throw new UserException("--repeat must be >= 1, got " + repeat);
-        }
-        byte[] bytes = packet.file != null ? readPacket(packet.file) : Hex.parse(packet.hex, "--packet-hex");
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        byte[] input = new byte[0];
         ProgTestRun.Output result;
         try {
-            ProgramType override = type == null ? null : ProgramType.parse(type);
-            LoadedObject obj = new BpfRuntime(cpus).open(object, override);
-            for (String spec : tailCalls) {
-                Matcher m = TAIL_CALL.matcher(spec);
-                if (!m.matches()) {
-                    throw new UserException("--tail-call '" + spec + "': expected MAP:INDEX=SECTION");
-                }
-                obj.setTailCall(m.group(1), Integer.parseInt(m.group(2)), m.group(3));
+            if (repeat < 1) {
+                throw new UserException("--repeat must be >= 1, got " + repeat);
             }
-            LoadedProgram prog = obj.prepare(section);
-            result = ProgTestRun.run(prog, new ProgTestRun.Input(bytes, (int) mark, (int) priority, new int[5], repeat));
-        } catch (BpfLoadException | IllegalArgumentException e) {
+            checkU32("--mark", mark);
+            checkU32("--priority", priority);
+            input = packet.file != null ? readPacket(packet.file) : Hex.parse(packet.hex, "--packet-hex");
+            result = runOnce(input);
+        } catch (UserException | BpfLoadException | IllegalArgumentException e) {
             if (!json) {
-                throw new UserException(e.getMessage(), e);
+                throw e instanceof UserException u ? u : new UserException(e.getMessage(), e);
             }
-            result = new ProgTestRun.Output(0, bytes, (int) mark, (int) priority, new int[5], 0, e.getMessage());
+            result = new ProgTestRun.Output(0, input, (int) mark, (int) priority, new int[5], 0, e.getMessage());
         }
         if (json) {
             out.println(toJson(result));
         } else {
+            if (result.error() != null) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println(spec.qualifiedName() + ": " + result.error());
+                err.flush();
+            }
             print(out, result);
         }
+        out.flush();
         return result.error() == null ? 0 : 1;
     }
 
-    private static byte[] readPacket(Path file) throws IOException {
+    private ProgTestRun.Output runOnce(byte[] input) {
+        ProgramType override = type == null ? null : ProgramType.parse(type);
+        LoadedObject obj = new BpfRuntime(cpus).open(object, override);
+        for (String tailCall : tailCalls) {
+            Matcher m = TAIL_CALL.matcher(tailCall);
+            if (!m.matches()) {
+                throw new UserException("--tail-call '" + tailCall + "': expected MAP:INDEX=SECTION");
+            }
+            obj.setTailCall(m.group(1), Integer.parseInt(m.group(2)), m.group(3));
+        }
+        LoadedProgram prog = obj.prepare(section);
+        return ProgTestRun.run(prog, new ProgTestRun.Input(input, (int) mark, (int) priority, new int[5], repeat));
+    }
+
+    private static void checkU32(String option, long value) {
+        if (value < 0 || value > 0xffffffffL) {
+            throw new UserException(option + " must be in 0..4294967295 (a __u32), got " + value);
+        }
+    }
+
+    private static byte[] readPacket(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new UserException("--packet " + file + ": no such file");
         }
-        return Files.readAllBytes(file);
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UserException("--packet " + file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The kernel reports retval as a u32 (bpf_attr.test.retval). */
+    private static long retval(ProgTestRun.Output r) {
+        return r.retval() & 0xffffffffL;
     }
 
     static String toJson(ProgTestRun.Output r) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode node = mapper.createObjectNode();
-        node.put("retval", r.retval());
+        node.put("retval", retval(r));
         node.put("packet_hex", Hex.format(r.packet()));
         node.put("mark", Integer.toUnsignedLong(r.mark()));
         node.put("priority", Integer.toUnsignedLong(r.priority()));
@@ -134,13 +165,12 @@ public final class BpfRunCommand implements Callable<Integer> {
         return node.toString();
     }
 
-    private void print(PrintStream out, ProgTestRun.Output r) {
-        if (r.error() != null) {
-            out.println("Error: " + r.error());
-        }
-        out.printf("Return value: %d, duration%s: %dns%n", r.retval(), repeat > 1 ? " (average)" : "", r.durationNs());
-        out.printf("mark: %d  priority: %d  cb: [%d, %d, %d, %d, %d]%n", Integer.toUnsignedLong(r.mark()),
-                Integer.toUnsignedLong(r.priority()), r.cb()[0], r.cb()[1], r.cb()[2], r.cb()[3], r.cb()[4]);
+    private void print(PrintWriter out, ProgTestRun.Output r) {
+        out.printf("Return value: %d, duration%s: %dns%n", retval(r), repeat > 1 ? " (average)" : "", r.durationNs());
+        out.printf("mark: %d  priority: %d  cb: [%s, %s, %s, %s, %s]%n", Integer.toUnsignedLong(r.mark()),
+                Integer.toUnsignedLong(r.priority()), Integer.toUnsignedString(r.cb()[0]),
+                Integer.toUnsignedString(r.cb()[1]), Integer.toUnsignedString(r.cb()[2]),
+                Integer.toUnsignedString(r.cb()[3]), Integer.toUnsignedString(r.cb()[4]));
         out.println("packet (" + r.packet().length + " bytes):");
         byte[] p = r.packet();
         for (int i = 0; i < p.length; i += 16) {

@@ -11,12 +11,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code lwtemu bpf verify F.o}: loads and verifies every program; non-zero exit when any is rejected. */
-@Command(name = "verify", description = "Load and verify every program of an object; exit 1 if any is rejected.")
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Load and verify every program of an object; exit 1 if any is rejected.")
 public final class BpfVerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "F.o", description = "BPF object file.")
     Path object;
@@ -27,13 +28,16 @@ public final class BpfVerifyCommand implements Callable<Integer> {
     @Option(names = {"-v", "--log"}, description = "Print the verifier log of rejected programs.")
     boolean log;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         LoadedObject obj;
         try {
             obj = new BpfRuntime(1).open(object, type == null ? null : ProgramType.parse(type));
-        } catch (BpfLoadException e) {
+        } catch (BpfLoadException | IllegalArgumentException e) {
             throw new UserException(e.getMessage(), e);
         }
         int rejected = 0;
@@ -50,8 +54,12 @@ public final class BpfVerifyCommand implements Callable<Integer> {
                 }
             }
         }
+        out.flush();
         if (rejected > 0) {
-            System.err.println("lwtemu: " + rejected + " of " + obj.programs().size() + " program(s) rejected");
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(spec.qualifiedName() + ": " + object + ": " + rejected + " of " + obj.programs().size()
+                    + " program(s) rejected");
+            err.flush();
             return 1;
         }
         return 0;

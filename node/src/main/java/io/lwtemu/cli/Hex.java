@@ -6,19 +6,27 @@ import java.util.HexFormat;
 final class Hex {
     private Hex() {}
 
+    /**
+     * Parses {@code text}; a mistake gives a {@link UserException} naming {@code what} (the option) and the
+     * first offending character with its position in the text as typed.
+     */
     static byte[] parse(String text, String what) {
-        String s = text.replaceAll("[\\s:.-]", "");
-        if (s.startsWith("0x") || s.startsWith("0X")) {
-            s = s.substring(2);
+        StringBuilder digits = new StringBuilder(text.length());
+        int start = text.startsWith("0x") || text.startsWith("0X") ? 2 : 0;
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c) || c == ':' || c == '.' || c == '-') {
+                continue;
+            }
+            if (Character.digit(c, 16) < 0) {
+                throw new UserException(what + ": '" + c + "' at position " + i + " is not a hex digit");
+            }
+            digits.append(c);
         }
-        if (s.length() % 2 != 0) {
-            throw new UserException(what + ": odd number of hex digits (" + s.length() + ")");
+        if (digits.length() % 2 != 0) {
+            throw new UserException(what + ": odd number of hex digits (" + digits.length() + ")");
         }
-        try {
-            return HexFormat.of().parseHex(s);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(what + ": not hex: " + e.getMessage());
-        }
+        return HexFormat.of().parseHex(digits);
     }
 
     static String format(byte[] bytes) {

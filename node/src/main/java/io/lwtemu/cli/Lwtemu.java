@@ -17,16 +17,24 @@ public final class Lwtemu implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the CLI and returns its exit status (tests call this instead of main). */
+    /** Runs the CLI and returns its exit status. */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The configured command line; tests set its out and err writers ({@code setOut}/{@code setErr}, which
+     * subcommands inherit) and call {@code execute}. Commands print only to those writers.
+     */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Lwtemu());
         cli.setExecutionExceptionHandler(new UserErrorHandler());
-        return cli.execute(args);
+        return cli;
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.err);
+        spec.commandLine().usage(spec.commandLine().getErr());
     }
 
     /** Reports errors a user can cause as one line, without a stack trace. */
@@ -35,10 +43,11 @@ public final class Lwtemu implements Runnable {
         public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
             if (e instanceof UserException || e instanceof java.io.UncheckedIOException
                     || e instanceof java.io.IOException || e instanceof IllegalArgumentException) {
-                cli.getErr().println(cli.getCommandName() + ": " + e.getMessage());
+                cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+                cli.getErr().flush();
                 return 1;
             }
-            cli.getErr().println(cli.getCommandName() + ": internal error: " + e);
+            cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": internal error: " + e);
             e.printStackTrace(cli.getErr());
             return 70; // EX_SOFTWARE
         }
