@@ -237,13 +237,13 @@ public final class Interpreter {
 
                     // ---- loads ----
                     case 0x18: r[dst] = wide[pc - 1]; pc++; break;
-                    case 0x61: r[dst] = loadW(mem, r[src] + ((int) w >> 16)) & M32; break;
-                    case 0x69: r[dst] = loadH(mem, r[src] + ((int) w >> 16)) & 0xffffL; break;
-                    case 0x71: r[dst] = loadB(mem, r[src] + ((int) w >> 16)) & 0xffL; break;
+                    case 0x61: r[dst] = loadW(mem, r[src] + ((int) w >> 16)); break;
+                    case 0x69: r[dst] = loadH(mem, r[src] + ((int) w >> 16)); break;
+                    case 0x71: r[dst] = loadB(mem, r[src] + ((int) w >> 16)); break;
                     case 0x79: r[dst] = loadDW(mem, r[src] + ((int) w >> 16)); break;
-                    case 0x81: r[dst] = loadW(mem, r[src] + ((int) w >> 16)); break;
-                    case 0x89: r[dst] = loadH(mem, r[src] + ((int) w >> 16)); break;
-                    case 0x91: r[dst] = loadB(mem, r[src] + ((int) w >> 16)); break;
+                    case 0x81: r[dst] = (int) loadW(mem, r[src] + ((int) w >> 16)); break;
+                    case 0x89: r[dst] = (short) loadH(mem, r[src] + ((int) w >> 16)); break;
+                    case 0x91: r[dst] = (byte) loadB(mem, r[src] + ((int) w >> 16)); break;
 
                     // ---- stores ----
                     case 0x62: storeW(mem, r[dst] + ((int) w >> 16), (int) (w >> 32)); break;
@@ -371,32 +371,35 @@ public final class Interpreter {
         return slowLoad(mem, a, 8);
     }
 
-    /** Sign-extended; callers mask for the zero-extending load. */
+    /**
+     * Zero-extended (sign-extending loads cast the result). Context loads are not truncated: the kernel
+     * rewrites a 4-byte load of {@code __sk_buff.data} into a 64-bit pointer load, and so does the context.
+     */
     private static long loadW(AddressSpace mem, long a) {
         MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 4 && m.context == null) {
-            return (int) AddressSpace.LE_INT.get(m.bytes, i);
+            return ((int) AddressSpace.LE_INT.get(m.bytes, i)) & M32;
         }
-        return (int) slowLoad(mem, a, 4);
+        return slowLoad(mem, a, 4);
     }
 
     private static long loadH(AddressSpace mem, long a) {
         MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 2 && m.context == null) {
-            return (short) AddressSpace.LE_SHORT.get(m.bytes, i);
+            return ((short) AddressSpace.LE_SHORT.get(m.bytes, i)) & 0xffffL;
         }
-        return (short) slowLoad(mem, a, 2);
+        return slowLoad(mem, a, 2);
     }
 
     private static long loadB(AddressSpace mem, long a) {
         MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i < m.end && m.context == null) {
-            return m.bytes[i];
+            return m.bytes[i] & 0xffL;
         }
-        return (byte) slowLoad(mem, a, 1);
+        return slowLoad(mem, a, 1);
     }
 
     private static void storeDW(AddressSpace mem, long a, long v) {
