@@ -97,6 +97,13 @@ public final class Verifier {
         return log.fail(idx, reason);
     }
 
+    /** The kernel logs a specific line then a summary line; the exception carries the specific one. */
+    private VerifierException fail(String reason, String followUp) {
+        VerifierException e = log.fail(idx, reason);
+        log.add(followUp);
+        return new VerifierException(idx, reason, log.lines);
+    }
+
     // =========================================================================================
     // main loop
     // =========================================================================================
@@ -716,20 +723,16 @@ public final class Verifier {
         }
         long lo = off + p.smin;
         if (!memOk(lo, size, memSize, zeroOk)) {
-            String line = memError(what, memSize, lo, size);
-            if (p.varIsZero()) {
-                throw fail(line);
-            }
-            log.add(line);
-            throw fail("R" + regno + " min value is outside of the allowed memory range");
+            throw fail(memError(what, memSize, lo, size),
+                    "R" + regno + " min value is outside of the allowed memory range");
         }
         if (Long.compareUnsigned(p.umax, MAX_VAR_OFF) >= 0) {
             throw fail("R" + regno + " unbounded memory access, make sure to bounds check any such access");
         }
         long hi = off + p.umax;
         if (!memOk(hi, size, memSize, zeroOk)) {
-            log.add(memError(what, memSize, hi, size));
-            throw fail("R" + regno + " max value is outside of the allowed memory range");
+            throw fail(memError(what, memSize, hi, size),
+                    "R" + regno + " max value is outside of the allowed memory range");
         }
     }
 
@@ -750,7 +753,7 @@ public final class Verifier {
         }
         if (off < 0 || !memOk(off, size, p.range, false)) {
             throw fail("invalid access to packet, off=" + off + " size=" + size + ", R" + regno + "(id=" + p.id
-                    + ",off=" + off + ",r=" + p.range + ")");
+                    + ",off=" + off + ",r=" + p.range + ")", "R" + regno + " offset is outside of the packet");
         }
     }
 

@@ -367,7 +367,7 @@ class VerifierTest {
         void shouldRejectVariableIndexOutOfBounds() {
             reject(lookup().jmp(BPF_JEQ, 0, 0, 5).ldx(BPF_B, 1, 0, 0).alu(BPF_AND, 1, 127)
                     .aluReg(BPF_ADD, 0, 1).ldx(BPF_B, 0, 0, 0).exit().ret0(), LWT_IN,
-                    "insn 10: R0 max value is outside of the allowed memory range", Asm.hash(4, 64));
+                    "insn 10: invalid access to map value, value_size=64 off=127 size=1", Asm.hash(4, 64));
         }
 
         @Test
