@@ -1,3 +1,4 @@
+// variants: v1 v4
 // Accepted: IPIP (xmit) and GRE (in) encapsulation with bpf_lwt_push_encap, like lwt_ip_encap.
 #include "common.h"
 

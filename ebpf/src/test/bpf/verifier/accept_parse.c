@@ -1,3 +1,4 @@
+// variants: v1 v4
 // Accepted: variable-length IPv4 header (ihl) then TCP/UDP ports, reading bytes with skb_load_bytes too.
 #include "common.h"
 

@@ -1,3 +1,4 @@
+// variants: v1 v4
 // Accepted: xmit program that rewrites the IPv4 destination with a direct packet write and recomputes
 // the header checksum in a bounded loop (unrolled and not unrolled variants), like test_lwt_bpf's rewrite.
 #include "common.h"

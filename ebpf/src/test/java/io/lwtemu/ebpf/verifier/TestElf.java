@@ -88,6 +88,9 @@ final class TestElf {
         byte[] code = new byte[(int) fn.size];
         buf.get((int) (sec.offset + fn.value), code);
         long[] insns = Insn.decode(code);
+        int base = insns.length;
+        Section text = sections.stream().filter(x -> x.name.equals(".text")).findFirst().orElse(null);
+        boolean linkText = false;
         for (Section rel : sections) {
             if (rel.type != 9 || !rel.name.equals(".rel" + sec.name)) {
                 continue;
@@ -99,7 +102,23 @@ final class TestElf {
                     continue;
                 }
                 Symbol target = syms.get((int) (info >>> 32));
-                if (!sections.get(target.shndx).name.equals(".maps")) {
+                int i = (int) ((roff - fn.value) / 8);
+                String targetSec = sections.get(target.shndx).name;
+                if (targetSec.equals(".text") && text != null && sec != text) {
+                    // subprogram in .text, appended behind the program as libbpf does
+                    linkText = true;
+                    long insn = insns[i];
+                    int sub;
+                    if (Insn.isLdImm64(insn)) {
+                        sub = (int) (target.value / 8 + Insn.imm(insn) / 8);
+                        insns[i] = Insn.withImm(Insn.withSrc(insn, BPF_PSEUDO_FUNC), base + sub - (i + 1));
+                    } else {
+                        sub = (int) (target.value / 8 + Insn.imm(insn) + 1);
+                        insns[i] = Insn.withImm(insn, base + sub - (i + 1));
+                    }
+                    continue;
+                }
+                if (!targetSec.equals(".maps")) {
                     throw new IllegalArgumentException("unsupported relocation to " + target.name);
                 }
                 int index = -1;
@@ -111,9 +130,16 @@ final class TestElf {
                 if (index < 0) {
                     throw new IllegalArgumentException("no map " + target.name);
                 }
-                int i = (int) ((roff - fn.value) / 8);
                 insns[i] = Insn.withImm(Insn.withSrc(insns[i], BPF_PSEUDO_MAP_FD), index);
             }
+        }
+        if (linkText) {
+            byte[] tcode = new byte[(int) text.size];
+            buf.get((int) text.offset, tcode);
+            long[] t = Insn.decode(tcode);
+            long[] all = Arrays.copyOf(insns, base + t.length);
+            System.arraycopy(t, 0, all, base, t.length);
+            insns = all;
         }
         return new BpfProgram(func, sec.name, type, insns, maps, "GPL");
     }

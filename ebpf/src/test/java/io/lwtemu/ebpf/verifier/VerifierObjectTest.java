@@ -91,6 +91,19 @@ class VerifierObjectTest {
         verify("accept_parse.o", "parse_ports", LWT_IN);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", ".v1", ".v4"})
+    void shouldAcceptEveryCpuVariant(String variant) throws Exception {
+        verify("accept_rewrite" + variant + ".o", "rewrite_unrolled", LWT_XMIT);
+        verify("accept_rewrite" + variant + ".o", "rewrite_loop", LWT_XMIT);
+        verify("accept_rewrite" + variant + ".o", "sum_payload", LWT_IN);
+        verify("accept_encap" + variant + ".o", "encap_ipip", LWT_XMIT);
+        verify("accept_encap" + variant + ".o", "encap_gre", LWT_IN);
+        verify("accept_parse" + variant + ".o", "parse_ports", LWT_IN);
+        verify("accept_tlv" + variant + ".o", "walk_ext", LWT_IN,
+                map("nexthdr_count", MapType.PERCPU_HASH, 1, 8));
+    }
+
     @Test
     void shouldRejectPacketReadWithoutBoundsCheck() throws Exception {
         rejects("reject_no_bounds.o", "no_bounds", LWT_IN,
