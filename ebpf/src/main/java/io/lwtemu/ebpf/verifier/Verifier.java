@@ -1401,7 +1401,7 @@ public final class Verifier {
         }
         int newRange = dst.off;
         if (rightOpen) {
-            newRange--;
+            newRange++; // pkt + off < pkt_end: byte off is readable too (6.x kernels; checked on 6.18)
         }
         for (int f = 0; f <= st.curframe; f++) {
             FuncState fs = st.frames[f];
@@ -1442,6 +1442,8 @@ public final class Verifier {
         long allocSize = -1;
         int releaseRef;
         int callbackTarget = -1;
+        /** Value of a map key known at verification time, or -1. */
+        long constKey = -1;
     }
 
     private void checkHelperCall(VerifierState st, int func) {
@@ -1478,9 +1480,13 @@ public final class Verifier {
                 if (meta.mapIndex < 0) {
                     throw fail("kernel subsystem misconfigured verifier");
                 }
-                r0.markPointer(RegType.PTR_TO_MAP_VALUE_OR_NULL);
+                MapDefinition def = map(meta.mapIndex).definition();
+                boolean arrayHit = func == 1 && meta.constKey >= 0 && meta.constKey < def.maxEntries()
+                        && (def.type() == MapType.ARRAY || def.type() == MapType.PERCPU_ARRAY);
+                // 6.x kernels know an array lookup with an in-range constant key cannot fail
+                r0.markPointer(arrayHit ? RegType.PTR_TO_MAP_VALUE : RegType.PTR_TO_MAP_VALUE_OR_NULL);
                 r0.mapIndex = meta.mapIndex;
-                r0.id = ++idGen;
+                r0.id = arrayHit ? 0 : ++idGen;
                 break;
             case PTR_TO_ALLOC_MEM_OR_NULL:
                 r0.markPointer(RegType.PTR_TO_MEM_OR_NULL);
@@ -1582,6 +1588,9 @@ public final class Verifier {
                 requireMemPointer(regno, r, "fp, pkt, pkt_meta, map_key, map_value");
                 MapDefinition def = map(meta.mapIndex).definition();
                 checkHelperMemAccess(st, regno, key ? def.keySize() : def.valueSize(), false, false);
+                if (key) {
+                    meta.constKey = constantMapKey(st, r, def.keySize());
+                }
                 return;
             }
             case PTR_TO_MEM:
@@ -1673,6 +1682,33 @@ public final class Verifier {
             default:
                 return;
         }
+    }
+
+    /** The key a stack pointer designates when it is a constant (the kernel's get_constant_map_key). */
+    private static long constantMapKey(VerifierState st, RegState p, int keySize) {
+        if (p.type != RegType.PTR_TO_STACK || !p.isConst() || keySize > 8) {
+            return -1;
+        }
+        FuncState f = st.frames[p.frameno];
+        int b = (int) (FuncState.STACK + p.off + p.constValue());
+        if (b < 0 || b + keySize > FuncState.STACK) {
+            return -1;
+        }
+        boolean zero = true;
+        for (int i = 0; i < keySize; i++) {
+            zero &= f.stype[b + i] == FuncState.ZERO;
+        }
+        if (zero) {
+            return 0;
+        }
+        int slot = b / 8;
+        RegState sp = f.spilled[slot];
+        if (b % 8 == 0 && sp != null && f.stype[b] == FuncState.SPILL && f.spillSize[slot] == keySize
+                && sp.isScalar() && sp.isConst()) {
+            long v = sp.constValue();
+            return keySize == 8 ? v : v & ((1L << (keySize * 8)) - 1);
+        }
+        return -1;
     }
 
     private VerifierException typeMismatch(int regno, RegState r, String expected) {

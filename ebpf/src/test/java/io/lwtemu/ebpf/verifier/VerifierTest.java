@@ -277,6 +277,16 @@ class VerifierTest {
         }
 
         @Test
+        void shouldGrantOneMoreByteForStrictComparison() {
+            // if (data + 8 >= data_end) goto out: data + 8 < data_end, so bytes 0..8 are readable (r=9)
+            accept(header().movReg(4, 2).alu(BPF_ADD, 4, 8).jmpReg(BPF_JGE, 4, 3, 2)
+                    .ldx(BPF_B, 0, 2, 8).exit().ret0(), LWT_IN);
+            reject(header().movReg(4, 2).alu(BPF_ADD, 4, 8).jmpReg(BPF_JGE, 4, 3, 2)
+                    .ldx(BPF_H, 0, 2, 8).exit().ret0(), LWT_IN,
+                    "insn 5: invalid access to packet, off=8 size=2, R2(id=0,off=8,r=9)");
+        }
+
+        @Test
         void shouldRejectAccessOnTheFailingBranch() {
             reject(header().movReg(4, 2).alu(BPF_ADD, 4, 20).jmpReg(BPF_JGT, 4, 3, 2)
                     .ret0().ldx(BPF_W, 0, 2, 0).exit(), LWT_IN,
@@ -330,6 +340,16 @@ class VerifierTest {
         @Test
         void shouldAcceptDerefAfterNullCheck() {
             accept(lookup().jmp(BPF_JEQ, 0, 0, 2).ldx(BPF_DW, 0, 0, 0).exit().ret0(), LWT_IN, Asm.hash(4, 8));
+        }
+
+        @Test
+        void shouldKnowConstantKeyArrayLookupCannotFail() {
+            BpfMap array = Asm.map(MapType.ARRAY, 4, 8, 0);
+            accept(lookup().ldx(BPF_DW, 0, 0, 0).exit(), LWT_IN, array);
+            // key 20 is beyond max_entries 16: may be NULL
+            reject(Asm.prog().st(BPF_W, 10, -8, 20).ldMap(1, 0).movReg(2, 10).alu(BPF_ADD, 2, -8)
+                    .call(Asm.MAP_LOOKUP).ldx(BPF_DW, 0, 0, 0).exit(), LWT_IN,
+                    "insn 6: R0 invalid mem access 'map_value_or_null'", array);
         }
 
         @Test
