@@ -712,6 +712,9 @@ public final class Verifier {
     }
 
     private static String tnumStr(Tnum t) {
+        if (t.isConst()) {
+            return Long.toString(t.value()); // as 6.18 prints a known offset
+        }
         return "(" + hexAlt(t.value()) + "; " + hexAlt(t.mask()) + ")";
     }
 
@@ -948,7 +951,8 @@ public final class Verifier {
         }
         if (!st.refs.isEmpty()) {
             int[] ref = st.refs.get(0);
-            throw fail("Unreleased reference id=" + ref[0] + " alloc_insn=" + ref[1]);
+            throw fail("Unreleased reference id=" + ref[0] + " alloc_insn=" + ref[1],
+                    "BPF_EXIT instruction in main prog would lead to reference leak");
         }
         return false;
     }
@@ -1492,8 +1496,8 @@ public final class Verifier {
                 r0.markPointer(RegType.PTR_TO_MEM_OR_NULL);
                 r0.memSize = (int) Math.max(0, meta.allocSize);
                 r0.id = ++idGen;
-                r0.refId = r0.id;
-                st.refs.add(new int[] {r0.id, idx});
+                r0.refId = ++idGen; // the kernel numbers the reference after the pointer's id
+                st.refs.add(new int[] {r0.refId, idx});
                 break;
             default:
                 r0.markUnknown();
@@ -1541,10 +1545,10 @@ public final class Verifier {
             default:
                 ok = true;
         }
+        if (func == BPF_FUNC_TAIL_CALL && t != MapType.PROG_ARRAY) {
+            throw fail("expected prog array map for tail call");
+        }
         switch (func) {
-            case BPF_FUNC_TAIL_CALL:
-                ok &= t == MapType.PROG_ARRAY;
-                break;
             case 130: case 131: case 134:
                 ok &= t == MapType.RINGBUF;
                 break;
@@ -1777,10 +1781,11 @@ public final class Verifier {
             return;
         }
         if (min < -FuncState.STACK || max + size > 0 || size <= 0) {
+            String dir = raw ? "write to" : "read from";
             if (p.isConst()) {
-                throw fail("invalid indirect access to stack R" + regno + " off=" + min + " size=" + size);
+                throw fail("invalid " + dir + " stack R" + regno + " off=" + min + " size=" + size);
             }
-            throw fail("invalid variable-offset indirect access to stack R" + regno + " var_off="
+            throw fail("invalid variable-offset " + dir + " stack R" + regno + " var_off="
                     + tnumStr(p.tnum) + " off=" + p.off + " size=" + size);
         }
         updateStackDepth(frame.subprog, (int) -min);

@@ -161,7 +161,7 @@ class VerifierTest {
         @Test
         void shouldRejectMisalignedStackAccess() {
             reject(Asm.prog().st(BPF_W, 10, -6, 0).ret0(), LWT_IN,
-                    "insn 0: misaligned stack access off (0; 0)+0+-6 size 4");
+                    "insn 0: misaligned stack access off 0+0+-6 size 4");
         }
 
         @Test
@@ -367,7 +367,7 @@ class VerifierTest {
         @Test
         void shouldRejectKeyBeyondStack() {
             reject(Asm.prog().ldMap(1, 0).movReg(2, 10).alu(BPF_ADD, 2, -2).call(Asm.MAP_LOOKUP).ret0(),
-                    LWT_IN, "insn 4: invalid indirect access to stack R2 off=-2 size=4", Asm.hash(4, 8));
+                    LWT_IN, "insn 4: invalid read from stack R2 off=-2 size=4", Asm.hash(4, 8));
         }
 
         @Test
@@ -409,6 +409,27 @@ class VerifierTest {
             reject(lookup().ret0(), LWT_IN,
                     "insn 5: cannot pass map_type 3 into func bpf_map_lookup_elem#1",
                     Asm.map(MapType.PROG_ARRAY, 4, 4, 0));
+        }
+
+        @Test
+        void shouldRejectTailCallThroughNonProgArray() {
+            reject(Asm.prog().ldMap(2, 0).mov(3, 0).call(Asm.TAIL_CALL).ret0(), LWT_IN,
+                    "insn 3: expected prog array map for tail call", Asm.hash(4, 8));
+        }
+
+        @Test
+        void shouldRejectArithmeticOnUncheckedMapValue() {
+            reject(lookup().alu(BPF_ADD, 0, 8).ret0(), LWT_IN,
+                    "insn 6: R0 pointer arithmetic on map_value_or_null prohibited, null-check it first",
+                    Asm.hash(4, 8));
+        }
+
+        @Test
+        void shouldRejectUnboundedIndexIntoMapValue() {
+            reject(lookup().jmp(BPF_JEQ, 0, 0, 4).ldx(BPF_DW, 1, 0, 0).aluReg(BPF_ADD, 0, 1)
+                    .ldx(BPF_B, 0, 0, 0).exit().ret0(), LWT_IN,
+                    "insn 8: math between map_value pointer and register with unbounded min value is not allowed",
+                    Asm.hash(4, 64));
         }
 
         @Test
@@ -465,7 +486,7 @@ class VerifierTest {
         void shouldTrackRingbufReferences() {
             BpfMap rb = Asm.map(MapType.RINGBUF, 0, 0, 0);
             Asm leak = Asm.prog().ldMap(1, 0).mov(2, 8).mov(3, 0).call(Asm.RINGBUF_RESERVE).ret0();
-            reject(leak, LWT_IN, "insn 6: Unreleased reference id=1 alloc_insn=4", rb);
+            reject(leak, LWT_IN, "insn 6: Unreleased reference id=2 alloc_insn=4", rb);
             Asm ok = Asm.prog().ldMap(1, 0).mov(2, 8).mov(3, 0).call(Asm.RINGBUF_RESERVE)
                     .jmp(BPF_JEQ, 0, 0, 4).st(BPF_DW, 0, 0, 7).movReg(1, 0).mov(2, 0).call(Asm.RINGBUF_SUBMIT)
                     .ret0();
