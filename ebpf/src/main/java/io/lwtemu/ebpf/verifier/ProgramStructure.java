@@ -1,6 +1,9 @@
 package io.lwtemu.ebpf.verifier;
 
 import io.lwtemu.ebpf.isa.Insn;
+import io.lwtemu.ebpf.maps.BpfMap;
+import io.lwtemu.ebpf.maps.MapDefinition;
+import io.lwtemu.ebpf.maps.MapType;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +21,8 @@ import static io.lwtemu.ebpf.isa.Opcodes.*;
  * each instruction (used to compare states for pruning).
  */
 final class ProgramStructure {
+    private static final int MAX_VAR_OFF = 1 << 29;
+
     final long[] insns;
     final int n;
     /** True for the second slot of an ld_imm64. */
@@ -33,7 +38,7 @@ final class ProgramStructure {
 
     private final Log log;
 
-    ProgramStructure(long[] insns, int mapCount, Log log) {
+    ProgramStructure(long[] insns, List<BpfMap> maps, Log log) {
         this.insns = insns;
         this.n = insns.length;
         this.log = log;
@@ -44,7 +49,7 @@ final class ProgramStructure {
         if (n > 1_000_000) {
             throw log.fail(-1, "BPF program is too large. " + n + " insns");
         }
-        checkOpcodesAndLdImm64(mapCount);
+        // Same order as the kernel: subprograms and jump ranges, then ld_imm64/map resolution, opcodes, CFG.
         this.subprogStarts = findSubprogs();
         this.subprogOf = new int[n];
         for (int s = 0; s < subprogStarts.length; s++) {
@@ -52,6 +57,7 @@ final class ProgramStructure {
             Arrays.fill(subprogOf, subprogStarts[s], end, s);
         }
         checkJumps();
+        checkLdImm64(maps);
         this.prunePoint = new boolean[n];
         checkCfg();
         this.liveIn = computeLiveness();
@@ -126,22 +132,22 @@ final class ProgramStructure {
             case BPF_ST:
                 return mode(op) == BPF_MEM;
             case BPF_STX:
-                return mode(op) == BPF_MEM
-                        || (mode(op) == BPF_ATOMIC && (size(op) == BPF_W || size(op) == BPF_DW));
+                return mode(op) == BPF_MEM || mode(op) == BPF_ATOMIC; // B/H atomics: load-acquire/store-release
             default:
                 return false;
         }
     }
 
-    private void checkOpcodesAndLdImm64(int mapCount) {
+    /** The kernel's resolve_pseudo_ldimm64: reserved LDX fields, opcodes, ld_imm64 shape, map references. */
+    private void checkLdImm64(List<BpfMap> maps) {
         for (int i = 0; i < n; i++) {
             long insn = insns[i];
             int op = Insn.opcode(insn);
+            if (insnClass(op) == BPF_LDX && ((mode(op) != BPF_MEM && mode(op) != BPF_MEMSX) || Insn.imm(insn) != 0)) {
+                throw log.fail(i, "BPF_LDX uses reserved fields");
+            }
             if (!isValidOpcode(op)) {
                 throw log.fail(i, String.format("unknown opcode %02x", op));
-            }
-            if (insnClass(op) == BPF_LDX && Insn.imm(insn) != 0) {
-                throw log.fail(i, "BPF_LDX uses reserved fields");
             }
             if (!Insn.isLdImm64(insn)) {
                 continue;
@@ -159,18 +165,32 @@ final class ProgramStructure {
                 case BPF_PSEUDO_MAP_VALUE:
                 case BPF_PSEUDO_MAP_IDX_VALUE: {
                     int idx = Insn.imm(insn);
-                    if (idx < 0 || idx >= mapCount) {
+                    boolean value = src == BPF_PSEUDO_MAP_VALUE || src == BPF_PSEUDO_MAP_IDX_VALUE;
+                    if (!value && Insn.imm(insns[i + 1]) != 0) {
+                        throw log.fail(i, "unrecognized bpf_ld_imm64 insn");
+                    }
+                    if (idx < 0 || idx >= maps.size()) {
                         throw log.fail(i, "fd " + idx + " is not pointing to valid bpf_map");
                     }
-                    if ((src == BPF_PSEUDO_MAP_FD || src == BPF_PSEUDO_MAP_IDX) && Insn.imm(insns[i + 1]) != 0) {
-                        throw log.fail(i, "unrecognized bpf_ld_imm64 insn");
+                    if (value) {
+                        MapDefinition def = maps.get(idx).definition();
+                        if (def.type() != MapType.ARRAY) {
+                            throw log.fail(i, "no direct value access support for this map type");
+                        }
+                        int off = Insn.imm(insns[i + 1]);
+                        if (off < 0 || off >= MAX_VAR_OFF) {
+                            throw log.fail(i, "direct value offset of " + Integer.toUnsignedString(off)
+                                    + " is not allowed");
+                        }
+                        // only single-element arrays (global data) hand out a direct value address
+                        if (def.maxEntries() != 1 || off >= def.valueSize()) {
+                            throw log.fail(i, "invalid access to map value pointer, value_size="
+                                    + def.valueSize() + " off=" + Integer.toUnsignedString(off));
+                        }
                     }
                     break;
                 }
                 case BPF_PSEUDO_FUNC:
-                    if (Insn.imm(insns[i + 1]) != 0) {
-                        throw log.fail(i, "unrecognized bpf_ld_imm64 insn");
-                    }
                     break;
                 default:
                     throw log.fail(i, "unrecognized bpf_ld_imm64 insn");
@@ -185,22 +205,13 @@ final class ProgramStructure {
         starts.add(0);
         for (int i = 0; i < n; i++) {
             long insn = insns[i];
-            if (ldImm64Tail[i]) {
-                continue;
-            }
             boolean call = isPseudoCall(insn);
             boolean func = Insn.isLdImm64(insn) && Insn.src(insn) == BPF_PSEUDO_FUNC;
             if (!call && !func) {
                 continue;
             }
-            if (call && (Insn.dst(insn) != 0 || Insn.off(insn) != 0)) {
-                throw log.fail(i, "BPF_CALL uses reserved fields");
-            }
             int target = i + Insn.imm(insn) + 1;
             if (target < 0 || target >= n) {
-                throw log.fail(i, "call to invalid destination");
-            }
-            if (ldImm64Tail[target]) {
                 throw log.fail(i, "call to invalid destination");
             }
             starts.add(target);
@@ -213,9 +224,6 @@ final class ProgramStructure {
             int start = subprogStarts[s];
             int end = subprogEnd(s);
             for (int i = start; i < end; i++) {
-                if (ldImm64Tail[i]) {
-                    continue;
-                }
                 int op = Insn.opcode(insns[i]);
                 if (isJump(op)) {
                     int target = jumpTarget(i, insns[i]);
@@ -226,8 +234,7 @@ final class ProgramStructure {
             }
             int last = end - 1;
             int op = Insn.opcode(insns[last]);
-            if (ldImm64Tail[last] || (op != (BPF_JMP | BPF_EXIT) && op != (BPF_JMP | BPF_JA)
-                    && op != (BPF_JMP32 | BPF_JA))) {
+            if (op != (BPF_JMP | BPF_EXIT) && op != (BPF_JMP | BPF_JA) && op != (BPF_JMP32 | BPF_JA)) {
                 throw log.fail(last, "last insn is not an exit or jmp");
             }
         }

@@ -64,7 +64,7 @@ public final class Verifier {
 
     @SuppressWarnings("unchecked")
     private VerifierResult run() {
-        structure = new ProgramStructure(insns, program.maps().size(), log);
+        structure = new ProgramStructure(insns, program.maps(), log);
         explored = new ExploredStates[insns.length];
         subprogStackDepth = new int[structure.subprogStarts.length];
         doCheck(initialState());
@@ -495,6 +495,24 @@ public final class Verifier {
         checkMemAccess(st, Insn.dst(insn), Insn.off(insn), size, true, v, null, false);
     }
 
+    private static final int BPF_LOAD_ACQ = 0x100;
+    private static final int BPF_STORE_REL = 0x110;
+
+    /** load_acquire: dst = *(src + off); store_release: *(dst + off) = src (6.15+). */
+    private void checkLoadAcqStoreRel(VerifierState st, long insn, int size, boolean load) {
+        if (load) {
+            readReg(st, Insn.src(insn));
+            RegState d = writeReg(st, Insn.dst(insn));
+            RegState value = new RegState();
+            checkMemAccess(st, Insn.src(insn), Insn.off(insn), size, false, null, value, false);
+            d.copyFrom(value);
+        } else {
+            RegState v = readReg(st, Insn.src(insn)).copy();
+            readReg(st, Insn.dst(insn));
+            checkMemAccess(st, Insn.dst(insn), Insn.off(insn), size, true, v, null, false);
+        }
+    }
+
     private void checkAtomic(VerifierState st, long insn, int size) {
         int aop = Insn.imm(insn);
         switch (aop) {
@@ -508,7 +526,14 @@ public final class Verifier {
             case BPF_XOR | BPF_FETCH:
             case BPF_XCHG:
             case BPF_CMPXCHG:
+                if (size < 4) {
+                    throw fail(String.format("BPF_ATOMIC uses invalid atomic opcode %02x", aop));
+                }
                 break;
+            case BPF_LOAD_ACQ:
+            case BPF_STORE_REL:
+                checkLoadAcqStoreRel(st, insn, size, aop == BPF_LOAD_ACQ);
+                return;
             default:
                 throw fail(String.format("BPF_ATOMIC uses invalid atomic opcode %02x", aop));
         }
@@ -625,7 +650,6 @@ public final class Verifier {
                 return;
             }
             case PTR_TO_CTX: {
-                checkAlignment(p, insnOff, size, "context ");
                 if (p.off != 0) {
                     throw fail("dereference of modified ctx ptr R" + regno + " off=" + p.off + " disallowed");
                 }
@@ -993,13 +1017,13 @@ public final class Verifier {
         int dstno = Insn.dst(insn);
         int srcno = Insn.src(insn);
         boolean srcX = source(Insn.opcode(insn)) == BPF_X;
-        if (srcX ? Insn.imm(insn) != 0 : srcno != 0) {
-            throw fail("BPF_" + (jmp32 ? "JMP32" : "JMP") + " uses reserved fields");
-        }
         if (jop > BPF_JSLE) {
             throw fail(String.format("invalid BPF_JMP/JMP32 opcode %x", jop));
         }
         RegState d = readReg(st, dstno);
+        if (srcX ? Insn.imm(insn) != 0 : srcno != 0) {
+            throw fail("BPF_JMP/JMP32 uses reserved fields");
+        }
         RegState s;
         if (srcX) {
             s = readReg(st, srcno);
@@ -1607,7 +1631,7 @@ public final class Verifier {
                     meta.memMaybeNull = true;
                     return;
                 }
-                requireMemPointer(regno, r, "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf");
+                requireMemPointer(regno, r, "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_");
                 return;
             case CONST_SIZE:
             case CONST_SIZE_OR_ZERO: {

@@ -38,6 +38,37 @@ class VerifierFuzzTest {
         assertThat(accepted).isGreaterThan(100);
     }
 
+    /**
+     * With -Dverifier.dump=FILE, writes random programs with this verifier's verdicts (privileged rules) so a
+     * script can load them into the running kernel and compare.
+     */
+    @Test
+    void dumpForKernelComparison() throws Exception {
+        String file = System.getProperty("verifier.dump");
+        org.junit.jupiter.api.Assumptions.assumeTrue(file != null);
+        Random rnd = new Random(Long.getLong("verifier.seed", 7));
+        List<BpfMap> maps = List.of(Asm.map(MapType.ARRAY, 4, 16, 0), Asm.hash(8, 8));
+        StringBuilder out = new StringBuilder();
+        for (int n = 0; n < Integer.getInteger("verifier.count", 3000); n++) {
+            long[] insns = randomProgram(rnd);
+            ProgramType type = rnd.nextBoolean() ? ProgramType.LWT_XMIT : ProgramType.LWT_IN;
+            BpfProgram p = new BpfProgram("fuzz", "fuzz", type, insns, maps, "GPL");
+            String verdict;
+            try {
+                Verifier.verify(p, Asm.env(type).withAllowUninitStack(true));
+                verdict = "ACCEPT";
+            } catch (VerifierException e) {
+                verdict = "REJECT:" + e.getMessage().replace(' ', '_');
+            }
+            StringBuilder hex = new StringBuilder();
+            for (long x : insns) {
+                hex.append(hex.length() == 0 ? "" : ",").append(Long.toHexString(x));
+            }
+            out.append(type.kernelId).append(' ').append(verdict).append(' ').append(hex).append('\n');
+        }
+        java.nio.file.Files.writeString(java.nio.file.Path.of(file), out);
+    }
+
     private static long[] randomProgram(Random rnd) {
         int len = 2 + rnd.nextInt(24);
         long[] insns = new long[len];

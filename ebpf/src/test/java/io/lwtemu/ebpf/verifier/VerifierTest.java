@@ -60,9 +60,11 @@ class VerifierTest {
         }
 
         @Test
-        void shouldRejectLdImm64AsLastInsn() {
+        void shouldRejectMalformedLdImm64() {
             reject(Asm.prog().mov(0, 0).exit().raw(Insn.make(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 1)), LWT_IN,
-                    "insn 2: invalid bpf_ld_imm64 insn");
+                    "insn 2: last insn is not an exit or jmp");
+            reject(Asm.prog().mov(0, 0).raw(Insn.make(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 1)).exit(), LWT_IN,
+                    "insn 1: invalid bpf_ld_imm64 insn");
         }
 
         @Test
