@@ -265,50 +265,79 @@ final class ProgramStructure {
         return new int[] {i + 1};
     }
 
+    /** Depth-first walk in the kernel's order (fall-through edge before the branch edge). */
     private void checkCfg() {
         boolean[] seen = new boolean[n];
-        Deque<Integer> work = new ArrayDeque<>();
+        int[] stack = new int[n + 1];
+        int[] edge = new int[n + 1];
+        int sp = 0;
+        stack[sp] = 0;
+        edge[sp] = 0;
+        sp++;
         seen[0] = true;
-        work.push(0);
-        while (!work.isEmpty()) {
-            int t = work.pop();
+        while (sp > 0) {
+            int t = stack[sp - 1];
             long insn = insns[t];
-            List<Integer> next = new ArrayList<>();
-            for (int w : successors(t)) {
-                next.add(w);
-            }
             int op = Insn.opcode(insn);
-            if (isPseudoCall(insn) || (Insn.isLdImm64(insn) && Insn.src(insn) == BPF_PSEUDO_FUNC)) {
-                int target = t + Insn.imm(insn) + 1;
-                next.add(target);
-                prunePoint[target] = true;
+            int[] next = edges(t);
+            if (edge[sp - 1] == 0) {
+                markPrunePoints(t, insn, op);
             }
-            if (isJump(op)) {
-                prunePoint[jumpTarget(t, insn)] = true;
-                if (aluOp(op) != BPF_JA) {
-                    prunePoint[t + 1] = true;
-                }
+            if (edge[sp - 1] >= next.length) {
+                sp--;
+                continue;
             }
-            if (aluOp(op) == BPF_CALL && (insnClass(op) == BPF_JMP)) {
-                prunePoint[t + 1] = true;
+            int w = next[edge[sp - 1]++];
+            if (w < 0 || w >= n) {
+                throw log.fail(t, "jump out of range from insn " + t + " to " + w);
             }
-            for (int w : next) {
-                if (w < 0 || w >= n) {
-                    throw log.fail(t, "jump out of range from insn " + t + " to " + w);
-                }
-                if (ldImm64Tail[w]) {
-                    throw log.fail(t, "jump into the middle of ldimm64 insn " + (w - 1));
-                }
-                if (!seen[w]) {
-                    seen[w] = true;
-                    work.push(w);
-                }
+            if (ldImm64Tail[w]) {
+                throw log.fail(t, "jump into the middle of ldimm64 insn " + (w - 1));
+            }
+            if (!seen[w]) {
+                seen[w] = true;
+                stack[sp] = w;
+                edge[sp] = 0;
+                sp++;
             }
         }
         for (int i = 0; i < n; i++) {
             if (!seen[i] && !ldImm64Tail[i]) {
                 throw log.fail(i, "unreachable insn " + i);
             }
+        }
+    }
+
+    /** Successors in the kernel's visiting order, including call targets. */
+    private int[] edges(int t) {
+        long insn = insns[t];
+        int[] succ = successors(t);
+        if (isPseudoCall(insn) || (Insn.isLdImm64(insn) && Insn.src(insn) == BPF_PSEUDO_FUNC)) {
+            int[] e = Arrays.copyOf(succ, succ.length + 1);
+            e[succ.length] = t + Insn.imm(insn) + 1;
+            return e;
+        }
+        return succ;
+    }
+
+    private void markPrunePoints(int t, long insn, int op) {
+        if (isPseudoCall(insn) || (Insn.isLdImm64(insn) && Insn.src(insn) == BPF_PSEUDO_FUNC)) {
+            int target = t + Insn.imm(insn) + 1;
+            if (target >= 0 && target < n) {
+                prunePoint[target] = true;
+            }
+        }
+        if (isJump(op)) {
+            int target = jumpTarget(t, insn);
+            if (target >= 0 && target < n) {
+                prunePoint[target] = true;
+            }
+            if (aluOp(op) != BPF_JA && t + 1 < n) {
+                prunePoint[t + 1] = true;
+            }
+        }
+        if (aluOp(op) == BPF_CALL && insnClass(op) == BPF_JMP && t + 1 < n) {
+            prunePoint[t + 1] = true;
         }
     }
 

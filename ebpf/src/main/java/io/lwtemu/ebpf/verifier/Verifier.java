@@ -389,14 +389,14 @@ public final class Verifier {
             default:
                 break;
         }
+        checkSaneOffset(off, ptr.type);
+        checkSaneOffset(ptr, ptr.type);
         if (aop != BPF_ADD && aop != BPF_SUB) {
             if (aop == BPF_AND || aop == BPF_OR || aop == BPF_XOR) {
                 throw fail("R" + dstno + " bitwise operator " + ALU_STR[aop >> 4] + " on pointer prohibited");
             }
             throw fail("R" + dstno + " pointer arithmetic with " + ALU_STR[aop >> 4] + " operator prohibited");
         }
-        checkSaneOffset(off, ptr.type);
-        checkSaneOffset(ptr, ptr.type);
         boolean known = off.isConst();
         long val = off.constValue();
         dst.copyFrom(ptr);
