@@ -332,12 +332,17 @@ final class ProgramStructure {
             if (target >= 0 && target < n) {
                 prunePoint[target] = true;
             }
-            if (aluOp(op) != BPF_JA && t + 1 < n) {
-                prunePoint[t + 1] = true;
+            if (aluOp(op) != BPF_JA) {
+                prunePoint[t] = true; // 6.x checks states at the conditional jump itself
             }
         }
-        if (aluOp(op) == BPF_CALL && insnClass(op) == BPF_JMP && t + 1 < n) {
-            prunePoint[t + 1] = true;
+        if (aluOp(op) == BPF_CALL && insnClass(op) == BPF_JMP) {
+            if (t + 1 < n) {
+                prunePoint[t + 1] = true;
+            }
+            if (isPseudoCall(insn)) {
+                prunePoint[t] = true;
+            }
         }
     }
 

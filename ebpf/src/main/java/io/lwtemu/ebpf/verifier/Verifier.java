@@ -547,6 +547,10 @@ public final class Verifier {
         if (d.type == RegType.PTR_TO_CTX || d.type == RegType.PTR_TO_PACKET) {
             throw fail("BPF_ATOMIC stores into R" + dstno + " " + d.type.logName + " is not allowed");
         }
+        if ((aop & BPF_FETCH) != 0) {
+            writeReg(st, aop == BPF_CMPXCHG ? 0 : srcno);
+        }
+        checkAlignment(d, Insn.off(insn), size, alignDesc(d.type));
         RegState loaded = new RegState();
         checkMemAccess(st, dstno, Insn.off(insn), size, false, null, loaded, false);
         RegState any = new RegState();
@@ -720,19 +724,30 @@ public final class Verifier {
         r.sync();
     }
 
+    /** The kernel's check_generic_ptr_alignment (stack and atomics are always strict). */
     private void checkAlignment(RegState p, int insnOff, int size, String desc) {
-        if (!p.isConst()) {
+        if (size == 1) {
             return;
         }
-        long total = p.constValue() + p.off + insnOff;
-        if (total % size != 0) {
+        Tnum total = p.tnum.add(Tnum.constant((long) p.off + insnOff));
+        if (((total.value() | total.mask()) & (size - 1)) != 0) {
             throw fail("misaligned " + desc + "access off " + tnumStr(p.tnum) + "+" + p.off + "+" + insnOff
                     + " size " + size);
         }
     }
 
+    private static String alignDesc(RegType t) {
+        switch (t) {
+            case PTR_TO_PACKET: return "packet ";
+            case PTR_TO_MAP_VALUE: return "value ";
+            case PTR_TO_CTX: return "context ";
+            case PTR_TO_STACK: return "stack ";
+            default: return "";
+        }
+    }
+
     private static String hexAlt(long v) {
-        return v == 0 ? "0" : "0x" + Long.toHexString(v);
+        return "0x" + Long.toHexString(v);
     }
 
     private static String tnumStr(Tnum t) {
