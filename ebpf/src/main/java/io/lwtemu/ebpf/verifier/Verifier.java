@@ -117,6 +117,9 @@ public final class Verifier {
                 cur = pending.poll();
                 continue;
             }
+            if (TRACE) {
+                trace(cur);
+            }
             if (++insnProcessed > COMPLEXITY_LIMIT) {
                 throw fail("BPF program is too large. Processed " + insnProcessed + " insn");
             }
@@ -125,6 +128,19 @@ public final class Verifier {
                 cur = pending.poll();
             }
         }
+    }
+
+    private static final boolean TRACE = Boolean.getBoolean("lwtemu.verifier.trace");
+
+    private void trace(VerifierState st) {
+        StringBuilder b = new StringBuilder().append(idx).append(": ");
+        RegState[] regs = st.regs();
+        for (int r = 0; r < MAX_BPF_REG; r++) {
+            if (regs[r].type != RegType.NOT_INIT) {
+                b.append('R').append(r).append('=').append(regs[r].describe()).append(' ');
+            }
+        }
+        System.out.println(b);
     }
 
     private void endPath(VerifierState cur) {
@@ -1174,7 +1190,7 @@ public final class Verifier {
             case BPF_JLT:
                 return ult(amax, bmin) ? 1 : !ult(amin, bmax) ? 0 : -1;
             case BPF_JLE:
-                return !ult(bmax, amin) ? 1 : ult(bmin, amax) ? 0 : -1;
+                return !ult(bmin, amax) ? 1 : ult(bmax, amin) ? 0 : -1;
             case BPF_JSGT:
                 return asmin > bsmax ? 1 : asmax <= bsmin ? 0 : -1;
             case BPF_JSGE:

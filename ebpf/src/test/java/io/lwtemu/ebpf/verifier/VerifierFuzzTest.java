@@ -49,8 +49,9 @@ class VerifierFuzzTest {
         Random rnd = new Random(Long.getLong("verifier.seed", 7));
         List<BpfMap> maps = List.of(Asm.map(MapType.ARRAY, 4, 16, 0), Asm.hash(8, 8));
         StringBuilder out = new StringBuilder();
+        boolean structured = Boolean.getBoolean("verifier.structured");
         for (int n = 0; n < Integer.getInteger("verifier.count", 3000); n++) {
-            long[] insns = randomProgram(rnd);
+            long[] insns = structured ? structuredProgram(rnd) : randomProgram(rnd);
             ProgramType type = rnd.nextBoolean() ? ProgramType.LWT_XMIT : ProgramType.LWT_IN;
             BpfProgram p = new BpfProgram("fuzz", "fuzz", type, insns, maps, "GPL");
             String verdict;
@@ -67,6 +68,81 @@ class VerifierFuzzTest {
             out.append(type.kernelId).append(' ').append(verdict).append(' ').append(hex).append('\n');
         }
         java.nio.file.Files.writeString(java.nio.file.Path.of(file), out);
+    }
+
+    private static final int[] ALU_OPS = {BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR, BPF_AND, BPF_LSH, BPF_RSH,
+            BPF_MOD, BPF_XOR, BPF_MOV, BPF_ARSH, BPF_NEG};
+    private static final int[] JMP_OPS = {BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET, BPF_JNE, BPF_JSGT, BPF_JSGE,
+            BPF_JLT, BPF_JLE, BPF_JSLT, BPF_JSLE};
+
+    /** Programs shaped like clang output: checked packet pointer, scalars from the packet, forward jumps. */
+    static long[] structuredProgram(Random rnd) {
+        Asm a = Asm.prog();
+        int check = 1 + rnd.nextInt(40);
+        a.movReg(6, 1).ldx(BPF_W, 2, 1, 76).ldx(BPF_W, 3, 1, 80).movReg(4, 2).alu(BPF_ADD, 4, check);
+        int body = 6 + rnd.nextInt(30);
+        // jgt r4, r3 -> exit label (placed after body)
+        int jmpIdx = 5;
+        a.raw(0); // patched below
+        a.ldx(BPF_B, 7, 2, 0).ldx(BPF_B, 8, 2, rnd.nextInt(4)).mov(9, rnd.nextInt(100)).mov(0, 0)
+                .st(BPF_DW, 10, -8, 0).st(BPF_DW, 10, -16, rnd.nextInt(8));
+        int start = a.insns().length;
+        int[] regs = {0, 5, 7, 8, 9};
+        for (int i = 0; i < body; i++) {
+            int remaining = body - i;
+            int r = regs[rnd.nextInt(regs.length)];
+            int r2 = regs[rnd.nextInt(regs.length)];
+            switch (rnd.nextInt(10)) {
+                case 0: case 1: case 2: {
+                    int op = ALU_OPS[rnd.nextInt(ALU_OPS.length)];
+                    int imm = op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH ? rnd.nextInt(32)
+                            : op == BPF_DIV || op == BPF_MOD ? 1 + rnd.nextInt(20) : rnd.nextInt(300) - 50;
+                    int cls = rnd.nextBoolean() ? BPF_ALU64 : BPF_ALU;
+                    boolean x = op != BPF_NEG && rnd.nextInt(3) == 0;
+                    a.raw(Insn.make(cls | op | (x ? BPF_X : BPF_K), r, x ? r2 : 0, 0, op == BPF_NEG ? 0 : imm));
+                    break;
+                }
+                case 3: case 4: {
+                    int op = JMP_OPS[rnd.nextInt(JMP_OPS.length)];
+                    int cls = rnd.nextBoolean() ? BPF_JMP : BPF_JMP32;
+                    boolean x = rnd.nextInt(3) == 0;
+                    a.raw(Insn.make(cls | op | (x ? BPF_X : BPF_K), r, x ? r2 : 0, 1 + rnd.nextInt(remaining),
+                            rnd.nextInt(80) - 10));
+                    break;
+                }
+                case 5: // packet read at a constant offset
+                    a.ldx(new int[] {BPF_B, BPF_H, BPF_W}[rnd.nextInt(3)], r, 2, rnd.nextInt(check + 4));
+                    break;
+                case 6: // variable packet pointer: r5 = r2 + (r & mask); check; read
+                    a.movReg(5, r).alu(BPF_AND, 5, (1 << rnd.nextInt(7)) - 1).aluReg(BPF_ADD, 5, 2);
+                    break;
+                case 7:
+                    a.ldx(BPF_B, r, 5, 0);
+                    break;
+                case 8:
+                    a.stx(new int[] {BPF_B, BPF_H, BPF_W, BPF_DW}[rnd.nextInt(4)], 10, r, -8 * (1 + rnd.nextInt(2)));
+                    break;
+                default:
+                    a.ldx(new int[] {BPF_B, BPF_H, BPF_W, BPF_DW}[rnd.nextInt(4)], r, 10, -8 * (1 + rnd.nextInt(2)));
+            }
+        }
+        int exitIdx = a.insns().length;
+        a.mov(0, 0).exit();
+        long[] insns = a.insns();
+        insns[jmpIdx] = Insn.make(BPF_JMP | BPF_JGT | BPF_X, 4, 3, exitIdx - jmpIdx - 1, 0);
+        // clamp forward jumps inside the body
+        for (int i = start; i < exitIdx; i++) {
+            int op = Insn.opcode(insns[i]);
+            int cls = op & 7;
+            if ((cls == BPF_JMP || cls == BPF_JMP32) && (op & 0xf0) != BPF_CALL && (op & 0xf0) != BPF_EXIT) {
+                int target = i + Insn.off(insns[i]) + 1;
+                if (target > exitIdx) {
+                    insns[i] = Insn.make(op, Insn.dst(insns[i]), Insn.src(insns[i]), exitIdx - i - 1,
+                            Insn.imm(insns[i]));
+                }
+            }
+        }
+        return insns;
     }
 
     private static long[] randomProgram(Random rnd) {

@@ -549,6 +549,18 @@ class VerifierTest {
         }
 
         @Test
+        void shouldExploreBothSidesOfUnknownUnsignedComparisons() {
+            // r7 = u32 from ctx; if r7 <= 14 goto ok; r0 = *(u8 *)(r2 + 36) with only 34 bytes checked
+            for (int op : new int[] {BPF_JLE, BPF_JLT, BPF_JGE, BPF_JGT, BPF_JSLE, BPF_JSLT, BPF_JSGE, BPF_JSGT}) {
+                Asm a = Asm.prog().ldx(BPF_W, 2, 1, 76).ldx(BPF_W, 3, 1, 80).movReg(4, 2).alu(BPF_ADD, 4, 34)
+                        .jmpReg(BPF_JGT, 4, 3, 4).ldx(BPF_W, 7, 1, 0).jmp(op, 7, 14, 2).ldx(BPF_B, 0, 2, 36)
+                        .exit().ret0();
+                assertThatThrownBy(() -> accept(a, LWT_IN)).as("op %x", op)
+                        .hasMessageContaining("invalid access to packet, off=36 size=1");
+            }
+        }
+
+        @Test
         void shouldPruneIndependentBranches() {
             // 30 independent if/else on packet bytes: pruning keeps this linear
             Asm a = Asm.prog().ldx(BPF_W, 6, 1, 0).mov(7, 0);
