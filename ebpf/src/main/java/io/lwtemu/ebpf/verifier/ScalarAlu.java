@@ -11,6 +11,8 @@ final class ScalarAlu {
     private ScalarAlu() {}
 
     private static final long U32 = RegState.U32_MAX;
+    /** 6.18 does not bound the result of a division or modulo by a constant; neither do we. */
+    private static final boolean TRACK_DIV = false;
 
     /** Width-specific view of a scalar: tnum and bounds (32-bit: s in int range, u in [0, 2^32)). */
     private static final class View {
@@ -323,7 +325,7 @@ final class ScalarAlu {
             a.setConst(r);
             return;
         }
-        if (!signed && b.isConst() && b.c() != 0) {
+        if (TRACK_DIV && !signed && b.isConst() && b.c() != 0) {
             long y = b.c();
             if (op == BPF_DIV) {
                 a.t = Tnum.range(Long.divideUnsigned(a.umin, y), Long.divideUnsigned(a.umax, y));

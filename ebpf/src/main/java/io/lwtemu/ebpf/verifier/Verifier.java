@@ -871,6 +871,14 @@ public final class Verifier {
                 out.copyFrom(sp);
                 return;
             }
+            if (within == 0 && size < f.spillSize[slot] && sp.isScalar()) {
+                // narrow fill of the low bytes: the spilled value, truncated by the caller (castLoad)
+                out.copyFrom(sp);
+                if (Long.compareUnsigned(sp.umax, (1L << (size * 8)) - 1) > 0) {
+                    out.id = 0;
+                }
+                return;
+            }
             if (!sp.isScalar()) {
                 throw fail("invalid size of register fill");
             }
