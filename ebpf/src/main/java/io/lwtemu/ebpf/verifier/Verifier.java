@@ -1221,13 +1221,25 @@ public final class Verifier {
      * copies the result to linked scalars. False when the assumption is impossible.
      */
     private boolean refine(VerifierState st, RegState a, RegState b, int jop, boolean is32) {
-        if (!refineBounds(a, b, jop, is32)) {
-            return false;
+        RegState a0 = a.copy();
+        RegState b0 = b.copy();
+        boolean ok = refineBounds(a, b, jop, is32);
+        if (ok) {
+            a.sync();
+            b.sync();
         }
-        a.sync();
-        b.sync();
-        if (a.boundsInvalid() || b.boundsInvalid()) {
-            return false;
+        if (!ok || a.boundsInvalid() || b.boundsInvalid()) {
+            // The branch cannot happen, but 6.18 only skips branches is_branch_taken rules out: on
+            // contradictory bounds it logs an invariant violation and forgets the register, then goes on.
+            a.copyFrom(a0);
+            b.copyFrom(b0);
+            if (!a.isConst()) {
+                a.markUnknown();
+            }
+            if (!b.isConst()) {
+                b.markUnknown();
+            }
+            return true;
         }
         propagateLinked(st, a);
         propagateLinked(st, b);

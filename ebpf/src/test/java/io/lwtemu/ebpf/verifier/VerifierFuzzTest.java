@@ -99,7 +99,7 @@ class VerifierFuzzTest {
                             : op == BPF_DIV || op == BPF_MOD ? 1 + rnd.nextInt(20) : rnd.nextInt(300) - 50;
                     int cls = rnd.nextBoolean() ? BPF_ALU64 : BPF_ALU;
                     boolean x = op != BPF_NEG && rnd.nextInt(3) == 0;
-                    a.raw(Insn.make(cls | op | (x ? BPF_X : BPF_K), r, x ? r2 : 0, 0, op == BPF_NEG ? 0 : imm));
+                    a.raw(Insn.make(cls | op | (x ? BPF_X : BPF_K), r, x ? r2 : 0, 0, op == BPF_NEG || x ? 0 : imm));
                     break;
                 }
                 case 3: case 4: {
@@ -107,7 +107,7 @@ class VerifierFuzzTest {
                     int cls = rnd.nextBoolean() ? BPF_JMP : BPF_JMP32;
                     boolean x = rnd.nextInt(3) == 0;
                     a.raw(Insn.make(cls | op | (x ? BPF_X : BPF_K), r, x ? r2 : 0, 1 + rnd.nextInt(remaining),
-                            rnd.nextInt(80) - 10));
+                            x ? 0 : rnd.nextInt(80) - 10));
                     break;
                 }
                 case 5: // packet read at a constant offset
