@@ -11,7 +11,7 @@ final class ScalarAlu {
     private ScalarAlu() {}
 
     private static final long U32 = RegState.U32_MAX;
-    /** 6.18 does not bound the result of a division or modulo by a constant; neither do we. */
+    /** 6.18 computes no bounds for BPF_DIV/BPF_MOD (is_safe_to_compute_dst_reg_range); neither do we. */
     private static final boolean TRACK_DIV = false;
 
     /** Width-specific view of a scalar: tnum and bounds (32-bit: s in int range, u in [0, 2^32)). */
@@ -313,6 +313,10 @@ final class ScalarAlu {
     }
 
     private static void divMod(View a, View b, int op, boolean signed) {
+        if (!TRACK_DIV) {
+            a.unknown(); // 6.18 forgets the result of every division, even of constants
+            return;
+        }
         if (a.isConst() && b.isConst()) {
             long x = signed ? a.sc() : a.c();
             long y = signed ? b.sc() : b.c();

@@ -368,31 +368,29 @@ public final class Verifier {
             return;
         }
         if (dPtr && sPtr) {
-            if (aop == BPF_SUB && !alu32) {
+            if (aop == BPF_SUB) {
                 d.markUnknown(); // privileged: pointer difference is a number
                 return;
             }
             throw fail("R" + dstno + " pointer " + ALU_STR[aop >> 4] + " pointer prohibited");
         }
         if (alu32) {
+            if (aop == BPF_SUB) {
+                d.markUnknown(); // privileged: a meaningless number
+                d.zext32();
+                d.sync();
+                return;
+            }
             throw fail("R" + dstno + " 32-bit pointer arithmetic prohibited");
         }
         if (dPtr) {
-            adjustPtr(d, dstno, d.copy(), s, aop);
-            return;
+            adjustPtr(d, dstno, d.copy(), s, aop, false);
+        } else {
+            adjustPtr(d, dstno, s.copy(), d.copy(), aop, true); // scalar op pointer
         }
-        // scalar op pointer
-        if (aop == BPF_ADD) {
-            adjustPtr(d, dstno, s.copy(), d.copy(), aop);
-            return;
-        }
-        if (aop == BPF_SUB) {
-            throw fail("R" + dstno + " tried to subtract pointer from scalar");
-        }
-        d.markUnknown();
     }
 
-    private void adjustPtr(RegState dst, int dstno, RegState ptr, RegState off, int aop) {
+    private void adjustPtr(RegState dst, int dstno, RegState ptr, RegState off, int aop, boolean ptrIsSrc) {
         switch (ptr.type) {
             case PTR_TO_MAP_VALUE_OR_NULL:
                 throw fail("R" + dstno + " pointer arithmetic on map_value_or_null prohibited, null-check it first");
@@ -407,6 +405,9 @@ public final class Verifier {
         }
         checkSaneOffset(off, ptr.type);
         checkSaneOffset(ptr, ptr.type);
+        if (aop == BPF_SUB && ptrIsSrc) {
+            throw fail("R" + dstno + " tried to subtract pointer from scalar");
+        }
         if (aop != BPF_ADD && aop != BPF_SUB) {
             if (aop == BPF_AND || aop == BPF_OR || aop == BPF_XOR) {
                 throw fail("R" + dstno + " bitwise operator " + ALU_STR[aop >> 4] + " on pointer prohibited");
