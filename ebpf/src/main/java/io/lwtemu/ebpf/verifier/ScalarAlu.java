@@ -101,6 +101,11 @@ final class ScalarAlu {
     /** {@code dst = dst op src}; {@code src} is a scalar (a constant for BPF_K). */
     static void apply(RegState dst, RegState src, int op, int off, boolean alu32) {
         int width = alu32 ? 32 : 64;
+        if (!safeToCompute(src, op, width)) {
+            // is_safe_to_compute_dst_reg_range: the kernel forgets all 64 bits, even for a 32-bit op
+            dst.markUnknown();
+            return;
+        }
         View a = new View(dst, width);
         View b = new View(src, width);
         compute(a, b, op, off);
@@ -123,6 +128,20 @@ final class ScalarAlu {
             dst.unbound32();
         }
         dst.sync();
+    }
+
+    private static boolean safeToCompute(RegState src, int op, int width) {
+        switch (op) {
+            case BPF_ADD: case BPF_SUB: case BPF_AND: case BPF_XOR: case BPF_OR: case BPF_MUL: case BPF_NEG:
+                return true;
+            case BPF_LSH: case BPF_RSH: case BPF_ARSH: {
+                boolean isConst = width == 32 ? src.isConst32() : src.isConst();
+                long umax = width == 32 ? src.u32max : src.umax;
+                return isConst && Long.compareUnsigned(umax, width) < 0;
+            }
+            default:
+                return TRACK_DIV;
+        }
     }
 
     private static void compute(View a, View b, int op, int off) {
