@@ -7,9 +7,14 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-class ZzTraceTest {
+/**
+ * Debugging aid, skipped unless -Dhex=INSN,INSN,... is given: verifies that program (lwt_in, privileged
+ * rules) and prints the verdict; add -Dlwtemu.verifier.trace=true to print register states per instruction.
+ */
+class VerifierTraceTool {
     @Test
     void trace() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("hex") != null);
         String[] hex = System.getProperty("hex").split(",");
         long[] insns = new long[hex.length];
         for (int i = 0; i < hex.length; i++) {
