@@ -1178,6 +1178,9 @@ public final class Verifier {
                 } else if (ult(amax, bmin) || ult(bmax, amin) || asmax < bsmin || bsmax < asmin
                         || ((at.value() ^ bt.value()) & ~(at.mask() | bt.mask())) != 0) {
                     eq = 0;
+                } else if (!is32 && (a.u32min > b.u32max || a.u32max < b.u32min || a.s32min > b.s32max
+                        || a.s32max < b.s32min)) {
+                    eq = 0; // 64-bit values differ when their low halves cannot be equal
                 }
                 if (eq < 0) {
                     return -1;
