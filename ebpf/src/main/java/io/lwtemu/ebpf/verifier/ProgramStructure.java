@@ -1,6 +1,9 @@
 package io.lwtemu.ebpf.verifier;
 
 import io.lwtemu.ebpf.isa.Insn;
+import io.lwtemu.ebpf.maps.BpfMap;
+import io.lwtemu.ebpf.maps.MapDefinition;
+import io.lwtemu.ebpf.maps.MapType;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +21,8 @@ import static io.lwtemu.ebpf.isa.Opcodes.*;
  * each instruction (used to compare states for pruning).
  */
 final class ProgramStructure {
+    private static final int MAX_VAR_OFF = 1 << 29;
+
     final long[] insns;
     final int n;
     /** True for the second slot of an ld_imm64. */
@@ -33,7 +38,7 @@ final class ProgramStructure {
 
     private final Log log;
 
-    ProgramStructure(long[] insns, int mapCount, Log log) {
+    ProgramStructure(long[] insns, List<BpfMap> maps, Log log) {
         this.insns = insns;
         this.n = insns.length;
         this.log = log;
@@ -44,7 +49,7 @@ final class ProgramStructure {
         if (n > 1_000_000) {
             throw log.fail(-1, "BPF program is too large. " + n + " insns");
         }
-        checkOpcodesAndLdImm64(mapCount);
+        // Same order as the kernel: subprograms and jump ranges, then ld_imm64/map resolution, opcodes, CFG.
         this.subprogStarts = findSubprogs();
         this.subprogOf = new int[n];
         for (int s = 0; s < subprogStarts.length; s++) {
@@ -52,6 +57,7 @@ final class ProgramStructure {
             Arrays.fill(subprogOf, subprogStarts[s], end, s);
         }
         checkJumps();
+        checkLdImm64(maps);
         this.prunePoint = new boolean[n];
         checkCfg();
         this.liveIn = computeLiveness();
@@ -126,22 +132,22 @@ final class ProgramStructure {
             case BPF_ST:
                 return mode(op) == BPF_MEM;
             case BPF_STX:
-                return mode(op) == BPF_MEM
-                        || (mode(op) == BPF_ATOMIC && (size(op) == BPF_W || size(op) == BPF_DW));
+                return mode(op) == BPF_MEM || mode(op) == BPF_ATOMIC; // B/H atomics: load-acquire/store-release
             default:
                 return false;
         }
     }
 
-    private void checkOpcodesAndLdImm64(int mapCount) {
+    /** The kernel's resolve_pseudo_ldimm64: reserved LDX fields, opcodes, ld_imm64 shape, map references. */
+    private void checkLdImm64(List<BpfMap> maps) {
         for (int i = 0; i < n; i++) {
             long insn = insns[i];
             int op = Insn.opcode(insn);
+            if (insnClass(op) == BPF_LDX && ((mode(op) != BPF_MEM && mode(op) != BPF_MEMSX) || Insn.imm(insn) != 0)) {
+                throw log.fail(i, "BPF_LDX uses reserved fields");
+            }
             if (!isValidOpcode(op)) {
                 throw log.fail(i, String.format("unknown opcode %02x", op));
-            }
-            if (insnClass(op) == BPF_LDX && Insn.imm(insn) != 0) {
-                throw log.fail(i, "BPF_LDX uses reserved fields");
             }
             if (!Insn.isLdImm64(insn)) {
                 continue;
@@ -159,18 +165,32 @@ final class ProgramStructure {
                 case BPF_PSEUDO_MAP_VALUE:
                 case BPF_PSEUDO_MAP_IDX_VALUE: {
                     int idx = Insn.imm(insn);
-                    if (idx < 0 || idx >= mapCount) {
+                    boolean value = src == BPF_PSEUDO_MAP_VALUE || src == BPF_PSEUDO_MAP_IDX_VALUE;
+                    if (!value && Insn.imm(insns[i + 1]) != 0) {
+                        throw log.fail(i, "unrecognized bpf_ld_imm64 insn");
+                    }
+                    if (idx < 0 || idx >= maps.size()) {
                         throw log.fail(i, "fd " + idx + " is not pointing to valid bpf_map");
                     }
-                    if ((src == BPF_PSEUDO_MAP_FD || src == BPF_PSEUDO_MAP_IDX) && Insn.imm(insns[i + 1]) != 0) {
-                        throw log.fail(i, "unrecognized bpf_ld_imm64 insn");
+                    if (value) {
+                        MapDefinition def = maps.get(idx).definition();
+                        if (def.type() != MapType.ARRAY) {
+                            throw log.fail(i, "no direct value access support for this map type");
+                        }
+                        int off = Insn.imm(insns[i + 1]);
+                        if (off < 0 || off >= MAX_VAR_OFF) {
+                            throw log.fail(i, "direct value offset of " + Integer.toUnsignedString(off)
+                                    + " is not allowed");
+                        }
+                        // only single-element arrays (global data) hand out a direct value address
+                        if (def.maxEntries() != 1 || off >= def.valueSize()) {
+                            throw log.fail(i, "invalid access to map value pointer, value_size="
+                                    + def.valueSize() + " off=" + Integer.toUnsignedString(off));
+                        }
                     }
                     break;
                 }
                 case BPF_PSEUDO_FUNC:
-                    if (Insn.imm(insns[i + 1]) != 0) {
-                        throw log.fail(i, "unrecognized bpf_ld_imm64 insn");
-                    }
                     break;
                 default:
                     throw log.fail(i, "unrecognized bpf_ld_imm64 insn");
@@ -185,22 +205,13 @@ final class ProgramStructure {
         starts.add(0);
         for (int i = 0; i < n; i++) {
             long insn = insns[i];
-            if (ldImm64Tail[i]) {
-                continue;
-            }
             boolean call = isPseudoCall(insn);
             boolean func = Insn.isLdImm64(insn) && Insn.src(insn) == BPF_PSEUDO_FUNC;
             if (!call && !func) {
                 continue;
             }
-            if (call && (Insn.dst(insn) != 0 || Insn.off(insn) != 0)) {
-                throw log.fail(i, "BPF_CALL uses reserved fields");
-            }
             int target = i + Insn.imm(insn) + 1;
             if (target < 0 || target >= n) {
-                throw log.fail(i, "call to invalid destination");
-            }
-            if (ldImm64Tail[target]) {
                 throw log.fail(i, "call to invalid destination");
             }
             starts.add(target);
@@ -213,9 +224,6 @@ final class ProgramStructure {
             int start = subprogStarts[s];
             int end = subprogEnd(s);
             for (int i = start; i < end; i++) {
-                if (ldImm64Tail[i]) {
-                    continue;
-                }
                 int op = Insn.opcode(insns[i]);
                 if (isJump(op)) {
                     int target = jumpTarget(i, insns[i]);
@@ -226,8 +234,7 @@ final class ProgramStructure {
             }
             int last = end - 1;
             int op = Insn.opcode(insns[last]);
-            if (ldImm64Tail[last] || (op != (BPF_JMP | BPF_EXIT) && op != (BPF_JMP | BPF_JA)
-                    && op != (BPF_JMP32 | BPF_JA))) {
+            if (op != (BPF_JMP | BPF_EXIT) && op != (BPF_JMP | BPF_JA) && op != (BPF_JMP32 | BPF_JA)) {
                 throw log.fail(last, "last insn is not an exit or jmp");
             }
         }
@@ -258,49 +265,83 @@ final class ProgramStructure {
         return new int[] {i + 1};
     }
 
+    /** Depth-first walk in the kernel's order (fall-through edge before the branch edge). */
     private void checkCfg() {
         boolean[] seen = new boolean[n];
-        Deque<Integer> work = new ArrayDeque<>();
+        int[] stack = new int[n + 1];
+        int[] edge = new int[n + 1];
+        int sp = 0;
+        stack[sp] = 0;
+        edge[sp] = 0;
+        sp++;
         seen[0] = true;
-        work.push(0);
-        while (!work.isEmpty()) {
-            int t = work.pop();
+        while (sp > 0) {
+            int t = stack[sp - 1];
             long insn = insns[t];
-            List<Integer> next = new ArrayList<>();
-            for (int w : successors(t)) {
-                next.add(w);
-            }
             int op = Insn.opcode(insn);
-            if (isPseudoCall(insn) || (Insn.isLdImm64(insn) && Insn.src(insn) == BPF_PSEUDO_FUNC)) {
-                int target = t + Insn.imm(insn) + 1;
-                next.add(target);
-                prunePoint[target] = true;
+            int[] next = edges(t);
+            if (edge[sp - 1] == 0) {
+                markPrunePoints(t, insn, op);
             }
-            if (isJump(op)) {
-                prunePoint[jumpTarget(t, insn)] = true;
-                if (aluOp(op) != BPF_JA) {
-                    prunePoint[t + 1] = true;
-                }
+            if (edge[sp - 1] >= next.length) {
+                sp--;
+                continue;
             }
-            if (aluOp(op) == BPF_CALL && (insnClass(op) == BPF_JMP)) {
-                prunePoint[t + 1] = true;
+            int w = next[edge[sp - 1]++];
+            if (w < 0 || w >= n) {
+                throw log.fail(t, "jump out of range from insn " + t + " to " + w);
             }
-            for (int w : next) {
-                if (w < 0 || w >= n) {
-                    throw log.fail(t, "jump out of range from insn " + t + " to " + w);
-                }
-                if (ldImm64Tail[w]) {
-                    throw log.fail(t, "jump into the middle of ldimm64 insn " + (w - 1));
-                }
-                if (!seen[w]) {
-                    seen[w] = true;
-                    work.push(w);
-                }
+            if (ldImm64Tail[w]) {
+                throw log.fail(t, "jump into the middle of ldimm64 insn " + (w - 1));
+            }
+            if (!seen[w]) {
+                seen[w] = true;
+                stack[sp] = w;
+                edge[sp] = 0;
+                sp++;
             }
         }
         for (int i = 0; i < n; i++) {
             if (!seen[i] && !ldImm64Tail[i]) {
                 throw log.fail(i, "unreachable insn " + i);
+            }
+        }
+    }
+
+    /** Successors in the kernel's visiting order, including call targets. */
+    private int[] edges(int t) {
+        long insn = insns[t];
+        int[] succ = successors(t);
+        if (isPseudoCall(insn) || (Insn.isLdImm64(insn) && Insn.src(insn) == BPF_PSEUDO_FUNC)) {
+            int[] e = Arrays.copyOf(succ, succ.length + 1);
+            e[succ.length] = t + Insn.imm(insn) + 1;
+            return e;
+        }
+        return succ;
+    }
+
+    private void markPrunePoints(int t, long insn, int op) {
+        if (isPseudoCall(insn) || (Insn.isLdImm64(insn) && Insn.src(insn) == BPF_PSEUDO_FUNC)) {
+            int target = t + Insn.imm(insn) + 1;
+            if (target >= 0 && target < n) {
+                prunePoint[target] = true;
+            }
+        }
+        if (isJump(op)) {
+            int target = jumpTarget(t, insn);
+            if (target >= 0 && target < n) {
+                prunePoint[target] = true;
+            }
+            if (aluOp(op) != BPF_JA) {
+                prunePoint[t] = true; // 6.x checks states at the conditional jump itself
+            }
+        }
+        if (aluOp(op) == BPF_CALL && insnClass(op) == BPF_JMP) {
+            if (t + 1 < n) {
+                prunePoint[t + 1] = true;
+            }
+            if (isPseudoCall(insn)) {
+                prunePoint[t] = true;
             }
         }
     }

@@ -11,6 +11,8 @@ final class ScalarAlu {
     private ScalarAlu() {}
 
     private static final long U32 = RegState.U32_MAX;
+    /** 6.18 computes no bounds for BPF_DIV/BPF_MOD (is_safe_to_compute_dst_reg_range); neither do we. */
+    private static final boolean TRACK_DIV = false;
 
     /** Width-specific view of a scalar: tnum and bounds (32-bit: s in int range, u in [0, 2^32)). */
     private static final class View {
@@ -99,6 +101,11 @@ final class ScalarAlu {
     /** {@code dst = dst op src}; {@code src} is a scalar (a constant for BPF_K). */
     static void apply(RegState dst, RegState src, int op, int off, boolean alu32) {
         int width = alu32 ? 32 : 64;
+        if (!safeToCompute(src, op, width)) {
+            // is_safe_to_compute_dst_reg_range: the kernel forgets all 64 bits, even for a 32-bit op
+            dst.markUnknown();
+            return;
+        }
         View a = new View(dst, width);
         View b = new View(src, width);
         compute(a, b, op, off);
@@ -121,6 +128,20 @@ final class ScalarAlu {
             dst.unbound32();
         }
         dst.sync();
+    }
+
+    private static boolean safeToCompute(RegState src, int op, int width) {
+        switch (op) {
+            case BPF_ADD: case BPF_SUB: case BPF_AND: case BPF_XOR: case BPF_OR: case BPF_MUL: case BPF_NEG:
+                return true;
+            case BPF_LSH: case BPF_RSH: case BPF_ARSH: {
+                boolean isConst = width == 32 ? src.isConst32() : src.isConst();
+                long umax = width == 32 ? src.u32max : src.umax;
+                return isConst && Long.compareUnsigned(umax, width) < 0;
+            }
+            default:
+                return TRACK_DIV;
+        }
     }
 
     private static void compute(View a, View b, int op, int off) {
@@ -214,24 +235,63 @@ final class ScalarAlu {
         }
     }
 
+    /** Multiplication bounds: corner products unless they overflow (6.x scalar_min_max_mul). */
     private static void mul(View a, View b) {
         Tnum t = a.t.mul(b.t);
-        a.t = t;
-        long limit = a.width == 64 ? 0xffffffffL : 0xffffL;
-        if (a.smin < 0 || b.smin < 0 || Long.compareUnsigned(a.umax, limit) > 0
-                || Long.compareUnsigned(b.umax, limit) > 0) {
-            a.unboundSigned();
-            a.unboundUnsigned();
-            return;
-        }
-        a.umin = a.umin * b.umin;
-        a.umax = a.umax * b.umax;
-        if (a.umax >= 0 && a.signedFits(a.umax)) {
-            a.smin = a.umin;
-            a.smax = a.umax;
+        // unsigned
+        boolean uOverflow;
+        long umin;
+        long umax;
+        if (a.width == 64) {
+            uOverflow = umulOverflows(a.umax, b.umax) || umulOverflows(a.umin, b.umin);
+            umin = a.umin * b.umin;
+            umax = a.umax * b.umax;
         } else {
-            a.unboundSigned();
+            umin = a.umin * b.umin;
+            umax = a.umax * b.umax;
+            uOverflow = Long.compareUnsigned(umax, U32) > 0 || Long.compareUnsigned(umin, U32) > 0;
         }
+        // signed: the four corners
+        long[] corners = new long[4];
+        boolean sOverflow = false;
+        long[] xs = {a.smin, a.smax};
+        long[] ys = {b.smin, b.smax};
+        int k = 0;
+        for (long x : xs) {
+            for (long y : ys) {
+                long p;
+                if (a.width == 64) {
+                    long hi = Math.multiplyHigh(x, y);
+                    p = x * y;
+                    if ((hi != 0 || p < 0) && (hi != -1 || p >= 0)) {
+                        sOverflow = true;
+                    }
+                } else {
+                    p = x * y; // both within int range: exact in 64 bits
+                    if (p < Integer.MIN_VALUE || p > Integer.MAX_VALUE) {
+                        sOverflow = true;
+                    }
+                }
+                corners[k++] = p;
+            }
+        }
+        a.t = t;
+        if (uOverflow) {
+            a.unboundUnsigned();
+        } else {
+            a.umin = umin;
+            a.umax = umax;
+        }
+        if (sOverflow) {
+            a.unboundSigned();
+        } else {
+            a.smin = Math.min(Math.min(corners[0], corners[1]), Math.min(corners[2], corners[3]));
+            a.smax = Math.max(Math.max(corners[0], corners[1]), Math.max(corners[2], corners[3]));
+        }
+    }
+
+    private static boolean umulOverflows(long x, long y) {
+        return x != 0 && Long.compareUnsigned(y, Long.divideUnsigned(-1L, x)) > 0;
     }
 
     private static void bitAnd(View a, View b) {
@@ -311,6 +371,10 @@ final class ScalarAlu {
     }
 
     private static void divMod(View a, View b, int op, boolean signed) {
+        if (!TRACK_DIV) {
+            a.unknown(); // 6.18 forgets the result of every division, even of constants
+            return;
+        }
         if (a.isConst() && b.isConst()) {
             long x = signed ? a.sc() : a.c();
             long y = signed ? b.sc() : b.c();
@@ -323,7 +387,7 @@ final class ScalarAlu {
             a.setConst(r);
             return;
         }
-        if (!signed && b.isConst() && b.c() != 0) {
+        if (TRACK_DIV && !signed && b.isConst() && b.c() != 0) {
             long y = b.c();
             if (op == BPF_DIV) {
                 a.t = Tnum.range(Long.divideUnsigned(a.umin, y), Long.divideUnsigned(a.umax, y));
@@ -344,16 +408,10 @@ final class ScalarAlu {
     /** Result of BPF_NEG / BPF_END on a scalar: exact for constants, otherwise unknown of the right width. */
     static void unary(RegState dst, int op, int imm, boolean alu32, boolean toBe) {
         if (op == BPF_NEG) {
-            if (dst.isConst()) {
-                long v = -dst.constValue();
-                dst.markConst(alu32 ? v & U32 : v);
-            } else {
-                dst.markUnknown();
-                if (alu32) {
-                    dst.zext32();
-                    dst.sync();
-                }
-            }
+            // dst = 0 - dst, with the bounds of a subtraction (6.x tracks BPF_NEG this way)
+            RegState x = dst.copy();
+            dst.markConst(0);
+            apply(dst, x, BPF_SUB, 0, alu32);
             return;
         }
         // BPF_END: imm = 16, 32 or 64

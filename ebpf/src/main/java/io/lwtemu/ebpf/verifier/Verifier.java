@@ -36,7 +36,7 @@ public final class Verifier {
     private final long[] insns;
     private final Log log = new Log();
     private ProgramStructure structure;
-    private List<VerifierState>[] explored;
+    private ExploredStates[] explored;
     private final Deque<VerifierState> pending = new ArrayDeque<>();
     private int[] subprogStackDepth;
     private int idGen;
@@ -64,8 +64,8 @@ public final class Verifier {
 
     @SuppressWarnings("unchecked")
     private VerifierResult run() {
-        structure = new ProgramStructure(insns, program.maps().size(), log);
-        explored = new List[insns.length];
+        structure = new ProgramStructure(insns, program.maps(), log);
+        explored = new ExploredStates[insns.length];
         subprogStackDepth = new int[structure.subprogStarts.length];
         doCheck(initialState());
         int depth = checkMaxStackDepth();
@@ -97,6 +97,13 @@ public final class Verifier {
         return log.fail(idx, reason);
     }
 
+    /** The kernel logs a specific line then a summary line; the exception carries the specific one. */
+    private VerifierException fail(String reason, String followUp) {
+        VerifierException e = log.fail(idx, reason);
+        log.add(followUp);
+        return new VerifierException(idx, reason, log.lines);
+    }
+
     // =========================================================================================
     // main loop
     // =========================================================================================
@@ -110,6 +117,9 @@ public final class Verifier {
                 cur = pending.poll();
                 continue;
             }
+            if (TRACE) {
+                trace(cur);
+            }
             if (++insnProcessed > COMPLEXITY_LIMIT) {
                 throw fail("BPF program is too large. Processed " + insnProcessed + " insn");
             }
@@ -120,12 +130,26 @@ public final class Verifier {
         }
     }
 
+    private static final boolean TRACE = Boolean.getBoolean("lwtemu.verifier.trace");
+
+    private void trace(VerifierState st) {
+        StringBuilder b = new StringBuilder().append(idx).append(": ");
+        RegState[] regs = st.regs();
+        for (int r = 0; r < MAX_BPF_REG; r++) {
+            if (regs[r].type != RegType.NOT_INIT) {
+                b.append('R').append(r).append('=').append(regs[r].describe()).append(' ');
+            }
+        }
+        System.out.println(b);
+    }
+
     private void endPath(VerifierState cur) {
         VerifierState st = cur.parent;
         while (st != null) {
             if (--st.branches > 0) {
                 break;
             }
+            explored[st.insnIdx].finish(st, MAX_STATES_PER_INSN);
             st = st.parent;
         }
     }
@@ -344,31 +368,29 @@ public final class Verifier {
             return;
         }
         if (dPtr && sPtr) {
-            if (aop == BPF_SUB && !alu32) {
+            if (aop == BPF_SUB) {
                 d.markUnknown(); // privileged: pointer difference is a number
                 return;
             }
             throw fail("R" + dstno + " pointer " + ALU_STR[aop >> 4] + " pointer prohibited");
         }
         if (alu32) {
+            if (aop == BPF_SUB) {
+                d.markUnknown(); // privileged: a meaningless number
+                d.zext32();
+                d.sync();
+                return;
+            }
             throw fail("R" + dstno + " 32-bit pointer arithmetic prohibited");
         }
         if (dPtr) {
-            adjustPtr(d, dstno, d.copy(), s, aop);
-            return;
+            adjustPtr(d, dstno, d.copy(), s, aop, false);
+        } else {
+            adjustPtr(d, dstno, s.copy(), d.copy(), aop, true); // scalar op pointer
         }
-        // scalar op pointer
-        if (aop == BPF_ADD) {
-            adjustPtr(d, dstno, s.copy(), d.copy(), aop);
-            return;
-        }
-        if (aop == BPF_SUB) {
-            throw fail("R" + dstno + " tried to subtract pointer from scalar");
-        }
-        d.markUnknown();
     }
 
-    private void adjustPtr(RegState dst, int dstno, RegState ptr, RegState off, int aop) {
+    private void adjustPtr(RegState dst, int dstno, RegState ptr, RegState off, int aop, boolean ptrIsSrc) {
         switch (ptr.type) {
             case PTR_TO_MAP_VALUE_OR_NULL:
                 throw fail("R" + dstno + " pointer arithmetic on map_value_or_null prohibited, null-check it first");
@@ -381,14 +403,17 @@ public final class Verifier {
             default:
                 break;
         }
+        checkSaneOffset(off, ptr.type);
+        checkSaneOffset(ptr, ptr.type);
+        if (aop == BPF_SUB && ptrIsSrc) {
+            throw fail("R" + dstno + " tried to subtract pointer from scalar");
+        }
         if (aop != BPF_ADD && aop != BPF_SUB) {
             if (aop == BPF_AND || aop == BPF_OR || aop == BPF_XOR) {
                 throw fail("R" + dstno + " bitwise operator " + ALU_STR[aop >> 4] + " on pointer prohibited");
             }
             throw fail("R" + dstno + " pointer arithmetic with " + ALU_STR[aop >> 4] + " operator prohibited");
         }
-        checkSaneOffset(off, ptr.type);
-        checkSaneOffset(ptr, ptr.type);
         boolean known = off.isConst();
         long val = off.constValue();
         dst.copyFrom(ptr);
@@ -487,6 +512,24 @@ public final class Verifier {
         checkMemAccess(st, Insn.dst(insn), Insn.off(insn), size, true, v, null, false);
     }
 
+    private static final int BPF_LOAD_ACQ = 0x100;
+    private static final int BPF_STORE_REL = 0x110;
+
+    /** load_acquire: dst = *(src + off); store_release: *(dst + off) = src (6.15+). */
+    private void checkLoadAcqStoreRel(VerifierState st, long insn, int size, boolean load) {
+        if (load) {
+            readReg(st, Insn.src(insn));
+            RegState d = writeReg(st, Insn.dst(insn));
+            RegState value = new RegState();
+            checkMemAccess(st, Insn.src(insn), Insn.off(insn), size, false, null, value, false);
+            d.copyFrom(value);
+        } else {
+            RegState v = readReg(st, Insn.src(insn)).copy();
+            readReg(st, Insn.dst(insn));
+            checkMemAccess(st, Insn.dst(insn), Insn.off(insn), size, true, v, null, false);
+        }
+    }
+
     private void checkAtomic(VerifierState st, long insn, int size) {
         int aop = Insn.imm(insn);
         switch (aop) {
@@ -500,7 +543,14 @@ public final class Verifier {
             case BPF_XOR | BPF_FETCH:
             case BPF_XCHG:
             case BPF_CMPXCHG:
+                if (size < 4) {
+                    throw fail(String.format("BPF_ATOMIC uses invalid atomic opcode %02x", aop));
+                }
                 break;
+            case BPF_LOAD_ACQ:
+            case BPF_STORE_REL:
+                checkLoadAcqStoreRel(st, insn, size, aop == BPF_LOAD_ACQ);
+                return;
             default:
                 throw fail(String.format("BPF_ATOMIC uses invalid atomic opcode %02x", aop));
         }
@@ -514,6 +564,10 @@ public final class Verifier {
         if (d.type == RegType.PTR_TO_CTX || d.type == RegType.PTR_TO_PACKET) {
             throw fail("BPF_ATOMIC stores into R" + dstno + " " + d.type.logName + " is not allowed");
         }
+        if ((aop & BPF_FETCH) != 0) {
+            writeReg(st, aop == BPF_CMPXCHG ? 0 : srcno);
+        }
+        checkAlignment(d, Insn.off(insn), size, alignDesc(d.type));
         RegState loaded = new RegState();
         checkMemAccess(st, dstno, Insn.off(insn), size, false, null, loaded, false);
         RegState any = new RegState();
@@ -617,7 +671,6 @@ public final class Verifier {
                 return;
             }
             case PTR_TO_CTX: {
-                checkAlignment(p, insnOff, size, "context ");
                 if (p.off != 0) {
                     throw fail("dereference of modified ctx ptr R" + regno + " off=" + p.off + " disallowed");
                 }
@@ -688,22 +741,36 @@ public final class Verifier {
         r.sync();
     }
 
+    /** The kernel's check_generic_ptr_alignment (stack and atomics are always strict). */
     private void checkAlignment(RegState p, int insnOff, int size, String desc) {
-        if (!p.isConst()) {
+        if (size == 1) {
             return;
         }
-        long total = p.constValue() + p.off + insnOff;
-        if (total % size != 0) {
+        Tnum total = p.tnum.add(Tnum.constant((long) p.off + insnOff));
+        if (((total.value() | total.mask()) & (size - 1)) != 0) {
             throw fail("misaligned " + desc + "access off " + tnumStr(p.tnum) + "+" + p.off + "+" + insnOff
                     + " size " + size);
         }
     }
 
+    private static String alignDesc(RegType t) {
+        switch (t) {
+            case PTR_TO_PACKET: return "packet ";
+            case PTR_TO_MAP_VALUE: return "value ";
+            case PTR_TO_CTX: return "context ";
+            case PTR_TO_STACK: return "stack ";
+            default: return "";
+        }
+    }
+
     private static String hexAlt(long v) {
-        return v == 0 ? "0" : "0x" + Long.toHexString(v);
+        return "0x" + Long.toHexString(v);
     }
 
     private static String tnumStr(Tnum t) {
+        if (t.isConst()) {
+            return Long.toString(t.value()); // as 6.18 prints a known offset
+        }
         return "(" + hexAlt(t.value()) + "; " + hexAlt(t.mask()) + ")";
     }
 
@@ -715,20 +782,16 @@ public final class Verifier {
         }
         long lo = off + p.smin;
         if (!memOk(lo, size, memSize, zeroOk)) {
-            String line = memError(what, memSize, lo, size);
-            if (p.varIsZero()) {
-                throw fail(line);
-            }
-            log.add(line);
-            throw fail("R" + regno + " min value is outside of the allowed memory range");
+            throw fail(memError(what, memSize, lo, size),
+                    "R" + regno + " min value is outside of the allowed memory range");
         }
         if (Long.compareUnsigned(p.umax, MAX_VAR_OFF) >= 0) {
             throw fail("R" + regno + " unbounded memory access, make sure to bounds check any such access");
         }
         long hi = off + p.umax;
         if (!memOk(hi, size, memSize, zeroOk)) {
-            log.add(memError(what, memSize, hi, size));
-            throw fail("R" + regno + " max value is outside of the allowed memory range");
+            throw fail(memError(what, memSize, hi, size),
+                    "R" + regno + " max value is outside of the allowed memory range");
         }
     }
 
@@ -749,7 +812,7 @@ public final class Verifier {
         }
         if (off < 0 || !memOk(off, size, p.range, false)) {
             throw fail("invalid access to packet, off=" + off + " size=" + size + ", R" + regno + "(id=" + p.id
-                    + ",off=" + off + ",r=" + p.range + ")");
+                    + ",off=" + off + ",r=" + p.range + ")", "R" + regno + " offset is outside of the packet");
         }
     }
 
@@ -807,6 +870,14 @@ public final class Verifier {
             RegState sp = f.spilled[slot];
             if (within == 0 && size == f.spillSize[slot]) {
                 out.copyFrom(sp);
+                return;
+            }
+            if (within == 0 && size < f.spillSize[slot] && sp.isScalar()) {
+                // narrow fill of the low bytes: the spilled value, truncated by the caller (castLoad)
+                out.copyFrom(sp);
+                if (Long.compareUnsigned(sp.umax, (1L << (size * 8)) - 1) > 0) {
+                    out.id = 0;
+                }
                 return;
             }
             if (!sp.isScalar()) {
@@ -944,7 +1015,8 @@ public final class Verifier {
         }
         if (!st.refs.isEmpty()) {
             int[] ref = st.refs.get(0);
-            throw fail("Unreleased reference id=" + ref[0] + " alloc_insn=" + ref[1]);
+            throw fail("Unreleased reference id=" + ref[0] + " alloc_insn=" + ref[1],
+                    "BPF_EXIT instruction in main prog would lead to reference leak");
         }
         return false;
     }
@@ -985,13 +1057,13 @@ public final class Verifier {
         int dstno = Insn.dst(insn);
         int srcno = Insn.src(insn);
         boolean srcX = source(Insn.opcode(insn)) == BPF_X;
-        if (srcX ? Insn.imm(insn) != 0 : srcno != 0) {
-            throw fail("BPF_" + (jmp32 ? "JMP32" : "JMP") + " uses reserved fields");
-        }
         if (jop > BPF_JSLE) {
             throw fail(String.format("invalid BPF_JMP/JMP32 opcode %x", jop));
         }
         RegState d = readReg(st, dstno);
+        if (srcX ? Insn.imm(insn) != 0 : srcno != 0) {
+            throw fail("BPF_JMP/JMP32 uses reserved fields");
+        }
         RegState s;
         if (srcX) {
             s = readReg(st, srcno);
@@ -1106,6 +1178,9 @@ public final class Verifier {
                 } else if (ult(amax, bmin) || ult(bmax, amin) || asmax < bsmin || bsmax < asmin
                         || ((at.value() ^ bt.value()) & ~(at.mask() | bt.mask())) != 0) {
                     eq = 0;
+                } else if (!is32 && (a.u32min > b.u32max || a.u32max < b.u32min || a.s32min > b.s32max
+                        || a.s32max < b.s32min)) {
+                    eq = 0; // 64-bit values differ when their low halves cannot be equal
                 }
                 if (eq < 0) {
                     return -1;
@@ -1127,7 +1202,7 @@ public final class Verifier {
             case BPF_JLT:
                 return ult(amax, bmin) ? 1 : !ult(amin, bmax) ? 0 : -1;
             case BPF_JLE:
-                return !ult(bmax, amin) ? 1 : ult(bmin, amax) ? 0 : -1;
+                return !ult(bmin, amax) ? 1 : ult(bmax, amin) ? 0 : -1;
             case BPF_JSGT:
                 return asmin > bsmax ? 1 : asmax <= bsmin ? 0 : -1;
             case BPF_JSGE:
@@ -1150,13 +1225,25 @@ public final class Verifier {
      * copies the result to linked scalars. False when the assumption is impossible.
      */
     private boolean refine(VerifierState st, RegState a, RegState b, int jop, boolean is32) {
-        if (!refineBounds(a, b, jop, is32)) {
-            return false;
+        RegState a0 = a.copy();
+        RegState b0 = b.copy();
+        boolean ok = refineBounds(a, b, jop, is32);
+        if (ok) {
+            a.sync();
+            b.sync();
         }
-        a.sync();
-        b.sync();
-        if (a.boundsInvalid() || b.boundsInvalid()) {
-            return false;
+        if (!ok || a.boundsInvalid() || b.boundsInvalid()) {
+            // The branch cannot happen, but 6.18 only skips branches is_branch_taken rules out: on
+            // contradictory bounds it logs an invariant violation and forgets the register, then goes on.
+            a.copyFrom(a0);
+            b.copyFrom(b0);
+            if (!a.isConst()) {
+                a.markUnknown();
+            }
+            if (!b.isConst()) {
+                b.markUnknown();
+            }
+            return true;
         }
         propagateLinked(st, a);
         propagateLinked(st, b);
@@ -1397,7 +1484,7 @@ public final class Verifier {
         }
         int newRange = dst.off;
         if (rightOpen) {
-            newRange--;
+            newRange++; // pkt + off < pkt_end: byte off is readable too (6.x kernels; checked on 6.18)
         }
         for (int f = 0; f <= st.curframe; f++) {
             FuncState fs = st.frames[f];
@@ -1438,6 +1525,8 @@ public final class Verifier {
         long allocSize = -1;
         int releaseRef;
         int callbackTarget = -1;
+        /** Value of a map key known at verification time, or -1. */
+        long constKey = -1;
     }
 
     private void checkHelperCall(VerifierState st, int func) {
@@ -1474,16 +1563,20 @@ public final class Verifier {
                 if (meta.mapIndex < 0) {
                     throw fail("kernel subsystem misconfigured verifier");
                 }
-                r0.markPointer(RegType.PTR_TO_MAP_VALUE_OR_NULL);
+                MapDefinition def = map(meta.mapIndex).definition();
+                boolean arrayHit = func == 1 && meta.constKey >= 0 && meta.constKey < def.maxEntries()
+                        && (def.type() == MapType.ARRAY || def.type() == MapType.PERCPU_ARRAY);
+                // 6.x kernels know an array lookup with an in-range constant key cannot fail
+                r0.markPointer(arrayHit ? RegType.PTR_TO_MAP_VALUE : RegType.PTR_TO_MAP_VALUE_OR_NULL);
                 r0.mapIndex = meta.mapIndex;
-                r0.id = ++idGen;
+                r0.id = arrayHit ? 0 : ++idGen;
                 break;
             case PTR_TO_ALLOC_MEM_OR_NULL:
                 r0.markPointer(RegType.PTR_TO_MEM_OR_NULL);
                 r0.memSize = (int) Math.max(0, meta.allocSize);
                 r0.id = ++idGen;
-                r0.refId = r0.id;
-                st.refs.add(new int[] {r0.id, idx});
+                r0.refId = ++idGen; // the kernel numbers the reference after the pointer's id
+                st.refs.add(new int[] {r0.refId, idx});
                 break;
             default:
                 r0.markUnknown();
@@ -1531,10 +1624,10 @@ public final class Verifier {
             default:
                 ok = true;
         }
+        if (func == BPF_FUNC_TAIL_CALL && t != MapType.PROG_ARRAY) {
+            throw fail("expected prog array map for tail call");
+        }
         switch (func) {
-            case BPF_FUNC_TAIL_CALL:
-                ok &= t == MapType.PROG_ARRAY;
-                break;
             case 130: case 131: case 134:
                 ok &= t == MapType.RINGBUF;
                 break;
@@ -1578,6 +1671,9 @@ public final class Verifier {
                 requireMemPointer(regno, r, "fp, pkt, pkt_meta, map_key, map_value");
                 MapDefinition def = map(meta.mapIndex).definition();
                 checkHelperMemAccess(st, regno, key ? def.keySize() : def.valueSize(), false, false);
+                if (key) {
+                    meta.constKey = constantMapKey(st, r, def.keySize());
+                }
                 return;
             }
             case PTR_TO_MEM:
@@ -1590,7 +1686,7 @@ public final class Verifier {
                     meta.memMaybeNull = true;
                     return;
                 }
-                requireMemPointer(regno, r, "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf");
+                requireMemPointer(regno, r, "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_");
                 return;
             case CONST_SIZE:
             case CONST_SIZE_OR_ZERO: {
@@ -1671,6 +1767,33 @@ public final class Verifier {
         }
     }
 
+    /** The key a stack pointer designates when it is a constant (the kernel's get_constant_map_key). */
+    private static long constantMapKey(VerifierState st, RegState p, int keySize) {
+        if (p.type != RegType.PTR_TO_STACK || !p.isConst() || keySize > 8) {
+            return -1;
+        }
+        FuncState f = st.frames[p.frameno];
+        int b = (int) (FuncState.STACK + p.off + p.constValue());
+        if (b < 0 || b + keySize > FuncState.STACK) {
+            return -1;
+        }
+        boolean zero = true;
+        for (int i = 0; i < keySize; i++) {
+            zero &= f.stype[b + i] == FuncState.ZERO;
+        }
+        if (zero) {
+            return 0;
+        }
+        int slot = b / 8;
+        RegState sp = f.spilled[slot];
+        if (b % 8 == 0 && sp != null && f.stype[b] == FuncState.SPILL && f.spillSize[slot] == keySize
+                && sp.isScalar() && sp.isConst()) {
+            long v = sp.constValue();
+            return keySize == 8 ? v : v & ((1L << (keySize * 8)) - 1);
+        }
+        return -1;
+    }
+
     private VerifierException typeMismatch(int regno, RegState r, String expected) {
         return fail("R" + regno + " type=" + r.type.logName + " expected=" + expected);
     }
@@ -1737,10 +1860,11 @@ public final class Verifier {
             return;
         }
         if (min < -FuncState.STACK || max + size > 0 || size <= 0) {
+            String dir = raw ? "write to" : "read from";
             if (p.isConst()) {
-                throw fail("invalid indirect access to stack R" + regno + " off=" + min + " size=" + size);
+                throw fail("invalid " + dir + " stack R" + regno + " off=" + min + " size=" + size);
             }
-            throw fail("invalid variable-offset indirect access to stack R" + regno + " var_off="
+            throw fail("invalid variable-offset " + dir + " stack R" + regno + " var_off="
                     + tnumStr(p.tnum) + " off=" + p.off + " size=" + size);
         }
         updateStackDepth(frame.subprog, (int) -min);
@@ -1801,24 +1925,30 @@ public final class Verifier {
     // pruning
     // =========================================================================================
 
+    private static final int MAX_STATES_PER_INSN = 64;
+
     private boolean isStateVisited(VerifierState cur) {
-        List<VerifierState> list = explored[idx];
-        boolean addNew = jmpsProcessed - prevJmpsProcessed >= 2 && insnProcessed - prevInsnProcessed >= 8;
-        if (list == null) {
-            list = new ArrayList<>();
-            explored[idx] = list;
+        ExploredStates ex = explored[idx];
+        if (ex == null) {
+            ex = new ExploredStates();
+            explored[idx] = ex;
         }
-        for (int i = 0; i < list.size(); i++) {
-            VerifierState sl = list.get(i);
-            if (sl.branches > 0) {
+        boolean addNew = jmpsProcessed - prevJmpsProcessed >= 2 && insnProcessed - prevInsnProcessed >= 8;
+        long hash = 0;
+        if (!ex.active.isEmpty()) {
+            hash = exactHash(cur);
+            for (VerifierState sl : ex.activeWithHash(hash)) {
                 if (statesEqualExact(sl, cur)) {
                     throw fail("infinite loop detected at insn " + idx);
                 }
-                if (jmpsProcessed - prevJmpsProcessed < 20 && insnProcessed - prevInsnProcessed < 100) {
-                    addNew = false;
-                }
-                continue;
             }
+            if (jmpsProcessed - prevJmpsProcessed < 20 && insnProcessed - prevInsnProcessed < 100) {
+                addNew = false;
+            }
+        }
+        List<VerifierState> list = ex.finished;
+        for (int i = 0; i < list.size(); i++) {
+            VerifierState sl = list.get(i);
             if (statesEqual(sl, cur)) {
                 sl.hitCnt++;
                 return true;
@@ -1836,25 +1966,36 @@ public final class Verifier {
         ck.branches = 1;
         ck.insnIdx = idx;
         ck.parent = cur.parent;
+        ck.exactHash = ex.active.isEmpty() ? exactHash(cur) : hash;
         cur.parent = ck;
-        list.add(ck);
+        ex.addActive(ck);
         totalStates++;
         curStates++;
         peakStates = Math.max(peakStates, curStates);
-        maxStatesPerInsn = Math.max(maxStatesPerInsn, list.size());
+        maxStatesPerInsn = Math.max(maxStatesPerInsn, ex.size());
         prevJmpsProcessed = jmpsProcessed;
         prevInsnProcessed = insnProcessed;
-        if (list.size() > 256) {
-            // keep memory bounded: forget the oldest finished state
-            for (int i = 0; i < list.size(); i++) {
-                if (list.get(i).branches == 0) {
-                    list.remove(i);
-                    curStates--;
-                    break;
-                }
-            }
-        }
         return false;
+    }
+
+    /** Hash consistent with {@link #statesEqualExact}. */
+    private static long exactHash(VerifierState st) {
+        long h = st.curframe;
+        for (int f = 0; f <= st.curframe; f++) {
+            FuncState fs = st.frames[f];
+            h = h * 31 + fs.callsite;
+            for (RegState r : fs.regs) {
+                h = h * 31 + r.type.ordinal();
+                h = h * 31 + r.off;
+                h = h * 31 + r.range;
+                h = h * 31 + r.tnum.value();
+                h = h * 31 + r.tnum.mask();
+                h = h * 31 + r.smin;
+                h = h * 31 + r.umax;
+            }
+            h = h * 31 + java.util.Arrays.hashCode(fs.stype);
+        }
+        return h;
     }
 
     private boolean statesEqualExact(VerifierState old, VerifierState cur) {

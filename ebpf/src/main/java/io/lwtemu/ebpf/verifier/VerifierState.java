@@ -19,6 +19,8 @@ final class VerifierState {
     int branches;
     int insnIdx;
     int missCnt;
+    /** Stored states: hash of the exact register and stack contents (loop detection). */
+    long exactHash;
     int hitCnt;
     /** Counters at the time the checkpoint was made (loop heuristics). */
     long insnProcessedAt;
