@@ -57,10 +57,18 @@ class MapsTest {
     }
 
     @Test
-    void shouldSayWhichTypesAreNotWiredYet() {
-        for (MapType t : new MapType[] {MapType.PROG_ARRAY, MapType.RINGBUF, MapType.PERF_EVENT_ARRAY}) {
-            assertThatThrownBy(() -> Maps.create(def("x", t, 4, 4, 4, 0), 1)).hasMessageContaining("not wired yet");
-        }
+    void shouldCreateProgArrayPerfEventArrayAndRingBuf() {
+        assertThat(Maps.create(def("jmp", MapType.PROG_ARRAY, 4, 4, 4, 0), 1)).isInstanceOf(ProgArrayMap.class);
+        assertThat(Maps.create(def("events", MapType.PERF_EVENT_ARRAY, 4, 4, 4, 0), 1))
+                .isInstanceOf(PerfEventArrayMap.class);
+        assertThat(Maps.create(def("rb", MapType.RINGBUF, 0, 0, 4096, 0), 1)).isInstanceOf(RingBufMap.class);
+        // libbpf sizes a perf event array to the CPU count when the object leaves max_entries 0
+        assertThat(Maps.create(def("events0", MapType.PERF_EVENT_ARRAY, 4, 4, 0, 0), 3).definition().maxEntries())
+                .isEqualTo(3);
+        assertThatThrownBy(() -> Maps.create(def("rb", MapType.RINGBUF, 0, 0, 1000, 0), 1))
+                .isInstanceOf(MapCreateException.class).hasMessageContaining("power-of-2");
+        assertThatThrownBy(() -> Maps.create(def("jmp", MapType.PROG_ARRAY, 4, 8, 4, 0), 1))
+                .isInstanceOf(MapCreateException.class).hasMessageContaining("must be 4");
     }
 
     @Test
