@@ -36,6 +36,11 @@ public final class Port {
         return incoming.size();
     }
 
+    /** The packets on the way to this port, oldest first (quiescent network only). */
+    public Iterable<Packet> inFlightPackets() {
+        return incoming;
+    }
+
     /** Adds a packet travelling towards this port; the owning router's thread (or a quiescent network) only. */
     public void arrive(Packet p) {
         incoming.add(p);

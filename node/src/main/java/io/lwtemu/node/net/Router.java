@@ -54,6 +54,8 @@ public final class Router implements Egress, OutcomeListener {
     private final LwtRunner runner = new LwtRunner();
     private final ForwardingPipeline pipeline;
     private final FlowCounters flows = new FlowCounters();
+    /** Outcomes per interface (ifindex; packets without a device count on lo), same layout as flows. */
+    private final FlowCounters perDevice = new FlowCounters();
     private final List<Port> ports = new ArrayList<>();
     private Port[] portByIfindex = new Port[8];
     private Port[] portArray = new Port[0];
@@ -126,6 +128,11 @@ public final class Router implements Egress, OutcomeListener {
 
     public FlowCounters flows() {
         return flows;
+    }
+
+    /** Delivered and dropped counts per interface, indexed by ifindex (sent is unused). */
+    public FlowCounters deviceOutcomes() {
+        return perDevice;
     }
 
     public int cpus() {
@@ -278,6 +285,7 @@ public final class Router implements Egress, OutcomeListener {
             dev.rxDropped++;
             processed++;
             flows.countDropped(flow, Drops.of(DropReason.LINK_DOWN));
+            perDevice.countDropped(dev.ifindex, Drops.of(DropReason.LINK_DOWN));
             trace(p.getId(), flow, "dropped link_down", dev);
             return;
         }
@@ -289,6 +297,7 @@ public final class Router implements Egress, OutcomeListener {
             dev.rxDropped++;
             processed++;
             flows.countDropped(flow, Drops.of(DropReason.MTU));
+            perDevice.countDropped(dev.ifindex, Drops.of(DropReason.MTU));
             trace(p.getId(), flow, "dropped mtu (" + len + " > " + dev.mtu() + ")", dev);
             return;
         }
@@ -302,6 +311,7 @@ public final class Router implements Egress, OutcomeListener {
             dev.rxDropped++;
             outcomes++;
             flows.countDropped(flow, Drops.NOT_FORWARDING);
+            perDevice.countDropped(dev.ifindex, Drops.NOT_FORWARDING);
             trace(curId, flow, "dropped not_forwarding (host)", dev);
         } else {
             pipeline.receive(dev, skb);
@@ -365,9 +375,16 @@ public final class Router implements Egress, OutcomeListener {
     @Override
     public void onOutcome(SkBuff skb, Outcome outcome, DropReason reason, NetDevice dev, boolean generated) {
         outcomes++;
+        int ifx = dev == null ? NetDevices.LOOPBACK_IFINDEX : dev.ifindex;
         switch (outcome) {
-            case DELIVERED -> flows.countDelivered(curFlow);
-            case DROPPED -> flows.countDropped(curFlow, reason.ordinal());
+            case DELIVERED -> {
+                flows.countDelivered(curFlow);
+                perDevice.countDelivered(ifx);
+            }
+            case DROPPED -> {
+                flows.countDropped(curFlow, reason.ordinal());
+                perDevice.countDropped(ifx, reason.ordinal());
+            }
             default -> {
             }
         }
