@@ -74,6 +74,8 @@ public final class Router implements Egress, OutcomeListener {
     private long now;
     private long nextId;
     private long processed;
+    private long deliveredTotal;
+    private long droppedTotal;
     private long lost;
     // The packet unit being processed.
     private int curFlow;
@@ -198,6 +200,15 @@ public final class Router implements Egress, OutcomeListener {
         return processed;
     }
 
+    /** Outcomes so far that ended a packet here (for live progress; link-level drops not included). */
+    public long deliveredTotal() {
+        return deliveredTotal;
+    }
+
+    public long droppedTotal() {
+        return droppedTotal;
+    }
+
     public long lost() {
         return lost;
     }
@@ -284,6 +295,7 @@ public final class Router implements Egress, OutcomeListener {
         if (!port.link.isUp()) {
             dev.rxDropped++;
             processed++;
+            droppedTotal++;
             flows.countDropped(flow, Drops.of(DropReason.LINK_DOWN));
             perDevice.countDropped(dev.ifindex, Drops.of(DropReason.LINK_DOWN));
             trace(p.getId(), flow, "dropped link_down", dev);
@@ -296,6 +308,7 @@ public final class Router implements Egress, OutcomeListener {
             dev.rxPackets++;
             dev.rxDropped++;
             processed++;
+            droppedTotal++;
             flows.countDropped(flow, Drops.of(DropReason.MTU));
             perDevice.countDropped(dev.ifindex, Drops.of(DropReason.MTU));
             trace(p.getId(), flow, "dropped mtu (" + len + " > " + dev.mtu() + ")", dev);
@@ -310,6 +323,7 @@ public final class Router implements Egress, OutcomeListener {
             dev.rxPackets++;
             dev.rxDropped++;
             outcomes++;
+            droppedTotal++;
             flows.countDropped(flow, Drops.NOT_FORWARDING);
             perDevice.countDropped(dev.ifindex, Drops.NOT_FORWARDING);
             trace(curId, flow, "dropped not_forwarding (host)", dev);
@@ -378,10 +392,12 @@ public final class Router implements Egress, OutcomeListener {
         int ifx = dev == null ? NetDevices.LOOPBACK_IFINDEX : dev.ifindex;
         switch (outcome) {
             case DELIVERED -> {
+                deliveredTotal++;
                 flows.countDelivered(curFlow);
                 perDevice.countDelivered(ifx);
             }
             case DROPPED -> {
+                droppedTotal++;
                 flows.countDropped(curFlow, reason.ordinal());
                 perDevice.countDropped(ifx, reason.ordinal());
             }
@@ -432,6 +448,7 @@ public final class Router implements Egress, OutcomeListener {
                 .setSentAtNs(sentAt)
                 .setHops(hops)
                 .setArriveAtNs(arrival)
+                .setIngressIfindex(port.peerIfindex)
                 .build();
         transport.send(port.peer, port.peerIfindex, pkt);
         return true;
