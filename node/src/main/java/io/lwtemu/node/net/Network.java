@@ -33,6 +33,10 @@ public final class Network {
         Router r = new Router(routers.size(), routerName, host, cpus, seed, log);
         routers.add(r);
         byName.put(routerName, r);
+        String[] names = byName.keySet().toArray(new String[0]);
+        for (Router x : routers) {
+            x.setNodeNames(names);
+        }
         return r;
     }
 

@@ -84,6 +84,10 @@ public final class Router implements Egress, OutcomeListener {
     private int curHops;
     private int outcomes;
     private boolean idUsed;
+    /** The skb of a received packet (its id follows it); null while an application originates a packet. */
+    private SkBuff curSkb;
+    private boolean originating;
+    private String[] nodeNames = new String[0];
 
     private record LocalRx(NetDevice dev, SkBuff skb, int flow, long id) {}
 
@@ -247,6 +251,7 @@ public final class Router implements Egress, OutcomeListener {
             if (!localQueue.isEmpty()) {
                 LocalRx rx = localQueue.poll();
                 beginCall(rx.flow, rx.id, now, 0);
+                curSkb = rx.skb;
                 pipeline.receive(rx.dev, rx.skb);
                 endCall();
                 continue;
@@ -319,6 +324,7 @@ public final class Router implements Egress, OutcomeListener {
         SkBuff skb = new SkBuff(buf, RX_HEADROOM, len);
         // skb->protocol is set by the pipeline's header validation (TUN-like links carry no EtherType).
         beginCall(flow, p.getId(), p.getSentAtNs(), p.getHops());
+        curSkb = skb;
         if (host && !forUs(skb, dev)) {
             dev.rxPackets++;
             dev.rxDropped++;
@@ -356,7 +362,9 @@ public final class Router implements Egress, OutcomeListener {
         long id = nextId++;
         flows.countSent(flow, 1);
         beginCall(flow, id, now, 0);
+        originating = true;
         pipeline.sendGenerated(packet);
+        originating = false;
         endCall();
         return id;
     }
@@ -368,6 +376,7 @@ public final class Router implements Egress, OutcomeListener {
         curHops = hops;
         outcomes = 0;
         idUsed = false;
+        curSkb = null;
         runner.context().cpu = flow % cpus;
         processed++;
     }
@@ -405,15 +414,23 @@ public final class Router implements Egress, OutcomeListener {
             }
         }
         if (tracer != null) {
-            trace(curId, curFlow, outcome.name().toLowerCase(java.util.Locale.ROOT)
-                    + (reason == null ? "" : " " + reason.label()) + (generated ? " (generated)" : ""), dev);
+            String what = originating && outcomes == 1 && outcome == Outcome.FORWARDED ? "sent"
+                    : outcome.name().toLowerCase(java.util.Locale.ROOT) + (reason == null ? "" : " " + reason.label())
+                    + (generated && !originating ? " (generated here)" : "");
+            trace(skb == curSkb || curSkb == null && outcomes == 1 ? curId : -1, curFlow, what, dev,
+                    PacketSummary.of(skb.head, skb.data, skb.len));
         }
     }
 
     private void trace(long id, int flow, String what, NetDevice dev) {
+        trace(id, flow, what, dev, "");
+    }
+
+    private void trace(long id, int flow, String what, NetDevice dev, String summary) {
         if (tracer != null) {
-            tracer.accept(String.format(java.util.Locale.ROOT, "%12.6fms %-6s pkt %d flow %d: %s%s", now / 1e6,
-                    name, id, flow, what, dev == null ? "" : " dev " + dev.name));
+            tracer.accept(String.format(java.util.Locale.ROOT, "%12.6fms %-6s %-10s flow %d: %s%s%s", now / 1e6,
+                    name, packetName(id), flow, what, dev == null ? "" : " dev " + dev.name,
+                    summary.isEmpty() ? "" : "  [" + summary + "]"));
         }
     }
 
@@ -431,7 +448,7 @@ public final class Router implements Egress, OutcomeListener {
         long id;
         long sentAt;
         int hops;
-        if (!idUsed) {
+        if (!idUsed && (curSkb == null || skb == curSkb)) {
             idUsed = true;
             id = curId;
             sentAt = curSentAt;
@@ -473,7 +490,7 @@ public final class Router implements Egress, OutcomeListener {
     @Override
     public void receiveLater(NetDevice dev, SkBuff skb) {
         long id;
-        if (!idUsed) {
+        if (!idUsed && (curSkb == null || skb == curSkb)) {
             idUsed = true;
             id = curId;
         } else {
@@ -500,6 +517,20 @@ public final class Router implements Egress, OutcomeListener {
 
     int localPending() {
         return localQueue.size();
+    }
+
+    /** "h1#3": the third packet node h1 put into the network; "new" for a packet created in this call. */
+    private String packetName(long id) {
+        if (id < 0) {
+            return "new";
+        }
+        int origin = (int) (id >>> 40) - 1;
+        String n = origin >= 0 && origin < nodeNames.length ? nodeNames[origin] : "#" + origin;
+        return n + "#" + ((id & ((1L << 40) - 1)) + 1);
+    }
+
+    void setNodeNames(String[] names) {
+        this.nodeNames = names;
     }
 
     @Override
