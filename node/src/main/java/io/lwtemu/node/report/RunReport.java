@@ -214,8 +214,13 @@ public final class RunReport {
     private static void table(PrintStream out, String what, Map<String, Tally> rows) {
         out.printf(Locale.ROOT, "%n%-22s %10s %10s %10s %10s  %s%n", what, "sent", "delivered", "dropped",
                 "in_flight", "drop reasons");
-        rows.forEach((k, t) -> out.printf(Locale.ROOT, "%-22s %10d %10d %10d %10d  %s%n", k, t.sent, t.delivered,
-                t.droppedTotal(), t.inFlight, t.dropSummary()));
+        rows.forEach((k, t) -> {
+            if (t.sent == 0 && t.delivered == 0 && t.droppedTotal() == 0 && t.inFlight == 0) {
+                return; // idle rows (lo, unused interfaces) only in the JSON report
+            }
+            out.printf(Locale.ROOT, "%-22s %10d %10d %10d %10d  %s%n", k, t.sent, t.delivered, t.droppedTotal(),
+                    t.inFlight, t.dropSummary());
+        });
     }
 
     static String fmtTime(long ns) {
