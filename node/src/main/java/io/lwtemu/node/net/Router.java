@@ -1,6 +1,7 @@
 package io.lwtemu.node.net;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.lwtemu.ebpf.prog.SkBuff;
 import io.lwtemu.ebpf.runtime.BpfRuntime;
 import io.lwtemu.ebpf.runtime.LwtRunner;
@@ -459,7 +460,8 @@ public final class Router implements Egress, OutcomeListener {
             hops = 1;
         }
         Packet pkt = builder.clear()
-                .setData(ByteString.copyFrom(skb.head, skb.data, skb.len))
+                // The pipeline hands the skb over (Egress contract), so its bytes can be wrapped, not copied.
+                .setData(UnsafeByteOperations.unsafeWrap(skb.head, skb.data, skb.len))
                 .setId(id)
                 .setFlowId(curFlow)
                 .setSentAtNs(sentAt)
