@@ -56,6 +56,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 out.flush();
             }
         });
+        net.setActionLog(line -> {
+            synchronized (out) {
+                out.println(line);
+                out.flush();
+            }
+        });
         if (trace) {
             for (Router r : net.routers()) {
                 r.setTracer(line -> {

@@ -59,6 +59,7 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
     private int pending;
     private long nextMin;
     private boolean flushing;
+    private boolean actionTick;
     private ActorRef<Finished> waiting;
     private ActorRef<Finished> controlWaiting;
 
@@ -102,14 +103,28 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
     }
 
     private void startTick(long next) {
+        long action = net.nextActionTime();
+        if (action <= next && action < until) {
+            // Run everything before the action, apply it between ticks, then go on.
+            flushing = false;
+            actionTick = true;
+            tickEnd = Math.max(action, now);
+            sendTick();
+            return;
+        }
+        actionTick = false;
         if (next >= until) {
             // Last round: routers take in the batches still in their mailboxes and move their clocks to the end.
             flushing = true;
             tickEnd = until;
         } else {
             flushing = false;
-            tickEnd = Math.min(until, Math.max(next, now) + lookahead);
+            tickEnd = Math.min(Math.min(until, action), Math.max(next, now) + lookahead);
         }
+        sendTick();
+    }
+
+    private void sendTick() {
         pending = routers.size();
         nextMin = Long.MAX_VALUE;
         RouterActor.Tick tick = new RouterActor.Tick(tickEnd, getContext().getSelf());
@@ -129,6 +144,10 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
         now = tickEnd;
         net.advancedTo(now);
         publish();
+        if (actionTick) {
+            // No router runs between ticks; the next Tick message publishes the change to them.
+            net.applyActions(now);
+        }
         if (flushing) {
             ActorRef<Finished> w = waiting;
             waiting = null;

@@ -21,6 +21,18 @@ public final class Network {
     private final List<String> flowNames = new ArrayList<>(List.of("-"));
     private long lookahead = Long.MAX_VALUE;
     private long now;
+    private final java.util.PriorityQueue<TimedAction> actions = new java.util.PriorityQueue<>();
+    private long actionSeq;
+
+    /** A change of the network at an emulated time (link down/up, later: route changes, crashes). */
+    public record TimedAction(long atNs, long seq, String description, Runnable action)
+            implements Comparable<TimedAction> {
+        @Override
+        public int compareTo(TimedAction o) {
+            int c = Long.compare(atNs, o.atNs);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
 
     public Network(String name) {
         this.name = name;
@@ -100,15 +112,63 @@ public final class Network {
         return t;
     }
 
+    /**
+     * Schedules {@code action} at emulated time {@code atNs}. It runs between ticks, when no router is running:
+     * events before {@code atNs} have happened, events at or after it have not.
+     */
+    public void at(long atNs, String description, Runnable action) {
+        actions.add(new TimedAction(atNs, actionSeq++, description, action));
+    }
+
+    /** Time of the next scheduled action, or Long.MAX_VALUE. */
+    public long nextActionTime() {
+        TimedAction a = actions.peek();
+        return a == null ? Long.MAX_VALUE : a.atNs();
+    }
+
+    /** Runs the actions due at or before {@code t}; the network must be quiescent. Returns their descriptions. */
+    public List<String> runActionsUpTo(long t) {
+        List<String> done = new ArrayList<>();
+        while (!actions.isEmpty() && actions.peek().atNs() <= t) {
+            TimedAction a = actions.poll();
+            a.action().run();
+            done.add(a.description());
+        }
+        return done;
+    }
+
+    private Consumer<String> actionLog = s -> { };
+
+    /** Receives "t=1.000s link r2:eth1 down" lines when scheduled actions run. */
+    public void setActionLog(Consumer<String> log) {
+        this.actionLog = log;
+    }
+
+    /** Runs actions due at {@code t} and logs them. */
+    public void applyActions(long t) {
+        for (String d : runActionsUpTo(t)) {
+            actionLog.accept(String.format(java.util.Locale.ROOT, "t=%.6fs %s", t / 1e9, d));
+        }
+    }
+
     /** Runs every router up to {@code until} in this thread, tick by tick. Deterministic. */
     public void runUntil(long until) {
         long step = lookahead();
         for (;;) {
-            long t = nextEventTime();
+            long a = nextActionTime();
+            long t = Math.min(nextEventTime(), a);
             if (t >= until) {
                 break;
             }
-            long end = Math.min(until, Math.max(t, now) + step);
+            if (a <= t) {
+                for (Router r : routers) {
+                    r.runUntil(a);
+                }
+                now = Math.max(now, a);
+                applyActions(a);
+                continue;
+            }
+            long end = Math.min(Math.min(until, a), Math.max(t, now) + step);
             for (Router r : routers) {
                 r.runUntil(end);
             }

@@ -12,7 +12,8 @@ import java.util.List;
  * a running {@link io.lwtemu.node.net.Network}.
  */
 public record Topology(Path file, String name, long seed, int cpus, long durationNs,
-        LinkedHashMap<String, NodeSpec> nodes, List<LinkSpec> links, List<FlowSpec> flows, List<PingSpec> pings) {
+        LinkedHashMap<String, NodeSpec> nodes, List<LinkSpec> links, List<FlowSpec> flows, List<PingSpec> pings,
+        List<EventSpec> events) {
 
     /** Folder that object paths are relative to. */
     public Path baseDir() {
@@ -45,6 +46,9 @@ public record Topology(Path file, String name, long seed, int cpus, long duratio
     /** A packet stream from a host. {@code count} -1 = until the run ends. */
     public record FlowSpec(String name, String from, IpAddress to, Proto proto, int sport, int dport, int size,
             double ratePps, long count, long startNs, long durationNs, YamlNode.Loc loc) {}
+
+    /** A change at an emulated time: the link on {@code node:iface} goes down or up. */
+    public record EventSpec(long atNs, String node, String iface, boolean up, YamlNode.Loc loc) {}
 
     public record PingSpec(String from, IpAddress to, int count, int size, long intervalNs, long startNs,
             YamlNode.Loc loc) {}

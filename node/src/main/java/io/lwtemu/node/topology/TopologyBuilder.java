@@ -79,6 +79,11 @@ public final class TopologyBuilder {
                 apply(n, r, c);
             }
         }
+        for (Topology.EventSpec e : topo.events()) {
+            Router r = net.router(e.node());
+            io.lwtemu.node.net.Link link = r.port(r.devices().byName(e.iface()).ifindex).link();
+            net.at(e.atNs(), "link " + link + (e.up() ? " up" : " down"), () -> link.setUp(e.up()));
+        }
         if (tunnels instanceof MissingTunnelSupport m) {
             m.finish();
             m.warnings().forEach(log);

@@ -58,7 +58,7 @@ public final class TopologyLoader {
 
     private Topology topology(YamlNode rootNode) {
         YamlNode.Map root = map(rootNode, "the topology");
-        known(root, "the topology", "name", "seed", "cpus", "duration", "nodes", "links", "traffic");
+        known(root, "the topology", "name", "seed", "cpus", "duration", "nodes", "links", "traffic", "events");
         String name = root.get("name") == null ? stem() : text(root.get("name"), "a name");
         long seed = root.get("seed") == null ? 1 : integer(root.get("seed"), "a seed", Long.MIN_VALUE, Long.MAX_VALUE);
         int cpus = root.get("cpus") == null ? 2 : (int) integer(root.get("cpus"), "a CPU count", 1, 1024);
@@ -102,8 +102,14 @@ public final class TopologyLoader {
                 }
             }
         }
+        List<Topology.EventSpec> events = new ArrayList<>();
+        if (root.get("events") != null) {
+            for (YamlNode e : seq(root.get("events"), "'events'").items()) {
+                events.add(event(e, nodes, links));
+            }
+        }
         return new Topology(file, name, seed, cpus, duration, nodes, List.copyOf(links), List.copyOf(flows),
-                List.copyOf(pings));
+                List.copyOf(pings), List.copyOf(events));
     }
 
     private String stem() {
@@ -247,6 +253,34 @@ public final class TopologyLoader {
                     + " (links are point-to-point)");
         }
         return new String[] {node, iface};
+    }
+
+    private Topology.EventSpec event(YamlNode n, Map<String, NodeSpec> nodes, List<LinkSpec> links) {
+        YamlNode.Map m = map(n, "an event {at: TIME, link: NODE:IF, state: up|down}");
+        known(m, "an event", "at", "link", "state");
+        if (m.get("at") == null) {
+            throw error(m.loc(), "event without 'at:', expected e.g. at: 1s");
+        }
+        long at = duration(m.get("at"));
+        YamlNode l = m.get("link");
+        if (l == null) {
+            throw error(m.loc(), "event without 'link:', expected link: NODE:INTERFACE (either end of the link)");
+        }
+        String t = text(l, "NODE:INTERFACE");
+        boolean linked = false;
+        for (LinkSpec ls : links) {
+            linked |= t.equals(ls.aNode() + ":" + ls.aIf()) || t.equals(ls.bNode() + ":" + ls.bIf());
+        }
+        if (!linked) {
+            throw error(l.loc(), "no link on '" + t + "', expected NODE:INTERFACE of a link end");
+        }
+        YamlNode st = m.get("state");
+        String state = st == null ? "" : text(st, "up or down");
+        if (!state.equals("up") && !state.equals("down")) {
+            throw error(st == null ? m.loc() : st.loc(), "expected state: up or state: down");
+        }
+        int colon = t.indexOf(':');
+        return new Topology.EventSpec(at, t.substring(0, colon), t.substring(colon + 1), state.equals("up"), m.loc());
     }
 
     // ---------------------------------------------------------------- traffic
