@@ -31,11 +31,11 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
     public record Finished(long emulatedNs) {}
 
     /**
-     * A router finished a tick; {@code nextEvent} is the earliest time it (or a neighbour, through a packet it
-     * sent) has work.
+     * A router finished a tick: {@code nextEvent} is the earliest event in its own queues, and
+     * {@code firstArrival[i]} the earliest arrival among the packets it sent to router {@code dests[i]}.
      */
-    public record TickDone(int router, long nextEvent, long processed, long delivered, long dropped)
-            implements Command {}
+    public record TickDone(int router, long nextEvent, int[] dests, long[] firstArrival, long processed,
+            long delivered, long dropped) implements Command {}
 
     /** Runs {@code action} on router {@code name}'s thread; answers {@link Finished} with the current time. */
     public record ControlRouter(String name, Consumer<Router> action, ActorRef<Finished> replyTo) implements Command {}
@@ -57,7 +57,9 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
     private long until;
     private long tickEnd;
     private int pending;
-    private long nextMin;
+    /** Per router: earliest event in its own queues as of its last tick, and earliest packet sent to it since. */
+    private final long[] own;
+    private final long[] incoming;
     private boolean flushing;
     private boolean actionTick;
     private ActorRef<Finished> waiting;
@@ -78,6 +80,9 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
         this.processed = new long[rs.size()];
         this.delivered = new long[rs.size()];
         this.dropped = new long[rs.size()];
+        this.own = new long[rs.size()];
+        this.incoming = new long[rs.size()];
+        java.util.Arrays.fill(incoming, Long.MAX_VALUE);
         this.now = net.now();
     }
 
@@ -98,7 +103,11 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
         waiting = r.replyTo();
         until = r.untilNs();
         // Nothing runs between runs, so the routers' own queues are exact here.
-        startTick(net.nextEventTime());
+        List<Router> rs = net.routers();
+        for (int i = 0; i < own.length; i++) {
+            own[i] = rs.get(i).nextEventTime();
+        }
+        startTick(nextEvent());
         return this;
     }
 
@@ -124,20 +133,43 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
         sendTick();
     }
 
+    /** Ticks only the routers with work before the tick's end (all of them in the final round). */
     private void sendTick() {
-        pending = routers.size();
-        nextMin = Long.MAX_VALUE;
+        pending = 0;
         RouterActor.Tick tick = new RouterActor.Tick(tickEnd, getContext().getSelf());
-        for (ActorRef<RouterActor.Command> ref : routers) {
-            ref.tell(tick);
+        for (int i = 0; i < routers.size(); i++) {
+            if (flushing || Math.min(own[i], incoming[i]) < tickEnd) {
+                incoming[i] = Long.MAX_VALUE;
+                pending++;
+                routers.get(i).tell(tick);
+            }
+        }
+        if (pending == 0) {
+            // Only an action is due: nothing to run before it.
+            getContext().getSelf().tell(new TickDone(-1, 0, new int[0], new long[0], 0, 0, 0));
+            pending = 1;
         }
     }
 
+    private long nextEvent() {
+        long t = Long.MAX_VALUE;
+        for (int i = 0; i < own.length; i++) {
+            t = Math.min(t, Math.min(own[i], incoming[i]));
+        }
+        return t;
+    }
+
     private Behavior<Command> onTickDone(TickDone d) {
-        nextMin = Math.min(nextMin, d.nextEvent());
-        processed[d.router()] = d.processed();
-        delivered[d.router()] = d.delivered();
-        dropped[d.router()] = d.dropped();
+        if (d.router() >= 0) {
+            own[d.router()] = d.nextEvent();
+            for (int i = 0; i < d.dests().length; i++) {
+                int r = d.dests()[i];
+                incoming[r] = Math.min(incoming[r], d.firstArrival()[i]);
+            }
+            processed[d.router()] = d.processed();
+            delivered[d.router()] = d.delivered();
+            dropped[d.router()] = d.dropped();
+        }
         if (--pending > 0) {
             return this;
         }
@@ -154,7 +186,7 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
             w.tell(new Finished(now));
             return this;
         }
-        startTick(nextMin);
+        startTick(nextEvent());
         return this;
     }
 

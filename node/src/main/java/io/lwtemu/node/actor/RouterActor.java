@@ -44,7 +44,8 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
     private PacketBatch.Builder[] outgoing = new PacketBatch.Builder[0];
     private int[] touched = new int[0];
     private int touchedCount;
-    private long minSentArrival = Long.MAX_VALUE;
+    /** Per neighbour: earliest arrival among the packets sent to it this tick. */
+    private long[] minArrival = new long[0];
 
     private RouterActor(ActorContext<Command> ctx, Router router) {
         super(ctx);
@@ -66,6 +67,8 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
         peers = c.routers();
         outgoing = new PacketBatch.Builder[peers.size()];
         touched = new int[peers.size()];
+        minArrival = new long[peers.size()];
+        java.util.Arrays.fill(minArrival, Long.MAX_VALUE);
         return this;
     }
 
@@ -80,12 +83,18 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
     }
 
     private Behavior<Command> onTick(Tick t) {
-        minSentArrival = Long.MAX_VALUE;
         router.runUntil(t.until());
+        int n = touchedCount;
+        int[] dests = new int[n];
+        long[] firstArrival = new long[n];
+        for (int i = 0; i < n; i++) {
+            dests[i] = touched[i];
+            firstArrival[i] = minArrival[touched[i]];
+            minArrival[touched[i]] = Long.MAX_VALUE;
+        }
         flush();
-        long next = Math.min(router.nextEventTime(), minSentArrival);
-        t.replyTo().tell(new NetworkActor.TickDone(router.index, next, router.processed(), router.deliveredTotal(),
-                router.droppedTotal()));
+        t.replyTo().tell(new NetworkActor.TickDone(router.index, router.nextEventTime(), dests, firstArrival,
+                router.processed(), router.deliveredTotal(), router.droppedTotal()));
         return this;
     }
 
@@ -106,8 +115,8 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
             touched[touchedCount++] = idx;
         }
         b.addPackets(p);
-        if (p.getArriveAtNs() < minSentArrival) {
-            minSentArrival = p.getArriveAtNs();
+        if (p.getArriveAtNs() < minArrival[idx]) {
+            minArrival[idx] = p.getArriveAtNs();
         }
     }
 
