@@ -78,6 +78,13 @@ class TopologyCommandsTest {
     }
 
     @Test
+    void shouldTraceEveryHopWithTheBpfVerdict() {
+        Result r = exec("ping", EXAMPLE, "--from", "h1", "10.0.3.2", "-c", "1", "--trace");
+        assertThat(r.out).contains("r1     h1#1       flow 1: lwt xmit ipip_encap.o:[lwt_xmit/ipip] -> BPF_OK (len 84 -> 104)")
+                .contains("r2     h1#1       flow 1: forwarded dev eth1  [IP 10.0.12.1 > 10.0.23.3 ipip ttl 63 len 104]");
+    }
+
+    @Test
     void shouldReportTopologyMistakesWithFileLineAndColumn(@TempDir Path tmp) throws Exception {
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, "nodes:\n  r1:\n    interfaces: {eth0: {}}\n    config: |\n      ip route add 10.0.0.0/8 dev eth7\n");

@@ -21,10 +21,23 @@ import io.lwtemu.node.forward.NetDevices;
 public final class BpfLwtProgram implements LwtProgram {
     private final LoadedProgram program;
     private final LwtRunner runner;
+    private final String displayName;
+    private java.util.function.Consumer<String> tracer;
 
     public BpfLwtProgram(LoadedProgram program, LwtRunner runner) {
+        this(program, runner, program.name());
+    }
+
+    /** @param displayName as {@code ip route} shows the program ({@code file.o:[section]}) */
+    public BpfLwtProgram(LoadedProgram program, LwtRunner runner, String displayName) {
         this.program = program;
         this.runner = runner;
+        this.displayName = displayName;
+    }
+
+    /** Receives one line per run (hook, program, r0, length change), or null for none. Tracing only. */
+    public void setTracer(java.util.function.Consumer<String> tracer) {
+        this.tracer = tracer;
     }
 
     public LoadedProgram program() {
@@ -40,12 +53,24 @@ public final class BpfLwtProgram implements LwtProgram {
             case OUT -> 0;
         };
         long r0;
+        int lenBefore = skb.len;
         try {
             r0 = runner.run(program, skb, device);
         } catch (BpfFault f) {
-            return v.fault(program.name() + (f.pc() >= 0 ? " insn " + f.pc() : "") + ": " + f.getMessage());
+            v.fault(program.name() + (f.pc() >= 0 ? " insn " + f.pc() : "") + ": " + f.getMessage());
+            if (tracer != null) {
+                tracer.accept("lwt " + ctx.hook.name().toLowerCase(java.util.Locale.ROOT) + " " + displayName
+                        + ": fault: " + v.faultMessage);
+            }
+            return v;
         }
         v.ret = (int) r0;
+        if (tracer != null) {
+            tracer.accept("lwt " + ctx.hook.name().toLowerCase(java.util.Locale.ROOT) + " " + displayName + " -> "
+                    + retName((int) r0) + (skb.len != lenBefore ? " (len " + lenBefore + " -> " + skb.len + ")" : "")
+                    + (runner.context().redirectIfindex != 0 ? " redirect ifindex " + runner.context().redirectIfindex
+                    : ""));
+        }
         ExecutionContext ec = runner.context();
         if (ec.redirectIfindex != 0 || ec.redirectFlags != 0) {
             v.redirect(ec.redirectIfindex, ec.redirectFlags);
@@ -60,6 +85,16 @@ public final class BpfLwtProgram implements LwtProgram {
             ec.clones.clear();
         }
         return v;
+    }
+
+    private static String retName(int r0) {
+        return switch (r0) {
+            case LwtVerdict.BPF_OK -> "BPF_OK";
+            case LwtVerdict.BPF_DROP -> "BPF_DROP";
+            case LwtVerdict.BPF_REDIRECT -> "BPF_REDIRECT";
+            case LwtVerdict.BPF_LWT_REROUTE -> "BPF_LWT_REROUTE";
+            default -> "r0=" + Integer.toUnsignedString(r0);
+        };
     }
 
     private static int ifindex(NetDevice d, int dflt) {

@@ -65,6 +65,7 @@ public final class Router implements Egress, OutcomeListener {
     private final ArrayDeque<LocalRx> localQueue = new ArrayDeque<>();
     private final List<IcmpListener> icmpListeners = new ArrayList<>();
     private DeviceDriver[] drivers = new DeviceDriver[8];
+    private final List<io.lwtemu.node.bpf.BpfLwtProgram> programs = new ArrayList<>();
     private final FibResult res = new FibResult();
     private final Packet.Builder builder = Packet.newBuilder();
     private final Ipv4Header ip4 = new Ipv4Header();
@@ -183,9 +184,20 @@ public final class Router implements Egress, OutcomeListener {
         this.log = log;
     }
 
-    /** Receives one line per packet outcome ("hop by hop"), or null for none. */
+    /** Receives one line per packet outcome and per BPF program run ("hop by hop"), or null for none. */
     public void setTracer(Consumer<String> tracer) {
         this.tracer = tracer;
+        for (io.lwtemu.node.bpf.BpfLwtProgram p : programs) {
+            p.setTracer(tracer == null ? null : line -> trace(curId, curFlow, line, null));
+        }
+    }
+
+    /** A route program of this router (for tracing). */
+    public void addProgram(io.lwtemu.node.bpf.BpfLwtProgram p) {
+        programs.add(p);
+        if (tracer != null) {
+            p.setTracer(line -> trace(curId, curFlow, line, null));
+        }
     }
 
     public void addIcmpListener(IcmpListener l) {

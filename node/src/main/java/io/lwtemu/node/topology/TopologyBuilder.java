@@ -179,7 +179,9 @@ public final class TopologyBuilder {
         LoadedProgram p = obj.prepare(ref.section());
         ObjectRegistry.register(r, ref, obj);
         String name = ref.object().getFileName() + ":[" + ref.section() + "]";
-        return new LwtProgram(new BpfLwtProgram(p, r.runner()), name);
+        BpfLwtProgram prog = new BpfLwtProgram(p, r.runner(), name);
+        r.addProgram(prog);
+        return new LwtProgram(prog, name);
     }
 
     private TopologyException error(NodeSpec n, ConfigCommand c, String msg) {
