@@ -28,7 +28,8 @@ public final class ActorDriver implements AutoCloseable {
     }
 
     public ActorDriver(Network net, Config config) {
-        this.system = ActorSystem.create(NetworkActor.create(net, progress), "lwtemu", config);
+        this.system = ActorSystem.create(NetworkActor.create(net, progress), "lwtemu",
+                config.withFallback(ConfigFactory.parseResources("lwtemu-node.conf")).resolve());
     }
 
     /** cluster-config/embedded.conf from the working directory, else the copy inside the jar. */
@@ -36,7 +37,8 @@ public final class ActorDriver implements AutoCloseable {
         Path p = Path.of(EMBEDDED_CONF);
         Config c = Files.isRegularFile(p) ? ConfigFactory.parseFile(p.toFile())
                 : ConfigFactory.parseResources(EMBEDDED_RESOURCE);
-        return c.withFallback(ConfigFactory.load()).resolve();
+        return c.withFallback(ConfigFactory.parseResources("lwtemu-node.conf")).withFallback(ConfigFactory.load())
+                .resolve();
     }
 
     public RunProgress progress() {

@@ -25,6 +25,10 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
 
     public interface Command {}
 
+    /** Router actors run on lwtemu.router-dispatcher (lwtemu-node.conf) when configured. */
+    private static final akka.actor.typed.DispatcherSelector DISPATCHER =
+            akka.actor.typed.DispatcherSelector.fromConfig("lwtemu.router-dispatcher");
+
     /** Run until emulated time {@code untilNs}; answers {@link Finished}. */
     public record RunUntil(long untilNs, ActorRef<Finished> replyTo) implements Command {}
 
@@ -72,7 +76,7 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
         this.lookahead = net.lookahead();
         List<Router> rs = net.routers();
         for (Router r : rs) {
-            routers.add(ctx.spawn(RouterActor.create(r), "router-" + r.name));
+            routers.add(ctx.spawn(RouterActor.create(r), "router-" + r.name, DISPATCHER));
         }
         for (ActorRef<RouterActor.Command> ref : routers) {
             ref.tell(new RouterActor.Connect(List.copyOf(routers)));
