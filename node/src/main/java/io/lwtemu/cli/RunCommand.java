@@ -50,12 +50,17 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         LoadedTopology lt = LoadedTopology.load(topologyFile, err);
         Network net = lt.network();
         long until = duration != null ? LoadedTopology.duration(duration, "--duration") : lt.topology().durationNs();
-        Traffic traffic = Traffic.install(net, lt.topology(), until, line -> {
-            synchronized (out) {
-                out.println(line);
-                out.flush();
-            }
-        });
+        Traffic traffic;
+        try {
+            traffic = Traffic.install(net, lt.topology(), until, line -> {
+                synchronized (out) {
+                    out.println(line);
+                    out.flush();
+                }
+            });
+        } catch (io.lwtemu.node.topology.TopologyException e) {
+            throw new UserException(e.getMessage(), e);
+        }
         net.setActionLog(line -> {
             synchronized (out) {
                 out.println(line);

@@ -88,4 +88,16 @@ class BadTopologyTest {
                 """);
         org.assertj.core.api.Assertions.assertThat(e.getMessage()).contains(":5:").contains("bad rate 'fast'");
     }
+
+    @Test
+    void shouldNameTheFlowWhoseSourceHasNoAddress() {
+        TopologyException e = load("""
+                nodes:
+                  h1: {kind: host, interfaces: {eth0: {}}}
+                traffic:
+                  flows:
+                    - {name: f, from: h1, to: 10.0.1.9, rate: 1kpps}
+                """);
+        org.assertj.core.api.Assertions.assertThat(e.getMessage()).contains(":5:7: flow f: h1: connect: Network is unreachable");
+    }
 }

@@ -3,6 +3,8 @@ package io.lwtemu.node.traffic;
 import io.lwtemu.node.net.Network;
 import io.lwtemu.node.net.Router;
 import io.lwtemu.node.topology.Topology;
+import io.lwtemu.node.topology.TopologyException;
+import io.lwtemu.node.topology.YamlNode;
 import io.lwtemu.node.topology.Topology.FlowSpec;
 import io.lwtemu.node.topology.Topology.PingSpec;
 import java.util.ArrayList;
@@ -28,7 +30,12 @@ public final class Traffic {
         for (FlowSpec f : topo.flows()) {
             Router r = net.router(f.from());
             int id = net.registerFlow(f.name());
-            FlowSource s = new FlowSource(f, id, r, runEndNs);
+            FlowSource s;
+            try {
+                s = new FlowSource(f, id, r, runEndNs);
+            } catch (IllegalArgumentException e) {
+                throw located(topo, f.loc(), "flow " + f.name() + ": " + e.getMessage());
+            }
             t.flows.add(s);
             r.schedule(s);
         }
@@ -36,12 +43,20 @@ public final class Traffic {
         for (PingSpec p : topo.pings()) {
             Router r = net.router(p.from());
             int id = net.registerFlow("ping" + (++n) + ":" + p.from() + "->" + p.to());
-            PingSession s = new PingSession(r, p.to(), p.count(), p.size(), p.intervalNs(), p.startNs(), true, id,
-                    pingOut);
+            PingSession s;
+            try {
+                s = new PingSession(r, p.to(), p.count(), p.size(), p.intervalNs(), p.startNs(), true, id, pingOut);
+            } catch (IllegalArgumentException e) {
+                throw located(topo, p.loc(), "ping: " + e.getMessage());
+            }
             t.pings.add(s);
             r.schedule(s);
         }
         return t;
+    }
+
+    private static TopologyException located(Topology topo, YamlNode.Loc loc, String msg) {
+        return new TopologyException(topo.file(), loc.line(), loc.column(), msg);
     }
 
     public List<FlowSource> flows() {
