@@ -53,5 +53,8 @@ class BpfEncapChainTest {
         assertThat(f.delivered).isEqualTo(2000);
         assertThat(rep.interfaces.get("h2:eth0").delivered).isEqualTo(1000);
         assertThat(rep.interfaces.get("r2:eth1").sent).isEqualTo(1000);
+        // h1 -> r3: 50us + 2 x 1ms + serialisation of 1020 bytes at 1Gbit on two links.
+        assertThat(f.latencyCount).isEqualTo(2000);
+        assertThat(f.latencyMaxNs).isEqualTo(50_000 + 2 * (1_000_000 + 8_160));
     }
 }

@@ -12,6 +12,9 @@ public final class FlowCounters {
     private long[] sent = new long[8];
     private long[] delivered = new long[8];
     private long[] dropped = new long[8 * Drops.COUNT];
+    private long[] latencyCount = new long[8];
+    private long[] latencySum = new long[8];
+    private long[] latencyMax = new long[8];
 
     private void ensure(int flow) {
         if (flow >= sent.length) {
@@ -19,6 +22,9 @@ public final class FlowCounters {
             sent = Arrays.copyOf(sent, n);
             delivered = Arrays.copyOf(delivered, n);
             dropped = Arrays.copyOf(dropped, n * Drops.COUNT);
+            latencyCount = Arrays.copyOf(latencyCount, n);
+            latencySum = Arrays.copyOf(latencySum, n);
+            latencyMax = Arrays.copyOf(latencyMax, n);
         }
     }
 
@@ -35,6 +41,28 @@ public final class FlowCounters {
     public void countDropped(int flow, int cause) {
         ensure(flow);
         dropped[flow * Drops.COUNT + cause]++;
+    }
+
+    /** One-way latency (emulated ns from first send to delivery) of a delivered packet. */
+    public void countLatency(int flow, long ns) {
+        ensure(flow);
+        latencyCount[flow]++;
+        latencySum[flow] += ns;
+        if (ns > latencyMax[flow]) {
+            latencyMax[flow] = ns;
+        }
+    }
+
+    public long latencyCount(int flow) {
+        return flow < latencyCount.length ? latencyCount[flow] : 0;
+    }
+
+    public long latencySum(int flow) {
+        return flow < latencySum.length ? latencySum[flow] : 0;
+    }
+
+    public long latencyMax(int flow) {
+        return flow < latencyMax.length ? latencyMax[flow] : 0;
     }
 
     /** Number of flow slots (highest flow id seen + 1, at least). */

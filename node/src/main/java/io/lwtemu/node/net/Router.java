@@ -416,6 +416,9 @@ public final class Router implements Egress, OutcomeListener {
             case DELIVERED -> {
                 deliveredTotal++;
                 flows.countDelivered(curFlow);
+                if (skb == curSkb && !generated) {
+                    flows.countLatency(curFlow, now - curSentAt);
+                }
                 perDevice.countDelivered(ifx);
             }
             case DROPPED -> {

@@ -59,6 +59,9 @@ public final class RunReport {
                 t.delivered += d;
                 rt.sent += s;
                 rt.delivered += d;
+                t.latencyCount += c.latencyCount(f);
+                t.latencySumNs += c.latencySum(f);
+                t.latencyMaxNs = Math.max(t.latencyMaxNs, c.latencyMax(f));
                 for (int k = 0; k < t.dropped.length; k++) {
                     long x = c.dropped(f, k);
                     t.dropped[k] += x;
@@ -205,6 +208,12 @@ public final class RunReport {
     public void printSummary(PrintStream out) {
         out.printf(Locale.ROOT, "%n== %s: %s of emulated time ==%n", topology, fmtTime(emulatedNs));
         table(out, "flow", flows);
+        flows.forEach((k, t) -> {
+            if (t.latencyCount > 0) {
+                out.printf(Locale.ROOT, "  %-20s one-way latency avg %.3f ms, max %.3f ms over %d packets%n", k,
+                        t.latencyAvgMs(), t.latencyMaxNs / 1e6, t.latencyCount);
+            }
+        });
         table(out, "router", routers);
         table(out, "interface", interfaces);
         out.printf(Locale.ROOT, "%-22s %10d %10d %10d %10d  %s%n", "TOTAL", totals.sent, totals.delivered,

@@ -10,6 +10,10 @@ public final class Tally {
     public long delivered;
     public final long[] dropped = new long[Drops.COUNT];
     public long inFlight;
+    /** Delivered packets that came from elsewhere, with their one-way latency (flows only). */
+    public long latencyCount;
+    public long latencySumNs;
+    public long latencyMaxNs;
 
     public long droppedTotal() {
         long s = 0;
@@ -31,6 +35,14 @@ public final class Tally {
             dropped[i] += o.dropped[i];
         }
         inFlight += o.inFlight;
+        latencyCount += o.latencyCount;
+        latencySumNs += o.latencySumNs;
+        latencyMaxNs = Math.max(latencyMaxNs, o.latencyMaxNs);
+    }
+
+    /** Mean one-way latency in ms, or NaN without samples. */
+    public double latencyAvgMs() {
+        return latencyCount == 0 ? Double.NaN : latencySumNs / 1e6 / latencyCount;
     }
 
     /** Non-zero drops by label, largest first. */
@@ -55,6 +67,13 @@ public final class Tally {
         m.put("delivered", delivered);
         m.put("dropped", dropsByLabel());
         m.put("in_flight", inFlight);
+        if (latencyCount > 0) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("packets", latencyCount);
+            l.put("avg_ms", Math.round(latencyAvgMs() * 1e6) / 1e6);
+            l.put("max_ms", latencyMaxNs / 1e6);
+            m.put("latency", l);
+        }
         return m;
     }
 
