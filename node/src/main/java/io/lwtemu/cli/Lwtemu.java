@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Lwtemu.Version.class,
         description = "Emulates networks of Linux routers whose routes run real LWT eBPF programs.",
-        subcommands = {BpfCommand.class})
+        subcommands = {RunCommand.class, PingCommand.class, TracerouteCommand.class, RoutesCommand.class,
+            LinksCommand.class, MapsCommand.class, BpfCommand.class})
 public final class Lwtemu implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,133 @@
+package io.lwtemu.node.actor;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.lwtemu.node.net.Port;
+import io.lwtemu.node.net.Router;
+import io.lwtemu.proto.Packet;
+import io.lwtemu.proto.PacketBatch;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One router as an actor. It owns its {@link Router} (FIB, pipeline, BPF runtime) and is the only thread that
+ * touches it. Per tick it processes every event before the tick's end, batches the packets it sent per
+ * neighbour into one {@link Deliver} each, and reports to the {@link NetworkActor} with the earliest time it or
+ * its neighbours have work (its own queue, or the arrival of a packet it just sent).
+ */
+public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
+
+    public interface Command {}
+
+    /** The actors of all routers, indexed like {@link io.lwtemu.node.net.Network#routers()}. */
+    public record Connect(List<ActorRef<Command>> routers) implements Command {}
+
+    /** Packets from a neighbour, each tagged with the ifindex it arrives on. */
+    public record Deliver(PacketBatch batch) implements Command {}
+
+    /** Process events before {@code until}, then answer {@link NetworkActor.TickDone}. */
+    public record Tick(long until, ActorRef<NetworkActor.Command> replyTo) implements Command {}
+
+    /** Runs control code on the router's thread (link changes, route changes, inspection). */
+    public record Control(Consumer<Router> action, ActorRef<NetworkActor.Command> replyTo) implements Command {}
+
+    public static Behavior<Command> create(Router router) {
+        return Behaviors.setup(ctx -> new RouterActor(ctx, router));
+    }
+
+    private final Router router;
+    private List<ActorRef<Command>> peers = List.of();
+    private PacketBatch.Builder[] outgoing = new PacketBatch.Builder[0];
+    private int[] touched = new int[0];
+    private int touchedCount;
+    /** Per neighbour: earliest arrival among the packets sent to it this tick. */
+    private long[] minArrival = new long[0];
+
+    private RouterActor(ActorContext<Command> ctx, Router router) {
+        super(ctx);
+        this.router = router;
+        router.setTransport(this::send);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Connect.class, this::onConnect)
+                .onMessage(Deliver.class, this::onDeliver)
+                .onMessage(Tick.class, this::onTick)
+                .onMessage(Control.class, this::onControl)
+                .build();
+    }
+
+    private Behavior<Command> onConnect(Connect c) {
+        peers = c.routers();
+        outgoing = new PacketBatch.Builder[peers.size()];
+        touched = new int[peers.size()];
+        minArrival = new long[peers.size()];
+        java.util.Arrays.fill(minArrival, Long.MAX_VALUE);
+        return this;
+    }
+
+    private Behavior<Command> onDeliver(Deliver d) {
+        PacketBatch b = d.batch();
+        for (int i = 0, n = b.getPacketsCount(); i < n; i++) {
+            Packet p = b.getPackets(i);
+            Port port = router.port(p.getIngressIfindex());
+            port.arrive(p);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onTick(Tick t) {
+        router.runUntil(t.until());
+        int n = touchedCount;
+        int[] dests = new int[n];
+        long[] firstArrival = new long[n];
+        for (int i = 0; i < n; i++) {
+            dests[i] = touched[i];
+            firstArrival[i] = minArrival[touched[i]];
+            minArrival[touched[i]] = Long.MAX_VALUE;
+        }
+        flush();
+        t.replyTo().tell(new NetworkActor.TickDone(router.index, router.nextEventTime(), dests, firstArrival,
+                router.processed(), router.deliveredTotal(), router.droppedTotal()));
+        return this;
+    }
+
+    private Behavior<Command> onControl(Control c) {
+        c.action().accept(router);
+        c.replyTo().tell(new NetworkActor.ControlDone(router.index));
+        return this;
+    }
+
+    private void send(Router to, int toPort, Packet p) {
+        int idx = to.index;
+        PacketBatch.Builder b = outgoing[idx];
+        if (b == null) {
+            b = PacketBatch.newBuilder();
+            outgoing[idx] = b;
+        }
+        if (b.getPacketsCount() == 0) {
+            touched[touchedCount++] = idx;
+        }
+        b.addPackets(p);
+        if (p.getArriveAtNs() < minArrival[idx]) {
+            minArrival[idx] = p.getArriveAtNs();
+        }
+    }
+
+    /** Sends this tick's batches; they reach each neighbour's mailbox before the next Tick does. */
+    private void flush() {
+        for (int i = 0; i < touchedCount; i++) {
+            int idx = touched[i];
+            PacketBatch.Builder b = outgoing[idx];
+            peers.get(idx).tell(new Deliver(b.build()));
+            b.clear();
+        }
+        touchedCount = 0;
+    }
+}

@@ -1,0 +1,557 @@
+package io.lwtemu.node.net;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.lwtemu.ebpf.prog.SkBuff;
+import io.lwtemu.ebpf.runtime.BpfRuntime;
+import io.lwtemu.ebpf.runtime.LwtRunner;
+import io.lwtemu.node.fib.Family;
+import io.lwtemu.node.fib.Fib;
+import io.lwtemu.node.fib.FibResult;
+import io.lwtemu.node.fib.FibStatus;
+import io.lwtemu.node.fib.Route;
+import io.lwtemu.node.forward.DropReason;
+import io.lwtemu.node.forward.Egress;
+import io.lwtemu.node.forward.ForwardingPipeline;
+import io.lwtemu.node.forward.NetDevice;
+import io.lwtemu.node.forward.NetDevices;
+import io.lwtemu.node.forward.Outcome;
+import io.lwtemu.node.forward.OutcomeListener;
+import io.lwtemu.node.packet.IpProtocol;
+import io.lwtemu.node.packet.Ipv4Header;
+import io.lwtemu.node.packet.Ipv6Header;
+import io.lwtemu.proto.Packet;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * One emulated Linux box in emulated time: its FIB, interfaces, eBPF runtime and {@link ForwardingPipeline},
+ * the ports to its links, and the timers of its applications. Plain Java and single-threaded: a driver (the
+ * sequential {@link Network#runUntil} or a RouterActor) calls {@link #runUntil} for one tick at a time.
+ *
+ * <p>Accounting: every call into the pipeline (a packet received from a link, or originated by an application)
+ * is one packet unit; each pipeline outcome ends one unit. Outcomes beyond the first are units the stack created
+ * (ICMP, fragments, clones, decapsulated packets) and count as sent. A call without any outcome is a lost packet
+ * and is counted as the {@code lost} drop, which fails the run's accounting check.
+ */
+public final class Router implements Egress, OutcomeListener {
+    /** Headroom given to received packets so LWT programs can push headers without reallocation. */
+    public static final int RX_HEADROOM = 64;
+    /** traceroute's default UDP port range, answered with port unreachable by hosts. */
+    public static final int TRACEROUTE_PORT_MIN = 33434;
+    public static final int TRACEROUTE_PORT_MAX = 33534;
+
+    public final int index;
+    public final String name;
+    public final boolean host;
+    private final int cpus;
+    private final Fib fib = new Fib();
+    private final NetDevices devices = new NetDevices();
+    private final BpfRuntime bpf;
+    private final LwtRunner runner = new LwtRunner();
+    private final ForwardingPipeline pipeline;
+    private final FlowCounters flows = new FlowCounters();
+    /** Outcomes per interface (ifindex; packets without a device count on lo), same layout as flows. */
+    private final FlowCounters perDevice = new FlowCounters();
+    private final List<Port> ports = new ArrayList<>();
+    private Port[] portByIfindex = new Port[8];
+    private Port[] portArray = new Port[0];
+    private final PriorityQueue<TimerTask> timers = new PriorityQueue<>();
+    private long timerSeq;
+    private final ArrayDeque<LocalRx> localQueue = new ArrayDeque<>();
+    private final List<IcmpListener> icmpListeners = new ArrayList<>();
+    private DeviceDriver[] drivers = new DeviceDriver[8];
+    private final List<io.lwtemu.node.bpf.BpfLwtProgram> programs = new ArrayList<>();
+    private final FibResult res = new FibResult();
+    private final Packet.Builder builder = Packet.newBuilder();
+    private final Ipv4Header ip4 = new Ipv4Header();
+    private PacketTransport transport = (to, port, p) -> to.port(port).arrive(p);
+    private Consumer<String> log;
+    private Consumer<String> tracer;
+
+    private long now;
+    private long nextId;
+    private long processed;
+    private long deliveredTotal;
+    private long droppedTotal;
+    private long lost;
+    // The packet unit being processed.
+    private int curFlow;
+    private long curId;
+    private long curSentAt;
+    private int curHops;
+    private int outcomes;
+    private boolean idUsed;
+    /** The skb of a received packet (its id follows it); null while an application originates a packet. */
+    private SkBuff curSkb;
+    private boolean originating;
+    private String[] nodeNames = new String[0];
+
+    private record LocalRx(NetDevice dev, SkBuff skb, int flow, long id) {}
+
+    public Router(int index, String name, boolean host, int cpus, long seed, Consumer<String> log) {
+        this.index = index;
+        this.name = name;
+        this.host = host;
+        this.cpus = cpus;
+        this.log = log;
+        this.bpf = new BpfRuntime(cpus);
+        this.nextId = ((long) index + 1) << 40;
+        this.pipeline = new ForwardingPipeline(fib, devices, this, msg -> this.log.accept(name + ": " + msg),
+                () -> now);
+        this.pipeline.setListener(this);
+        this.pipeline.setProtocolHandler(IpProtocol.ICMP, (skb, in, l4) -> onIcmp(skb, l4));
+        this.pipeline.setProtocolHandler(IpProtocol.ICMPV6, (skb, in, l4) -> onIcmp(skb, l4));
+        runner.context().clock = () -> now;
+        runner.context().random = new SplittableRandom(seed * 1_000_003L + index);
+        runner.context().deviceExists = ifx -> devices.byIndex(ifx) != null;
+        runner.context().trace = line -> this.log.accept(name + ": bpf_trace_printk: " + line);
+    }
+
+    // ---------------------------------------------------------------- parts
+
+    public Fib fib() {
+        return fib;
+    }
+
+    public NetDevices devices() {
+        return devices;
+    }
+
+    public BpfRuntime bpf() {
+        return bpf;
+    }
+
+    public LwtRunner runner() {
+        return runner;
+    }
+
+    public ForwardingPipeline pipeline() {
+        return pipeline;
+    }
+
+    public FlowCounters flows() {
+        return flows;
+    }
+
+    /** Delivered and dropped counts per interface, indexed by ifindex (sent is unused). */
+    public FlowCounters deviceOutcomes() {
+        return perDevice;
+    }
+
+    public int cpus() {
+        return cpus;
+    }
+
+    public List<Port> ports() {
+        return List.copyOf(ports);
+    }
+
+    /** The port on interface {@code ifindex}, or null when the interface has no link. */
+    public Port port(int ifindex) {
+        return ifindex >= 0 && ifindex < portByIfindex.length ? portByIfindex[ifindex] : null;
+    }
+
+    Port attach(NetDevice dev, LinkDirection out) {
+        Port p = new Port(this, dev, out);
+        if (dev.ifindex >= portByIfindex.length) {
+            portByIfindex = java.util.Arrays.copyOf(portByIfindex, dev.ifindex * 2);
+        }
+        portByIfindex[dev.ifindex] = p;
+        ports.add(p);
+        ports.sort((x, y) -> Integer.compare(x.device.ifindex, y.device.ifindex));
+        portArray = ports.toArray(new Port[0]);
+        return p;
+    }
+
+    /** Makes {@code dev} (a tunnel or TUN device, not linked) transmit through {@code driver}. */
+    public void setDriver(NetDevice dev, DeviceDriver driver) {
+        if (dev.ifindex >= drivers.length) {
+            drivers = java.util.Arrays.copyOf(drivers, dev.ifindex * 2);
+        }
+        drivers[dev.ifindex] = driver;
+    }
+
+    public void setTransport(PacketTransport transport) {
+        this.transport = transport;
+    }
+
+    public void setLog(Consumer<String> log) {
+        this.log = log;
+    }
+
+    /** Receives one line per packet outcome and per BPF program run ("hop by hop"), or null for none. */
+    public void setTracer(Consumer<String> tracer) {
+        this.tracer = tracer;
+        for (io.lwtemu.node.bpf.BpfLwtProgram p : programs) {
+            p.setTracer(tracer == null ? null : line -> trace(curId, curFlow, line, null));
+        }
+    }
+
+    /** A route program of this router (for tracing). */
+    public void addProgram(io.lwtemu.node.bpf.BpfLwtProgram p) {
+        programs.add(p);
+        if (tracer != null) {
+            p.setTracer(line -> trace(curId, curFlow, line, null));
+        }
+    }
+
+    public void addIcmpListener(IcmpListener l) {
+        icmpListeners.add(l);
+    }
+
+    public void removeIcmpListener(IcmpListener l) {
+        icmpListeners.remove(l);
+    }
+
+    public long now() {
+        return now;
+    }
+
+    /** Packet units processed so far (received or originated). */
+    public long processed() {
+        return processed;
+    }
+
+    /** Outcomes so far that ended a packet here (for live progress; link-level drops not included). */
+    public long deliveredTotal() {
+        return deliveredTotal;
+    }
+
+    public long droppedTotal() {
+        return droppedTotal;
+    }
+
+    public long lost() {
+        return lost;
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /** Queues {@code task} at {@code task.at} (not before now). */
+    public void schedule(TimerTask task) {
+        if (task.at < now) {
+            task.at = now;
+        }
+        task.seq = timerSeq++;
+        timers.add(task);
+    }
+
+    /** Earliest pending event (arrival, timer, local re-injection), or Long.MAX_VALUE. */
+    public long nextEventTime() {
+        if (!localQueue.isEmpty()) {
+            return now;
+        }
+        long best = Long.MAX_VALUE;
+        for (Port p : portArray) {
+            long t = p.headTime();
+            if (t < best) {
+                best = t;
+            }
+        }
+        TimerTask t = timers.peek();
+        return t != null && t.at < best ? t.at : best;
+    }
+
+    /** Processes every event before {@code until} in time order (ties: ports by ifindex, then timers). */
+    public void runUntil(long until) {
+        Port[] ps = portArray;
+        for (;;) {
+            if (!localQueue.isEmpty()) {
+                LocalRx rx = localQueue.poll();
+                beginCall(rx.flow, rx.id, now, 0);
+                curSkb = rx.skb;
+                pipeline.receive(rx.dev, rx.skb);
+                endCall();
+                continue;
+            }
+            long best = Long.MAX_VALUE;
+            Port bestPort = null;
+            for (Port p : ps) {
+                long t = p.headTime();
+                if (t < best) {
+                    best = t;
+                    bestPort = p;
+                }
+            }
+            TimerTask task = timers.peek();
+            if (task != null && task.at < best) {
+                if (task.at >= until) {
+                    break;
+                }
+                timers.poll();
+                if (task.at > now) {
+                    now = task.at;
+                }
+                if (task.fire(this, now)) {
+                    schedule(task);
+                }
+                continue;
+            }
+            if (best >= until) {
+                break;
+            }
+            if (best > now) {
+                now = best;
+            }
+            receiveFromLink(bestPort, bestPort.incoming.poll());
+        }
+        if (until > now && until != Long.MAX_VALUE) {
+            now = until;
+        }
+    }
+
+    // ---------------------------------------------------------------- packets in
+
+    private void receiveFromLink(Port port, Packet p) {
+        NetDevice dev = port.device;
+        int flow = p.getFlowId();
+        if (!port.link.isUp()) {
+            dev.rxDropped++;
+            processed++;
+            droppedTotal++;
+            flows.countDropped(flow, Drops.of(DropReason.LINK_DOWN));
+            perDevice.countDropped(dev.ifindex, Drops.of(DropReason.LINK_DOWN));
+            trace(p.getId(), flow, "dropped link_down", dev);
+            return;
+        }
+        ByteString data = p.getData();
+        int len = data.size();
+        if (len > dev.mtu()) {
+            // The far end's device refuses frames above its MTU (veth's is_skb_forwardable).
+            dev.rxPackets++;
+            dev.rxDropped++;
+            processed++;
+            droppedTotal++;
+            flows.countDropped(flow, Drops.of(DropReason.MTU));
+            perDevice.countDropped(dev.ifindex, Drops.of(DropReason.MTU));
+            trace(p.getId(), flow, "dropped mtu (" + len + " > " + dev.mtu() + ")", dev);
+            return;
+        }
+        byte[] buf = new byte[RX_HEADROOM + len];
+        data.copyTo(buf, RX_HEADROOM);
+        SkBuff skb = new SkBuff(buf, RX_HEADROOM, len);
+        // skb->protocol is set by the pipeline's header validation (TUN-like links carry no EtherType).
+        beginCall(flow, p.getId(), p.getSentAtNs(), p.getHops());
+        curSkb = skb;
+        if (host && !forUs(skb, dev)) {
+            dev.rxPackets++;
+            dev.rxDropped++;
+            outcomes++;
+            droppedTotal++;
+            flows.countDropped(flow, Drops.NOT_FORWARDING);
+            perDevice.countDropped(dev.ifindex, Drops.NOT_FORWARDING);
+            trace(curId, flow, "dropped not_forwarding (host)", dev);
+        } else {
+            pipeline.receive(dev, skb);
+        }
+        endCall();
+    }
+
+    /** A host (ip_forward=0) accepts only packets whose destination is one of its addresses. */
+    private boolean forUs(SkBuff skb, NetDevice dev) {
+        byte[] b = skb.head;
+        int off = skb.data;
+        int version = (b[off] & 0xff) >>> 4;
+        if (version == 4 && skb.len >= Ipv4Header.MIN_LENGTH) {
+            fib.fibLookup(Family.INET, b, off + Ipv4Header.DST, -1, 0, dev.name, null, res);
+        } else if (version == 6 && skb.len >= Ipv6Header.LENGTH) {
+            fib.fibLookup(Family.INET6, b, off + Ipv6Header.DST, -1, 0, dev.name, null, res);
+        } else {
+            return true; // malformed: let the pipeline count it
+        }
+        return res.status == FibStatus.LOCAL;
+    }
+
+    /**
+     * Sends a packet this node's applications made (ip_local_out: output route, LWT out/xmit, no TTL decrement).
+     * Returns the packet's id.
+     */
+    public long originate(byte[] packet, int flow) {
+        long id = nextId++;
+        flows.countSent(flow, 1);
+        beginCall(flow, id, now, 0);
+        originating = true;
+        pipeline.sendGenerated(packet);
+        originating = false;
+        endCall();
+        return id;
+    }
+
+    private void beginCall(int flow, long id, long sentAt, int hops) {
+        curFlow = flow;
+        curId = id;
+        curSentAt = sentAt;
+        curHops = hops;
+        outcomes = 0;
+        idUsed = false;
+        curSkb = null;
+        runner.context().cpu = flow % cpus;
+        processed++;
+    }
+
+    private void endCall() {
+        if (outcomes == 0) {
+            lost++;
+            flows.countDropped(curFlow, Drops.LOST);
+            log.accept(name + ": packet " + curId + " of flow " + curFlow + " left no outcome (accounting defect)");
+            return;
+        }
+        if (outcomes > 1) {
+            flows.countSent(curFlow, outcomes - 1);
+        }
+    }
+
+    // ---------------------------------------------------------------- pipeline callbacks
+
+    @Override
+    public void onOutcome(SkBuff skb, Outcome outcome, DropReason reason, NetDevice dev, boolean generated) {
+        outcomes++;
+        int ifx = dev == null ? NetDevices.LOOPBACK_IFINDEX : dev.ifindex;
+        switch (outcome) {
+            case DELIVERED -> {
+                deliveredTotal++;
+                flows.countDelivered(curFlow);
+                if (skb == curSkb && !generated) {
+                    flows.countLatency(curFlow, now - curSentAt);
+                }
+                perDevice.countDelivered(ifx);
+            }
+            case DROPPED -> {
+                droppedTotal++;
+                flows.countDropped(curFlow, reason.ordinal());
+                perDevice.countDropped(ifx, reason.ordinal());
+            }
+            default -> {
+            }
+        }
+        if (tracer != null) {
+            String what = originating && outcomes == 1 && outcome == Outcome.FORWARDED ? "sent"
+                    : outcome.name().toLowerCase(java.util.Locale.ROOT) + (reason == null ? "" : " " + reason.label())
+                    + (generated && !originating ? " (generated here)" : "");
+            trace(skb == curSkb || curSkb == null && outcomes == 1 ? curId : -1, curFlow, what, dev,
+                    PacketSummary.of(skb.head, skb.data, skb.len));
+        }
+    }
+
+    private void trace(long id, int flow, String what, NetDevice dev) {
+        trace(id, flow, what, dev, "");
+    }
+
+    private void trace(long id, int flow, String what, NetDevice dev, String summary) {
+        if (tracer != null) {
+            tracer.accept(String.format(java.util.Locale.ROOT, "%12.6fms %-6s %-10s flow %d: %s%s%s", now / 1e6,
+                    name, packetName(id), flow, what, dev == null ? "" : " dev " + dev.name,
+                    summary.isEmpty() ? "" : "  [" + summary + "]"));
+        }
+    }
+
+    @Override
+    public boolean transmit(NetDevice dev, SkBuff skb, Route route) {
+        Port port = port(dev.ifindex);
+        if (port == null) {
+            DeviceDriver d = dev.ifindex < drivers.length ? drivers[dev.ifindex] : null;
+            return d != null && d.transmit(this, dev, skb, route);
+        }
+        long arrival = port.out.enqueue(now, skb.len);
+        if (arrival < 0) {
+            return false;
+        }
+        long id;
+        long sentAt;
+        int hops;
+        if (!idUsed && (curSkb == null || skb == curSkb)) {
+            idUsed = true;
+            id = curId;
+            sentAt = curSentAt;
+            hops = curHops + 1;
+        } else {
+            id = nextId++;
+            sentAt = now;
+            hops = 1;
+        }
+        Packet pkt = builder.clear()
+                // The pipeline hands the skb over (Egress contract), so its bytes can be wrapped, not copied.
+                .setData(UnsafeByteOperations.unsafeWrap(skb.head, skb.data, skb.len))
+                .setId(id)
+                .setFlowId(curFlow)
+                .setSentAtNs(sentAt)
+                .setHops(hops)
+                .setArriveAtNs(arrival)
+                .setIngressIfindex(port.peerIfindex)
+                .build();
+        transport.send(port.peer, port.peerIfindex, pkt);
+        return true;
+    }
+
+    @Override
+    public boolean deliverLocal(NetDevice ingress, SkBuff skb, int protocol) {
+        if (!host || protocol != IpProtocol.UDP && protocol != IpProtocol.TCP) {
+            return false;
+        }
+        // Hosts run a sink on every port except traceroute's, which they answer with port unreachable.
+        byte[] b = skb.head;
+        int off = skb.data;
+        int l4 = (b[off] & 0xf0) == 0x40 ? off + ip4.wrap(b, off).headerLength() : off + Ipv6Header.LENGTH;
+        if (protocol == IpProtocol.UDP && l4 + 4 <= off + skb.len) {
+            int dport = ((b[l4 + 2] & 0xff) << 8) | (b[l4 + 3] & 0xff);
+            return dport < TRACEROUTE_PORT_MIN || dport > TRACEROUTE_PORT_MAX;
+        }
+        return true;
+    }
+
+    @Override
+    public void receiveLater(NetDevice dev, SkBuff skb) {
+        long id;
+        if (!idUsed && (curSkb == null || skb == curSkb)) {
+            idUsed = true;
+            id = curId;
+        } else {
+            id = nextId++;
+        }
+        localQueue.add(new LocalRx(dev, skb, curFlow, id));
+    }
+
+    private boolean onIcmp(SkBuff skb, int l4) {
+        for (int i = 0; i < icmpListeners.size(); i++) {
+            if (icmpListeners.get(i).onIcmp(this, skb.head, skb.data, l4, skb.len, now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Packets waiting to be re-received here (bpf_redirect with BPF_F_INGRESS), per flow into {@code out}. */
+    void countPending(long[] perFlow) {
+        for (LocalRx rx : localQueue) {
+            perFlow[rx.flow]++;
+        }
+    }
+
+    int localPending() {
+        return localQueue.size();
+    }
+
+    /** "h1#3": the third packet node h1 put into the network; "new" for a packet created in this call. */
+    private String packetName(long id) {
+        if (id < 0) {
+            return "new";
+        }
+        int origin = (int) (id >>> 40) - 1;
+        String n = origin >= 0 && origin < nodeNames.length ? nodeNames[origin] : "#" + origin;
+        return n + "#" + ((id & ((1L << 40) - 1)) + 1);
+    }
+
+    void setNodeNames(String[] names) {
+        this.nodeNames = names;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,443 @@
+package io.lwtemu.node.topology;
+
+import io.lwtemu.node.config.ConfigCommand;
+import io.lwtemu.node.config.ConfigException;
+import io.lwtemu.node.config.IpCommandParser;
+import io.lwtemu.node.fib.IpAddress;
+import io.lwtemu.node.topology.Topology.FlowSpec;
+import io.lwtemu.node.topology.Topology.InterfaceSpec;
+import io.lwtemu.node.topology.Topology.Kind;
+import io.lwtemu.node.topology.Topology.LinkSpec;
+import io.lwtemu.node.topology.Topology.NodeSpec;
+import io.lwtemu.node.topology.Topology.PingSpec;
+import io.lwtemu.node.topology.Topology.Proto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and validates a topology file (FORMAT.md). Every mistake is a {@link TopologyException} naming the file,
+ * line and column and what was expected; {@code config:} blocks go through {@link IpCommandParser} and its errors
+ * are mapped from the block's line to the file's line.
+ */
+public final class TopologyLoader {
+    public static final int DEFAULT_MTU = 1500;
+    public static final long DEFAULT_DELAY_NS = 100_000;
+    public static final int DEFAULT_QUEUE = 1000;
+    public static final int MIN_MTU = 68;
+
+    private final Path file;
+    private final String[] lines;
+
+    private TopologyLoader(Path file, String text) {
+        this.file = file;
+        this.lines = text.split("\r?\n", -1);
+    }
+
+    public static Topology load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new TopologyException(file, 0, 0, "cannot read topology file: " + e);
+        }
+        return parse(file, text);
+    }
+
+    /** Parses {@code text} as if read from {@code file} (object paths resolve against its folder). */
+    public static Topology parse(Path file, String text) {
+        return new TopologyLoader(file, text).topology(new YamlReader(file).read(text));
+    }
+
+    private Topology topology(YamlNode rootNode) {
+        YamlNode.Map root = map(rootNode, "the topology");
+        known(root, "the topology", "name", "seed", "cpus", "duration", "nodes", "links", "traffic", "events");
+        String name = root.get("name") == null ? stem() : text(root.get("name"), "a name");
+        long seed = root.get("seed") == null ? 1 : integer(root.get("seed"), "a seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        int cpus = root.get("cpus") == null ? 2 : (int) integer(root.get("cpus"), "a CPU count", 1, 1024);
+        long duration = root.get("duration") == null ? 5_000_000_000L : duration(root.get("duration"));
+
+        YamlNode nodesNode = root.get("nodes");
+        if (nodesNode == null) {
+            throw error(root.loc(), "missing 'nodes:', expected a map of node names to nodes");
+        }
+        LinkedHashMap<String, NodeSpec> nodes = new LinkedHashMap<>();
+        for (YamlNode.Entry e : map(nodesNode, "'nodes'").entries().values()) {
+            nodes.put(e.key(), node(e, cpus));
+        }
+        List<LinkSpec> links = new ArrayList<>();
+        Map<String, YamlNode.Loc> usedEnds = new HashMap<>();
+        YamlNode linksNode = root.get("links");
+        if (linksNode != null) {
+            for (YamlNode l : seq(linksNode, "'links'").items()) {
+                links.add(link(l, nodes, usedEnds));
+            }
+        }
+        List<FlowSpec> flows = new ArrayList<>();
+        List<PingSpec> pings = new ArrayList<>();
+        YamlNode trafficNode = root.get("traffic");
+        if (trafficNode != null) {
+            YamlNode.Map traffic = map(trafficNode, "'traffic'");
+            known(traffic, "'traffic'", "flows", "pings");
+            if (traffic.get("flows") != null) {
+                Set<String> names = new java.util.HashSet<>();
+                for (YamlNode f : seq(traffic.get("flows"), "'flows'").items()) {
+                    FlowSpec fs = flow(f, nodes, flows.size());
+                    if (!names.add(fs.name())) {
+                        throw error(f.loc(), "duplicate flow name '" + fs.name() + "'");
+                    }
+                    flows.add(fs);
+                }
+            }
+            if (traffic.get("pings") != null) {
+                for (YamlNode p : seq(traffic.get("pings"), "'pings'").items()) {
+                    pings.add(ping(p, nodes));
+                }
+            }
+        }
+        List<Topology.EventSpec> events = new ArrayList<>();
+        if (root.get("events") != null) {
+            for (YamlNode e : seq(root.get("events"), "'events'").items()) {
+                events.add(event(e, nodes, links));
+            }
+        }
+        return new Topology(file, name, seed, cpus, duration, nodes, List.copyOf(links), List.copyOf(flows),
+                List.copyOf(pings), List.copyOf(events));
+    }
+
+    private String stem() {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    // ---------------------------------------------------------------- nodes
+
+    private NodeSpec node(YamlNode.Entry e, int defaultCpus) {
+        String name = e.key();
+        if (!name.matches("[A-Za-z0-9_.-]+")) {
+            throw error(e.keyLoc(), "bad node name '" + name + "', expected letters, digits, '_', '.', '-'");
+        }
+        YamlNode.Map m = map(e.value(), "node '" + name + "'");
+        known(m, "node '" + name + "'", "kind", "cpus", "interfaces", "config");
+        Kind kind = Kind.ROUTER;
+        if (m.get("kind") != null) {
+            String k = text(m.get("kind"), "host or router");
+            kind = switch (k) {
+                case "host" -> Kind.HOST;
+                case "router" -> Kind.ROUTER;
+                default -> throw error(m.get("kind").loc(), "unknown kind '" + k + "', expected host or router");
+            };
+        }
+        int cpus = m.get("cpus") == null ? defaultCpus : (int) integer(m.get("cpus"), "a CPU count", 1, 1024);
+        LinkedHashMap<String, InterfaceSpec> ifaces = new LinkedHashMap<>();
+        if (m.get("interfaces") != null) {
+            for (YamlNode.Entry ie : map(m.get("interfaces"), "'interfaces'").entries().values()) {
+                String ifName = ie.key();
+                if (ifName.equals("lo") || !ifName.matches("[A-Za-z0-9_.-]{1,15}")) {
+                    throw error(ie.keyLoc(), "bad interface name '" + ifName
+                            + "', expected up to 15 letters, digits, '_', '.', '-' (and not 'lo')");
+                }
+                int mtu = DEFAULT_MTU;
+                YamlNode v = ie.value();
+                if (!(v instanceof YamlNode.Scalar s && s.text() == null)) {
+                    YamlNode.Map im = map(v, "interface '" + ifName + "'");
+                    known(im, "interface '" + ifName + "'", "mtu");
+                    if (im.get("mtu") != null) {
+                        mtu = (int) integer(im.get("mtu"), "an MTU", MIN_MTU, 65535);
+                    }
+                }
+                ifaces.put(ifName, new InterfaceSpec(ifName, mtu, ie.keyLoc()));
+            }
+        }
+        List<ConfigCommand> config = List.of();
+        int firstLine = 0;
+        int indent = 0;
+        YamlNode c = m.get("config");
+        if (c != null) {
+            YamlNode.Scalar s = scalar(c, "iproute2 commands (use 'config: |' and one command per line)");
+            String raw = line(s.loc().line());
+            int col = s.loc().column() - 1;
+            char first = col < raw.length() ? raw.charAt(col) : ' ';
+            if (first == '|' || first == '>') {
+                firstLine = s.loc().line() + 1;
+                indent = blockIndent(firstLine);
+            } else {
+                firstLine = s.loc().line();
+                indent = col + (first == '"' || first == '\'' ? 1 : 0);
+            }
+            String text = s.text() == null ? "" : s.text();
+            try {
+                config = new IpCommandParser(file, true).parse(text);
+            } catch (ConfigException ce) {
+                int fl = firstLine + Math.max(ce.line, 1) - 1;
+                throw new TopologyException(file, fl, ce.column + indent, "node " + name + ": " + ce.detail, ce);
+            }
+        }
+        return new NodeSpec(name, kind, cpus, ifaces, config, firstLine, indent, e.keyLoc());
+    }
+
+    private int blockIndent(int fromLine) {
+        for (int l = fromLine; l <= lines.length; l++) {
+            String s = line(l);
+            if (!s.isBlank()) {
+                int i = 0;
+                while (i < s.length() && s.charAt(i) == ' ') {
+                    i++;
+                }
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    private String line(int oneBased) {
+        return oneBased >= 1 && oneBased <= lines.length ? lines[oneBased - 1] : "";
+    }
+
+    // ---------------------------------------------------------------- links
+
+    private LinkSpec link(YamlNode n, Map<String, NodeSpec> nodes, Map<String, YamlNode.Loc> used) {
+        YamlNode.Map m = map(n, "a link {a: NODE:IF, b: NODE:IF}");
+        known(m, "a link", "a", "b", "delay", "bandwidth", "mtu", "queue");
+        String[] a = end(m, "a", nodes, used);
+        String[] b = end(m, "b", nodes, used);
+        long delay = m.get("delay") == null ? DEFAULT_DELAY_NS : duration(m.get("delay"));
+        if (delay <= 0) {
+            throw error(m.get("delay").loc(), "link delay must be > 0 (it is the emulator's lookahead), e.g. 1us");
+        }
+        long bw = 0;
+        if (m.get("bandwidth") != null) {
+            String t = text(m.get("bandwidth"), "a bit rate like 1Gbit");
+            bw = Units.bitRate(t);
+            if (bw <= 0) {
+                throw error(m.get("bandwidth").loc(), "bad bandwidth '" + t + "', expected e.g. 100Mbit, 1Gbit");
+            }
+        }
+        int mtu = m.get("mtu") == null ? 0 : (int) integer(m.get("mtu"), "an MTU", MIN_MTU, 65535);
+        int queue = m.get("queue") == null ? DEFAULT_QUEUE : (int) integer(m.get("queue"), "a queue length", 1,
+                10_000_000);
+        return new LinkSpec(a[0], a[1], b[0], b[1], delay, bw, mtu, queue, m.loc());
+    }
+
+    private String[] end(YamlNode.Map m, String key, Map<String, NodeSpec> nodes, Map<String, YamlNode.Loc> used) {
+        YamlNode v = m.get(key);
+        if (v == null) {
+            throw error(m.loc(), "link without '" + key + ":', expected " + key + ": NODE:INTERFACE");
+        }
+        String t = text(v, "NODE:INTERFACE");
+        int colon = t.indexOf(':');
+        if (colon <= 0 || colon == t.length() - 1) {
+            throw error(v.loc(), "bad link end '" + t + "', expected NODE:INTERFACE like r1:eth0");
+        }
+        String node = t.substring(0, colon);
+        String iface = t.substring(colon + 1);
+        NodeSpec ns = nodes.get(node);
+        if (ns == null) {
+            throw error(v.loc(), "unknown node '" + node + "', expected one of " + String.join(", ", nodes.keySet()));
+        }
+        if (!ns.interfaces().containsKey(iface)) {
+            throw error(v.loc(), "node " + node + " has no interface '" + iface + "' (has: "
+                    + (ns.interfaces().isEmpty() ? "none" : String.join(", ", ns.interfaces().keySet())) + ")");
+        }
+        YamlNode.Loc prev = used.putIfAbsent(t, v.loc());
+        if (prev != null) {
+            throw error(v.loc(), "interface " + t + " is already linked at line " + prev.line()
+                    + " (links are point-to-point)");
+        }
+        return new String[] {node, iface};
+    }
+
+    private Topology.EventSpec event(YamlNode n, Map<String, NodeSpec> nodes, List<LinkSpec> links) {
+        YamlNode.Map m = map(n, "an event {at: TIME, link: NODE:IF, state: up|down}");
+        known(m, "an event", "at", "link", "state");
+        if (m.get("at") == null) {
+            throw error(m.loc(), "event without 'at:', expected e.g. at: 1s");
+        }
+        long at = duration(m.get("at"));
+        YamlNode l = m.get("link");
+        if (l == null) {
+            throw error(m.loc(), "event without 'link:', expected link: NODE:INTERFACE (either end of the link)");
+        }
+        String t = text(l, "NODE:INTERFACE");
+        boolean linked = false;
+        for (LinkSpec ls : links) {
+            linked |= t.equals(ls.aNode() + ":" + ls.aIf()) || t.equals(ls.bNode() + ":" + ls.bIf());
+        }
+        if (!linked) {
+            throw error(l.loc(), "no link on '" + t + "', expected NODE:INTERFACE of a link end");
+        }
+        YamlNode st = m.get("state");
+        String state = st == null ? "" : text(st, "up or down");
+        if (!state.equals("up") && !state.equals("down")) {
+            throw error(st == null ? m.loc() : st.loc(), "expected state: up or state: down");
+        }
+        int colon = t.indexOf(':');
+        return new Topology.EventSpec(at, t.substring(0, colon), t.substring(colon + 1), state.equals("up"), m.loc());
+    }
+
+    // ---------------------------------------------------------------- traffic
+
+    private FlowSpec flow(YamlNode n, Map<String, NodeSpec> nodes, int index) {
+        YamlNode.Map m = map(n, "a flow");
+        known(m, "a flow", "name", "from", "to", "proto", "sport", "dport", "size", "rate", "count", "start",
+                "duration");
+        String name = m.get("name") == null ? "flow" + (index + 1) : text(m.get("name"), "a flow name");
+        String from = nodeRef(m, "from", nodes);
+        IpAddress to = address(m, "to");
+        Proto proto = Proto.UDP;
+        if (m.get("proto") != null) {
+            String p = text(m.get("proto"), "udp, icmp or tcp");
+            try {
+                proto = Proto.valueOf(p.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw error(m.get("proto").loc(), "unknown proto '" + p + "', expected udp, icmp or tcp");
+            }
+        }
+        int sport = m.get("sport") == null ? 40000 + index : (int) integer(m.get("sport"), "a port", 0, 65535);
+        int dport = m.get("dport") == null ? 5000 : (int) integer(m.get("dport"), "a port", 0, 65535);
+        int min = minSize(proto, to);
+        int size = m.get("size") == null ? Math.max(100, min) : (int) integer(m.get("size"),
+                "an IP packet size of at least " + min + " bytes", min, 65535);
+        YamlNode rateNode = m.get("rate");
+        if (rateNode == null) {
+            throw error(m.loc(), "flow " + name + " has no 'rate:', expected e.g. rate: 1000pps or rate: 100Mbit");
+        }
+        String rt = text(rateNode, "a rate");
+        double pps = Units.packetRate(rt);
+        if (pps < 0) {
+            long bps = Units.bitRate(rt);
+            if (bps < 0) {
+                throw error(rateNode.loc(), "bad rate '" + rt + "', expected e.g. 1000pps, 10kpps or 100Mbit");
+            }
+            pps = bps / (size * 8.0);
+        }
+        if (pps <= 0) {
+            throw error(rateNode.loc(), "rate must be > 0");
+        }
+        long count = m.get("count") == null ? -1 : integer(m.get("count"), "a packet count", 0, Long.MAX_VALUE);
+        long start = m.get("start") == null ? 0 : duration(m.get("start"));
+        long dur = m.get("duration") == null ? -1 : duration(m.get("duration"));
+        return new FlowSpec(name, from, to, proto, sport, dport, size, pps, count, start, dur, m.loc());
+    }
+
+    private static int minSize(Proto proto, IpAddress to) {
+        int ip = to.family() == io.lwtemu.node.fib.Family.INET ? 20 : 40;
+        return ip + switch (proto) {
+            case UDP, ICMP -> 8;
+            case TCP -> 20;
+        };
+    }
+
+    private PingSpec ping(YamlNode n, Map<String, NodeSpec> nodes) {
+        YamlNode.Map m = map(n, "a ping");
+        known(m, "a ping", "from", "to", "count", "size", "interval", "start");
+        String from = nodeRef(m, "from", nodes);
+        IpAddress to = address(m, "to");
+        int count = m.get("count") == null ? 3 : (int) integer(m.get("count"), "a count", 1, 1_000_000);
+        int size = m.get("size") == null ? 56 : (int) integer(m.get("size"), "a payload size", 0, 65507);
+        long interval = m.get("interval") == null ? 1_000_000_000L : duration(m.get("interval"));
+        long start = m.get("start") == null ? 0 : duration(m.get("start"));
+        return new PingSpec(from, to, count, size, interval, start, m.loc());
+    }
+
+    private String nodeRef(YamlNode.Map m, String key, Map<String, NodeSpec> nodes) {
+        YamlNode v = m.get(key);
+        if (v == null) {
+            throw error(m.loc(), "missing '" + key + ":', expected a node name");
+        }
+        String name = text(v, "a node name");
+        if (!nodes.containsKey(name)) {
+            throw error(v.loc(), "unknown node '" + name + "', expected one of " + String.join(", ", nodes.keySet()));
+        }
+        return name;
+    }
+
+    private IpAddress address(YamlNode.Map m, String key) {
+        YamlNode v = m.get(key);
+        if (v == null) {
+            throw error(m.loc(), "missing '" + key + ":', expected an IP address");
+        }
+        String t = text(v, "an IP address");
+        try {
+            return IpAddress.parse(t);
+        } catch (RuntimeException e) {
+            throw error(v.loc(), "bad address '" + t + "', expected an IPv4 or IPv6 address");
+        }
+    }
+
+    // ---------------------------------------------------------------- primitives
+
+    private YamlNode.Map map(YamlNode n, String what) {
+        if (n instanceof YamlNode.Map m) {
+            return m;
+        }
+        throw error(n.loc(), "expected " + what + " as a map, got " + n.kind());
+    }
+
+    private YamlNode.Seq seq(YamlNode n, String what) {
+        if (n instanceof YamlNode.Seq s) {
+            return s;
+        }
+        throw error(n.loc(), "expected " + what + " as a list ('- ...' items), got " + n.kind());
+    }
+
+    private YamlNode.Scalar scalar(YamlNode n, String what) {
+        if (n instanceof YamlNode.Scalar s) {
+            return s;
+        }
+        throw error(n.loc(), "expected " + what + ", got " + n.kind());
+    }
+
+    private String text(YamlNode n, String what) {
+        YamlNode.Scalar s = scalar(n, what);
+        if (s.text() == null || s.text().isBlank()) {
+            throw error(n.loc(), "expected " + what + ", got nothing");
+        }
+        return s.text().trim();
+    }
+
+    private long integer(YamlNode n, String what, long min, long max) {
+        String t = text(n, what);
+        long v;
+        try {
+            v = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw error(n.loc(), "expected " + what + " (an integer), got '" + t + "'");
+        }
+        if (v < min || v > max) {
+            throw error(n.loc(), what + " " + v + " out of range " + min + ".." + max);
+        }
+        return v;
+    }
+
+    private long duration(YamlNode n) {
+        String t = text(n, "a duration like 10us, 5ms or 2s");
+        long ns = Units.durationNs(t);
+        if (ns < 0) {
+            throw error(n.loc(), "bad duration '" + t + "', expected e.g. 10us, 5ms or 2s");
+        }
+        return ns;
+    }
+
+    private void known(YamlNode.Map m, String what, String... keys) {
+        Set<String> ok = Set.of(keys);
+        for (YamlNode.Entry e : m.entries().values()) {
+            if (!ok.contains(e.key())) {
+                throw error(e.keyLoc(), "unknown key '" + e.key() + "' in " + what + ", expected one of "
+                        + String.join(", ", keys));
+            }
+        }
+    }
+
+    private TopologyException error(YamlNode.Loc loc, String msg) {
+        return new TopologyException(file, loc.line(), loc.column(), msg);
+    }
+}

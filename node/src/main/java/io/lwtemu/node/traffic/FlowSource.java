@@ -1,0 +1,66 @@
+package io.lwtemu.node.traffic;
+
+import io.lwtemu.node.fib.Family;
+import io.lwtemu.node.fib.IpAddress;
+import io.lwtemu.node.net.Router;
+import io.lwtemu.node.net.TimerTask;
+import io.lwtemu.node.packet.Ipv4Header;
+import io.lwtemu.node.packet.PacketBuilder;
+import io.lwtemu.node.topology.Topology.FlowSpec;
+
+/**
+ * A constant-rate packet stream from a node: UDP datagrams, ICMP echo requests or TCP-like segments (no
+ * handshake; plain segments with ACK set) of a fixed IP size. Packet i leaves at {@code start + i / rate}.
+ * Each packet is a copy of a template with the IPv4 id (or ICMP sequence) advanced.
+ */
+public final class FlowSource extends TimerTask {
+    public final FlowSpec spec;
+    public final int flowId;
+    private final byte[] template;
+    private final boolean v4;
+    private final long endNs;
+    private final Ipv4Header ip4 = new Ipv4Header();
+    private long sent;
+
+    public FlowSource(FlowSpec spec, int flowId, Router from, long runEndNs) {
+        this.spec = spec;
+        this.flowId = flowId;
+        IpAddress src = SourceAddress.select(from, spec.to());
+        this.v4 = spec.to().family() == Family.INET;
+        PacketBuilder b = v4 ? PacketBuilder.ipv4(src.toString(), spec.to().toString())
+                : PacketBuilder.ipv6(src.toString(), spec.to().toString());
+        int ipHeader = v4 ? 20 : 40;
+        this.template = switch (spec.proto()) {
+            case UDP -> b.udp(spec.sport(), spec.dport(), new byte[spec.size() - ipHeader - 8]);
+            case ICMP -> b.icmpEchoRequest(0x4000 + flowId, 0, spec.size() - ipHeader - 8);
+            case TCP -> b.tcp(spec.sport(), spec.dport(), 1, 1, 0x10, new byte[spec.size() - ipHeader - 20]);
+        };
+        long end = spec.durationNs() >= 0 ? spec.startNs() + spec.durationNs() : Long.MAX_VALUE;
+        this.endNs = Math.min(end, runEndNs);
+        this.at = spec.startNs();
+    }
+
+    /** Packets handed to the node's stack so far. */
+    public long sent() {
+        return sent;
+    }
+
+    public boolean finished() {
+        return spec.count() >= 0 && sent >= spec.count() || at >= endNs;
+    }
+
+    @Override
+    public boolean fire(Router router, long now) {
+        if (finished()) {
+            return false;
+        }
+        byte[] p = template.clone();
+        if (v4) {
+            ip4.wrap(p, 0).id((int) sent & 0xffff).updateChecksum();
+        }
+        router.originate(p, flowId);
+        sent++;
+        at = spec.startNs() + (long) (sent * (1e9 / spec.ratePps()));
+        return !finished();
+    }
+}
