@@ -3,9 +3,10 @@
 // 3 jiffies64 != 0, 4 get_prandom_u32 called (1), 5 get_smp_processor_id < 64, 6 get_numa_node_id (0),
 // 7 bpf_loop sum of 1..10 (55), 8 bpf_loop rc (10), 9 ringbuf_query available data (0),
 // 10 skb_pull_data(0) (0), 11 get_cgroup_classid (0), 12 get_route_realm (0), 13 csum_update (-ENOTSUPP),
-// 14 csum_level query (-EACCES), 15 skb_get_tunnel_key (-ENOENT), 16 skb_get_tunnel_opt (-ENOENT),
-// 17 skb_set_tunnel_opt (-EINVAL? see kernel), 18 set_hash_invalid called (1), 19 trace_printk rc (bytes
-// written, 9 for "hello 42\n"), 20 ringbuf_reserve != NULL, then discarded, 21 ringbuf_query after discard (0).
+// 14 csum_level query (-EACCES), 15 skb_get_tunnel_key (-EINVAL), 16 skb_get_tunnel_opt (-ENOENT),
+// 17 skb_set_tunnel_opt (-EINVAL), 18 set_hash_invalid called (1), 19 trace_printk rc (bytes written, 9 for
+// "hello 42\n"), 20 ringbuf_reserve != NULL, then discarded, 21 ringbuf_query after the discard (24: the
+// discarded record still occupies the ring until the consumer skips it). Values as Linux 6.18 gives them.
 // mark = 0x600d; BPF_OK.
 #include "../lwt/lwt_common.h"
 
