@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *   <li>the 'last_hash' map of lwt/counters.o (get_hash_recalc values differ by design); ktime, prandom and
  *       smp_processor_id values (e2e/helpers_misc.c records only whether they are plausible).</li>
  *   <li>e2e/helpers_misc.o 'clone': the kernel test run would really transmit the clone.</li>
+ *   <li>e2e/seg6local.o: Linux has no BPF_PROG_TEST_RUN for lwt_seg6local (ENOTSUPP); e2e covers it.</li>
  * </ul>
  */
 class KernelDifferentialTest {

@@ -63,6 +63,16 @@ public final class Packets {
         return ipv6(17, SRC6, DST6, udp);
     }
 
+    /**
+     * IPv6 fc00::1 -> fc00::2 with a 2-segment SRH (segments fc00::2, fc00::e1; segments_left 0, as after
+     * End processing) in front of a UDP datagram with {@code dataLen} payload bytes.
+     */
+    public static byte[] srh6(int dataLen) {
+        byte[] udp = slice(udp6(dataLen), 40, 40 + 8 + dataLen);
+        byte[] srh = concat(new byte[] {17, 4, 4, 0, 1, 0, 0, 0}, DST6, addr6(0xfc, 0xe1));
+        return ipv6(43, SRC6, DST6, concat(srh, udp));
+    }
+
     public static byte[] ipv4(int proto, byte[] src, byte[] dst, byte[] payload) {
         byte[] p = new byte[20 + payload.length];
         p[0] = 0x45;
