@@ -57,10 +57,11 @@ class MapsTest {
     }
 
     @Test
-    void shouldSayWhichTypesAreNotWiredYet() {
-        for (MapType t : new MapType[] {MapType.PROG_ARRAY, MapType.RINGBUF, MapType.PERF_EVENT_ARRAY}) {
-            assertThatThrownBy(() -> Maps.create(def("x", t, 4, 4, 4, 0), 1)).hasMessageContaining("not wired yet");
-        }
+    void shouldCreateProgArraysRingBuffersAndPerfEventArrays() {
+        assertThat(Maps.create(def("p", MapType.PROG_ARRAY, 4, 4, 4, 0), 1)).isInstanceOf(ProgArrayMap.class);
+        assertThat(Maps.create(def("r", MapType.RINGBUF, 0, 0, 4096, 0), 1)).isInstanceOf(RingBufMap.class);
+        assertThat(Maps.create(def("e", MapType.PERF_EVENT_ARRAY, 4, 4, 4, 0), 1))
+                .isInstanceOf(PerfEventArrayMap.class);
     }
 
     @Test
