@@ -45,7 +45,8 @@ class VerifierAgreementTest {
      * Programs lwtemu's verifier refuses although Linux 6.18 (loading as root) accepts them; kept out of the
      * main comparison and checked by the disabled test below until the verifier follows the kernel.
      */
-    private static final Set<String> KNOWN_MISMATCHES = Set.of("rejects.o uninit_key", "rejects.o array_const_key");
+    private static final Set<String> KNOWN_MISMATCHES = Set.of("rejects.o uninit_key", "rejects.o array_const_key",
+            "reject_uninit_key.o uninit_key"); // the last from the verifier branch's test objects
 
     @TestFactory
     Stream<DynamicTest> shouldAcceptAndRejectTheSameProgramsAsTheKernel() throws IOException {
