@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <ul>
  *   <li>lwt/tail_call.o, e2e/tail_loop.o 'loop': the object's prog array initialisation ({@code .values})
  *       lives only as long as bpftool's process, so in the harness the tail call always falls through;
- *       e2e covers them.</li>
+ *       TailCallDifferentialTest pins the prog array to compare the tail-call limit.</li>
  *   <li>the 'last_hash' map of lwt/counters.o (get_hash_recalc values differ by design); ktime, prandom and
  *       smp_processor_id values (e2e/helpers_misc.c records only whether they are plausible).</li>
  *   <li>e2e/helpers_misc.o 'clone': the kernel test run would really transmit the clone.</li>
