@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * <p>Left out on purpose (documented differences or harness limits):
  * <ul>
- *   <li>lwt/tail_call.o, e2e/tail_loop.o 'loop': the object's prog array initialisation ({@code .values})
+ *   <li>lwt/tail_call.o 'entry', e2e/tail_loop.o 'loop': the object's prog array initialisation ({@code .values})
  *       lives only as long as bpftool's process, so in the harness the tail call always falls through;
  *       TailCallDifferentialTest pins the prog array to compare the tail-call limit.</li>
  *   <li>the 'last_hash' map of lwt/counters.o (get_hash_recalc values differ by design); ktime, prandom and

@@ -55,6 +55,39 @@ class TailCallDifferentialTest {
         assertThat(e.packet()).isEqualTo(k.packet());
     }
 
+    @Test
+    void shouldTailCallIntoTheInitialSlotLikeTheKernel() throws Exception {
+        assumeTrue(KernelBpf.available(), "kernel BPF needed: " + KernelBpf.unavailableReason());
+        Path tailCall = Path.of("src/test/bpf/lwt/tail_call.o");
+        byte[] udp6 = Packets.udp6(64);
+        SkbContext in = new SkbContext(1, 2, new int[] {1, 2, 3, 4, 5});
+        RunResult k;
+        try (KernelProgram kernel = KernelBpf.load(tailCall, "entry", null)) {
+            // stage2 shares entry's section, so the harness loaded and pinned it next to entry.
+            Path stage2 = kernel.pinPath().resolveSibling("stage2");
+            int mapId = kernel.map("jmp").id();
+            Path mapPin = kernel.pinPath().resolveSibling("jmp_map_pin");
+            try {
+                bpftool("map", "pin", "id", String.valueOf(mapId), mapPin.toString());
+                bpftool("map", "update", "id", String.valueOf(mapId), "key", "hex", "00", "00", "00", "00", "value",
+                        "pinned", stage2.toString());
+                k = kernel.run(udp6, in);
+            } finally {
+                Files.deleteIfExists(mapPin);
+            }
+        }
+        LoadedObject emu = new BpfRuntime(2, new PinNamespace()).open(tailCall, null);
+        ProgTestRun.Output e = ProgTestRun.run(emu.prepare("entry"),
+                new ProgTestRun.Input(udp6, 1, 2, new int[] {1, 2, 3, 4, 5}, 1));
+
+        assertThat(k.context().mark()).isEqualTo(0x77);
+        assertThat(e.retval()).isEqualTo(k.retval());
+        assertThat(e.mark()).isEqualTo(k.context().mark());
+        assertThat(e.priority()).isEqualTo(k.context().priority());
+        assertThat(e.cb()).containsExactly(k.context().cb());
+        assertThat(e.packet()).isEqualTo(k.packet());
+    }
+
     private static void bpftool(String... args) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of("bpftool"));
         cmd.addAll(List.of(args));
