@@ -29,10 +29,12 @@ public final class BpfObject {
     private final String license;
     private final Integer kernelVersion;
     private final Btf btf;
+    private final List<ProgArraySlot> progArraySlots;
 
     BpfObject(Path path, String name, List<BpfProgram> programs, Map<String, List<ProgramFunction>> functions,
               Map<String, List<SourceLine>> sourceLines, Map<String, BpfMap> maps,
-              Map<String, BpfMap> mapsBySection, String license, Integer kernelVersion, Btf btf) {
+              Map<String, BpfMap> mapsBySection, String license, Integer kernelVersion, Btf btf,
+              List<ProgArraySlot> progArraySlots) {
         this.path = path;
         this.name = name;
         this.programs = List.copyOf(programs);
@@ -43,6 +45,7 @@ public final class BpfObject {
         this.license = license;
         this.kernelVersion = kernelVersion;
         this.btf = btf;
+        this.progArraySlots = List.copyOf(progArraySlots);
     }
 
     /** The file it was loaded from. */
@@ -141,6 +144,14 @@ public final class BpfObject {
     /** The object's BTF, absent when compiled without -g. */
     public Optional<Btf> btf() {
         return Optional.ofNullable(btf);
+    }
+
+    /**
+     * Prog array slots the object initialises ({@code .values = { [i] = &prog }}), in file order. The maps
+     * are created empty: the slots are to be filled once their programs are loaded, as libbpf does.
+     */
+    public List<ProgArraySlot> progArraySlots() {
+        return progArraySlots;
     }
 
     @Override

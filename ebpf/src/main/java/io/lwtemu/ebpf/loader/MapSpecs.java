@@ -10,6 +10,7 @@ import io.lwtemu.ebpf.btf.BtfType.StructType;
 import io.lwtemu.ebpf.btf.BtfType.VarSecInfo;
 import io.lwtemu.ebpf.btf.BtfType.VarType;
 import io.lwtemu.ebpf.elf.ElfFile;
+import io.lwtemu.ebpf.elf.ElfRelocation;
 import io.lwtemu.ebpf.elf.ElfSection;
 import io.lwtemu.ebpf.elf.ElfSymbol;
 import io.lwtemu.ebpf.maps.MapDefinition;
@@ -185,6 +186,7 @@ final class MapSpecs {
         int maxEntries = 0;
         int flags = 0;
         int pinning = 0;
+        boolean hasValues = false;
         String where = file + ": map '" + name + "': ";
         for (Member m : def.members()) {
             switch (m.name()) {
@@ -203,12 +205,119 @@ final class MapSpecs {
                                 + " (0 = none, 1 = LIBBPF_PIN_BY_NAME)");
                     }
                 }
-                case "values" -> throw new BpfLoadException(where + "initial 'values' (map-in-map or prog array "
-                        + "slots) are not supported");
+                case "values" -> {
+                    if (m != def.members().get(def.members().size() - 1)) {
+                        throw new BpfLoadException(where + "'values' must be the last field");
+                    }
+                    valuesField(btf, where, m);
+                    hasValues = true;
+                }
                 default -> throw new BpfLoadException(where + "unknown field '" + m.name() + "'");
             }
         }
-        return new MapDefinition(name, mapType(file, name, type), keySize, valueSize, maxEntries, flags, pinning);
+        MapType mapType = mapType(file, name, type);
+        if (hasValues) {
+            if (mapType != MapType.PROG_ARRAY) {
+                throw new BpfLoadException(where + "initial 'values' are only supported for prog arrays "
+                        + "(map-in-map is not supported), not for " + mapType);
+            }
+            // __array(values, ...) declares no size: a prog array's values are 4-byte program fds.
+            valueSize = sameSize(where, "value", valueSize, 4);
+        }
+        return new MapDefinition(name, mapType, keySize, valueSize, maxEntries, flags, pinning);
+    }
+
+    /** {@code __array(values, int (void *))} is a flexible array of pointers to functions. */
+    private static void valuesField(Btf btf, String where, Member m) {
+        BtfType t = btf.resolved(m.type());
+        if (!(t instanceof ArrayType a) || a.nelems() != 0
+                || !(btf.resolved(a.elemType()) instanceof PtrType)) {
+            throw new BpfLoadException(where + "field 'values' is " + btf.describe(m.type())
+                    + ", expected a flexible array of pointers (__array(values, ...))");
+        }
+    }
+
+    /**
+     * The initial slots of prog arrays ({@code .values = { [i] = &prog }}): relocations in {@code .maps}
+     * against program symbols, at {@code values + 8 * i} inside the map's definition, as libbpf reads them.
+     *
+     * @param programSections indices of the sections holding programs (executable, not .text)
+     */
+    static List<ProgArraySlot> progArraySlots(ElfFile elf, Btf btf, List<MapSpec> specs, Set<Integer> programSections) {
+        List<ProgArraySlot> out = new ArrayList<>();
+        for (ElfSection section : elf.sections()) {
+            if (!section.name().equals(BTF_MAPS_SEC) || !section.isProgbits()) {
+                continue;
+            }
+            for (ElfSection relSec : elf.relocationSectionsFor(section)) {
+                for (ElfRelocation rel : elf.relocations(relSec)) {
+                    if (rel.type() == ElfFile.R_BPF_NONE) {
+                        continue;
+                    }
+                    out.add(progArraySlot(elf, btf, specs, section, rel, programSections));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ProgArraySlot progArraySlot(ElfFile elf, Btf btf, List<MapSpec> specs, ElfSection section,
+                                               ElfRelocation rel, Set<Integer> programSections) {
+        String file = elf.fileName();
+        ElfSymbol sym = elf.symbol(rel.symbolIndex());
+        MapSpec spec = null;
+        long size = 0;
+        DataSecType datasec = btf.dataSec(BTF_MAPS_SEC).orElseThrow();
+        for (MapSpec s : specs) {
+            if (s.sectionIndex() != section.index() || rel.offset() < s.offset()) {
+                continue;
+            }
+            for (VarSecInfo vsi : datasec.vars()) {
+                if (btf.type(vsi.type()) instanceof VarType v && v.name().equals(s.name())
+                        && rel.offset() < s.offset() + (vsi.size() & 0xffffffffL)) {
+                    spec = s;
+                    size = vsi.size() & 0xffffffffL;
+                }
+            }
+        }
+        if (spec == null) {
+            throw new BpfLoadException(file + ": relocation against '" + sym.name() + "' at offset " + rel.offset()
+                    + " of section '.maps' is inside no map");
+        }
+        String where = file + ": map '" + spec.name() + "': ";
+        if (rel.type() != ElfFile.R_BPF_64_ABS64 && rel.type() != ElfFile.R_BPF_64_64) {
+            throw new BpfLoadException(where + "relocation against '" + sym.name() + "' has type " + rel.type()
+                    + ", expected R_BPF_64_ABS64 (a pointer in 'values')");
+        }
+        StructType struct = (StructType) btf.resolved(mapVar(btf, datasec, spec.name()).type());
+        Member last = struct.members().isEmpty() ? null : struct.members().get(struct.members().size() - 1);
+        if (last == null || !last.name().equals("values")) {
+            throw new BpfLoadException(where + "relocation against '" + sym.name() + "' outside a 'values' field");
+        }
+        long moff = rel.offset() - spec.offset() - last.bitOffset() / 8;
+        if (moff < 0 || moff % 8 != 0 || rel.offset() + 8 > spec.offset() + size) {
+            throw new BpfLoadException(where + "relocation against '" + sym.name() + "' at offset " + rel.offset()
+                    + " is not on a slot of 'values'");
+        }
+        long index = moff / 8;
+        if (index >= spec.definition().maxEntries()) {
+            throw new BpfLoadException(where + "initial value [" + index + "] is beyond max_entries "
+                    + spec.definition().maxEntries());
+        }
+        if (!sym.isFunction() || !programSections.contains(sym.shndx())) {
+            throw new BpfLoadException(where + "initial value [" + index + "] is '" + sym.name()
+                    + "', which is not a BPF program (a global function in a program section)");
+        }
+        return new ProgArraySlot(spec.name(), (int) index, sym.name());
+    }
+
+    private static VarType mapVar(Btf btf, DataSecType datasec, String name) {
+        for (VarSecInfo vsi : datasec.vars()) {
+            if (btf.type(vsi.type()) instanceof VarType v && v.name().equals(name)) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("map '" + name + "' vanished from DATASEC .maps");
     }
 
     /** {@code __uint(name, N)} is {@code int (*name)[N]}: a pointer to an array whose length is the value. */

@@ -16,16 +16,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Loads a clang-built BPF object ({@code clang -O2 [-g] -target bpf [-mcpu=v1..v4] -c}) the way libbpf
  * does: programs from every executable section (one per function symbol), subprograms from
  * {@code .text} linked behind each program, maps from {@code .maps} (BTF), the legacy {@code maps}
- * section and global data sections, with {@code ld_imm64} relocations rewritten to map references.
+ * section and global data sections, with {@code ld_imm64} relocations rewritten to map references, and
+ * the initial slots of prog arrays ({@code .values}) recorded for whoever prepares the programs.
  *
  * <p>Everything is parsed and linked before the first map is created, so a malformed object leaves no maps
  * behind. CO-RE relocations, externs and kfuncs are refused with a message saying so.
@@ -92,6 +95,12 @@ public final class ObjectLoader {
         if (pending.isEmpty()) {
             throw new BpfLoadException(fileName + ": no programs: the object has no executable section besides .text");
         }
+        Set<Integer> programSections = new HashSet<>();
+        for (Pending p : pending) {
+            programSections.add(p.function().section().index());
+        }
+        List<ProgArraySlot> slots = btf == null ? List.of()
+                : MapSpecs.progArraySlots(elf, btf, specs, programSections);
 
         // Everything is checked: only now create the maps.
         List<BpfMap> created = new ArrayList<>(specs.size());
@@ -124,7 +133,7 @@ public final class ObjectLoader {
             sourceLines.put(program.name(), p.lines());
         }
         return new BpfObject(file, objectName, programs, functions, sourceLines, byName, bySection, license, version,
-                btf);
+                btf, slots);
     }
 
     private record Pending(ElfFunction function, ProgramType type, ProgramLinker.Linked linked,

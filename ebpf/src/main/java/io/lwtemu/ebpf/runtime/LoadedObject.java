@@ -5,6 +5,7 @@ import io.lwtemu.ebpf.helpers.HelperProto;
 import io.lwtemu.ebpf.helpers.LwtHelpers;
 import io.lwtemu.ebpf.loader.BpfLoadException;
 import io.lwtemu.ebpf.loader.BpfObject;
+import io.lwtemu.ebpf.loader.ProgArraySlot;
 import io.lwtemu.ebpf.maps.BpfMap;
 import io.lwtemu.ebpf.maps.ProgArrayMap;
 import io.lwtemu.ebpf.verifier.Verifier;
@@ -13,14 +14,15 @@ import io.lwtemu.ebpf.verifier.VerifierException;
 import io.lwtemu.ebpf.verifier.VerifierResult;
 import io.lwtemu.ebpf.vm.Interpreter;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** An opened object whose programs can be verified and prepared to run. */
 public final class LoadedObject {
     private final BpfObject object;
-    private final Map<BpfProgram, LoadedProgram> prepared = new ConcurrentHashMap<>();
+    private final Map<BpfProgram, LoadedProgram> prepared = new HashMap<>();
+    private boolean slotTargetsPrepared;
 
     LoadedObject(BpfObject object) {
         this.object = object;
@@ -47,7 +49,8 @@ public final class LoadedObject {
     }
 
     /**
-     * Verifies the program for its type and prepares it to run; the same program is prepared once.
+     * Verifies the program for its type and prepares it to run; the same program is prepared once. The first
+     * program prepared also prepares the targets of the prog array slots the object initialises.
      *
      * @throws ProgramRejectedException with the verifier's message and log
      */
@@ -56,18 +59,82 @@ public final class LoadedObject {
     }
 
     public LoadedProgram prepare(BpfProgram program) {
-        return prepared.computeIfAbsent(program, p -> {
-            HelperProto[] helpers = LwtHelpers.forType(p.type());
-            VerifierResult result;
-            try {
-                result = Verifier.verify(p, VerifierEnv.forType(p.type(), id -> id >= 0 && id < helpers.length
-                        ? helpers[id] : null));
-            } catch (VerifierException e) {
-                throw new ProgramRejectedException(object.path() + ": section " + p.section() + ": program "
-                        + p.name() + " rejected by the verifier: " + e.getMessage(), e);
+        LoadedProgram loaded;
+        synchronized (this) {
+            loaded = prepared.get(program);
+            if (loaded == null) {
+                loaded = verify(program);
+                prepared.put(program, loaded);
+                fillProgArraySlots(program);
             }
-            return new LoadedProgram(p, new Interpreter(p, helpers), result);
-        });
+        }
+        prepareProgArrayTargets();
+        return loaded;
+    }
+
+    private LoadedProgram verify(BpfProgram p) {
+        HelperProto[] helpers = LwtHelpers.forType(p.type());
+        VerifierResult result;
+        try {
+            result = Verifier.verify(p, VerifierEnv.forType(p.type(), id -> id >= 0 && id < helpers.length
+                    ? helpers[id] : null));
+        } catch (VerifierException e) {
+            throw new ProgramRejectedException(object.path() + ": section " + p.section() + ": program "
+                    + p.name() + " rejected by the verifier: " + e.getMessage(), e);
+        }
+        return new LoadedProgram(p, new Interpreter(p, helpers), result);
+    }
+
+    /**
+     * libbpf fills the prog array slots an object declares ({@code .values}) after loading its programs; here
+     * the first prepared program prepares (verifies) every slot target, and each target enters its slots as
+     * soon as it is verified, so tail calls reach it whichever program runs first.
+     */
+    private void prepareProgArrayTargets() {
+        synchronized (this) {
+            if (slotTargetsPrepared) {
+                return;
+            }
+            slotTargetsPrepared = true;
+        }
+        for (ProgArraySlot slot : object.progArraySlots()) {
+            BpfProgram target = object.program(slot.program()).orElseThrow(() -> new BpfLoadException(
+                    object.path() + ": prog array '" + slot.map() + "'[" + slot.index() + "]: no program '"
+                            + slot.program() + "'"));
+            try {
+                prepare(target);
+            } catch (ProgramRejectedException e) {
+                synchronized (this) {
+                    slotTargetsPrepared = false; // a later prepare reports it again
+                }
+                throw new ProgramRejectedException("initial value of prog array '" + slot.map() + "'["
+                        + slot.index() + "]: " + e.getMessage(), (VerifierException) e.getCause());
+            }
+        }
+    }
+
+    private void fillProgArraySlots(BpfProgram program) {
+        for (ProgArraySlot slot : object.progArraySlots()) {
+            if (!slot.program().equals(program.name())) {
+                continue;
+            }
+            ProgArrayMap map = progArray(slot.map());
+            int rc = map.setProgram(slot.index(), program);
+            if (rc != 0) {
+                throw new BpfLoadException(object.path() + ": cannot set prog array '" + slot.map() + "'["
+                        + slot.index() + "] to " + program.name() + " (errno " + -rc + ")");
+            }
+        }
+    }
+
+    private ProgArrayMap progArray(String mapName) {
+        BpfMap map = object.map(mapName).orElseThrow(() -> new BpfLoadException(object.path()
+                + ": no map named '" + mapName + "' (have: " + String.join(", ", object.maps().keySet()) + ")"));
+        if (!(map instanceof ProgArrayMap progArray)) {
+            throw new BpfLoadException(object.path() + ": map '" + mapName + "' is " + map.type()
+                    + ", not PROG_ARRAY");
+        }
+        return progArray;
     }
 
     /**
@@ -75,12 +142,7 @@ public final class LoadedObject {
      * before tail calls can reach it.
      */
     public void setTailCall(String mapName, int index, String target) {
-        BpfMap map = object.map(mapName).orElseThrow(() -> new BpfLoadException(object.path()
-                + ": no map named '" + mapName + "' (have: " + String.join(", ", object.maps().keySet()) + ")"));
-        if (!(map instanceof ProgArrayMap progArray)) {
-            throw new BpfLoadException(object.path() + ": map '" + mapName + "' is " + map.type()
-                    + ", not PROG_ARRAY");
-        }
+        ProgArrayMap progArray = progArray(mapName);
         LoadedProgram prog = prepare(target);
         int rc = progArray.setProgram(index, prog.program());
         if (rc != 0) {

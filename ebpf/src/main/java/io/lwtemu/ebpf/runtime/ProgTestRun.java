@@ -39,8 +39,24 @@ public final class ProgTestRun {
      * @param retval     the program's r0 (of the last run)
      * @param packet     the packet after the run
      * @param durationNs average nanoseconds per run
-     * @param error      fault text when the program faulted (retval is then 0 and the packet as it was left)
+     * @param error      fault text when the program faulted (retval is then 0 and the packet as it was left), or
+     *                   why the kernel would refuse the run (packet shorter than its IP header: nothing ran)
      */
+    /**
+     * Why the kernel refuses to run a packet (the syscall fails with EINVAL before the program runs), or null.
+     * {@code bpf_prog_test_run_skb} pulls the network header of IPv4 and IPv6 packets first.
+     */
+    static String refuse(byte[] packet) {
+        int protocol = SkBuff.protocolOf(packet);
+        if (protocol == SkBuff.ETH_P_IP && packet.length < 20) {
+            return "BPF_PROG_TEST_RUN: EINVAL: IPv4 packet of " + packet.length + " bytes is shorter than its header (20)";
+        }
+        if (protocol == SkBuff.ETH_P_IPV6 && packet.length < 40) {
+            return "BPF_PROG_TEST_RUN: EINVAL: IPv6 packet of " + packet.length + " bytes is shorter than its header (40)";
+        }
+        return null;
+    }
+
     public record Output(long retval, byte[] packet, int mark, int priority, int[] cb, long durationNs,
                          String error) {
     }
@@ -50,6 +66,10 @@ public final class ProgTestRun {
     }
 
     public static Output run(LoadedProgram program, Input in, LwtRunner runner) {
+        String refused = refuse(in.packet());
+        if (refused != null) {
+            return new Output(0, in.packet().clone(), in.mark(), in.priority(), in.cb().clone(), 0, refused);
+        }
         SkBuff skb = SkBuff.of(in.packet(), HEADROOM);
         skb.mark = in.mark();
         skb.priority = in.priority();
