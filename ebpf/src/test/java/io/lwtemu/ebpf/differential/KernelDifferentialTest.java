@@ -12,7 +12,6 @@ import io.lwtemu.ebpf.runtime.LoadedObject;
 import io.lwtemu.ebpf.runtime.LoadedProgram;
 import io.lwtemu.ebpf.runtime.LwtRunner;
 import io.lwtemu.ebpf.runtime.ProgTestRun;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -118,9 +117,6 @@ class KernelDifferentialTest {
                 new Case("lwt/rewrite_daddr_csum.o", "rewrite_daddr"));
     }
 
-    @Disabled("reason: vm/Interpreter truncates 4-byte context loads to 32 bits (loadW + zero-extension), so the "
-            + "packet pointers SkBuffContext returns for skb->data/data_end lose their region and every direct "
-            + "packet access faults with 'null pointer dereference' (see DirectPacketAccessTest)")
     @TestFactory
     Stream<DynamicTest> shouldAgreeWithTheKernelOnDirectPacketAccess() {
         return directPacketAccessCases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> compare(c)));

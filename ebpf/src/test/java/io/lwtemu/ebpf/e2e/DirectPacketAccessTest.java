@@ -1,7 +1,6 @@
 package io.lwtemu.ebpf.e2e;
 
 import io.lwtemu.ebpf.runtime.ProgTestRun;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,8 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DirectPacketAccessTest {
     private final E2e host = new E2e();
 
-    @Disabled("reason: vm/Interpreter.loadW casts the context's 64-bit answer for skb->data to int and the LDX W "
-            + "path zero-extends it, dropping the PACKET region id (owner: vm; not editable by e2e)")
     @Test
     void shouldReadThePacketThroughSkbData() {
         // rewrite_daddr reads iph->version/ihl and daddr through skb->data before any helper call.

@@ -6,7 +6,6 @@ import io.lwtemu.ebpf.maps.RingBufMap;
 import io.lwtemu.ebpf.runtime.LoadedObject;
 import io.lwtemu.ebpf.runtime.LoadedProgram;
 import io.lwtemu.ebpf.runtime.ProgTestRun;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -29,9 +28,6 @@ class LwtObjectsE2eTest {
     static final int BPF_DROP = 2;
     static final int BPF_REDIRECT = 7;
     static final int BPF_LWT_REROUTE = 128;
-
-    static final String DIRECT_PACKET_ACCESS_BUG = "reason: vm/Interpreter truncates 4-byte context loads to 32 "
-            + "bits, so skb->data/data_end lose their region and direct packet access faults (DirectPacketAccessTest)";
 
     private final E2e host = new E2e();
 
@@ -176,7 +172,6 @@ class LwtObjectsE2eTest {
         assertThat(slice(sample, 0, 72)).isEqualTo(concat(le32(84), le32(1), slice(ping, 0, 64)));
     }
 
-    @Disabled(DIRECT_PACKET_ACCESS_BUG)
     @Test
     void shouldPushEthernetHeaderAndRedirectToIfindexTwo() {
         byte[] udp6 = Packets.udp6(20);
@@ -186,7 +181,6 @@ class LwtObjectsE2eTest {
         assertThat(hex(out.packet())).isEqualTo("020000000002" + "020000000001" + "86dd" + hex(udp6));
     }
 
-    @Disabled(DIRECT_PACKET_ACCESS_BUG)
     @Test
     void shouldRewriteDestinationAndFixIpAndUdpChecksums() {
         LoadedProgram prog = host.prepare("lwt/rewrite_daddr_csum.o", "lwt_xmit");

@@ -37,10 +37,11 @@ class RunReportTest {
         assertThat(ok.sent).isEqualTo(51);
         assertThat(ok.delivered).isEqualTo(50);
         assertThat(ok.inFlight).isEqualTo(1);
-        // UDP to traceroute's ports: no socket on the host, port unreachable goes back and is delivered.
+        // UDP to traceroute's ports: no socket on the host, port unreachable goes back and is delivered;
+        // like Linux (icmp_ratelimit, burst 6 per peer) only the first 6 errors within the second are sent.
         Tally tp = rep.flows.get("trace-port");
         assertThat(tp.dropsByLabel()).containsEntry("no_socket", 10L);
-        assertThat(tp.sent).isEqualTo(20);
+        assertThat(tp.sent).isEqualTo(10 + 6);
         assertThat(rep.totals.sent).isEqualTo(ok.sent + tp.sent);
     }
 
@@ -54,8 +55,8 @@ class RunReportTest {
     @Test
     void shouldFailLoudlyWhenAPacketIsUnaccounted() {
         RunReport rep = run();
-        rep.totals.sent++;
+        long sent = ++rep.totals.sent;
         assertThatThrownBy(rep::check).isInstanceOf(AccountingException.class)
-                .hasMessageContaining("totals: sent 72 != delivered");
+                .hasMessageContaining("totals: sent " + sent + " != delivered");
     }
 }
