@@ -78,6 +78,8 @@ public final class ForwardingPipeline {
     private boolean warnedIllegalRedirect;
     private boolean warnedRecursion;
     private boolean warnedEncap;
+    /** Set by {@link #rejectLocal} while a {@link LocalProtocolHandler} runs. */
+    private DropReason handlerReject;
 
     /**
      * @param log receives the kernel's one-time warnings ("bpf-lwt: Illegal return value 3, expect packet loss")
@@ -102,6 +104,14 @@ public final class ForwardingPipeline {
 
     public void setListener(OutcomeListener listener) {
         this.listener = listener;
+    }
+
+    public Fib fib() {
+        return fib;
+    }
+
+    public NetDevices devices() {
+        return devices;
     }
 
     /** Registers the local handler of an IP protocol (tunnel decapsulation). */
@@ -221,7 +231,108 @@ public final class ForwardingPipeline {
             lwtInput(in, skb, r, bpf);
             return;
         }
+        if (r.encap instanceof LwtTunnel t && t.redirectsInput()) {
+            lwtTunnelInput(in, skb, r, t);
+            return;
+        }
         dstInput(in, skb, r);
+    }
+
+    /** lwtunnel_input for a non-BPF state (seg6, seg6local): the state owns the packet from here. */
+    private void lwtTunnelInput(NetDevice in, SkBuff skb, Route r, LwtTunnel t) {
+        if (recursion > RECURSION_LIMIT) {
+            recursionLimit(skb, in, "lwtunnel_input");
+            return;
+        }
+        recursion++;
+        try {
+            t.input(this, in, skb, r);
+        } finally {
+            recursion--;
+        }
+    }
+
+    // ================================================================= services for tunnels and LWT states
+
+    /**
+     * ip_route_input / ip6_route_input + dst_input again for a packet whose headers a tunnel or an SRv6 action
+     * rewrote (new destination, pushed or removed headers): {@code skb.protocol} must say the current family.
+     */
+    public void inputRoute(NetDevice in, SkBuff skb) {
+        routeInput(in, skb);
+    }
+
+    /**
+     * dst_input with a route the caller chose (seg6_lookup_nexthop with a next hop or a table): an error route
+     * answers like an input lookup that found it; LWT states of the route run as after a lookup.
+     */
+    public void inputVia(NetDevice in, SkBuff skb, Route r) {
+        if (r.type != RouteType.UNICAST && r.type != RouteType.LOCAL) {
+            counters.routeHit(r);
+            inputError(in, skb, switch (r.type) {
+                case UNREACHABLE -> FibStatus.UNREACHABLE;
+                case PROHIBIT -> FibStatus.PROHIBIT;
+                default -> FibStatus.BLACKHOLE;
+            });
+            return;
+        }
+        counters.routeHit(r);
+        skb.routeRealm = r.realm;
+        if (r.encap instanceof BpfLwt bpf && bpf.in() != null) {
+            lwtInput(in, skb, r, bpf);
+            return;
+        }
+        if (r.encap instanceof LwtTunnel t && t.redirectsInput()) {
+            lwtTunnelInput(in, skb, r, t);
+            return;
+        }
+        dstInput(in, skb, r);
+    }
+
+    /**
+     * ip_local_out for a packet this router (re)built around an existing skb: a tunnel's outer packet
+     * (ip_tunnel_xmit routes it again) or an SRv6 push on output. Output lookup on the packet's destination from
+     * "lo", then LWT out/xmit of that route and its device; no TTL decrement. The packet keeps its identity:
+     * its outcome is the one of the packet the caller received ({@code in}, null when generated here).
+     */
+    public void localOut(NetDevice in, SkBuff skb) {
+        int version = skb.len < 1 ? 0 : (skb.head[skb.data] & 0xff) >>> 4;
+        if (version != 4 && version != 6) {
+            drop(skb, DropReason.MALFORMED, in);
+            return;
+        }
+        skb.protocol = version == 4 ? SkBuff.ETH_P_IP : SkBuff.ETH_P_IPV6;
+        lookup(skb, "lo", res);
+        FibStatus status = res.status;
+        Route r = res.route;
+        if (status.isError()) {
+            drop(skb, reasonFor(status), in);
+            return;
+        }
+        counters.routeHit(r);
+        if (r.type == RouteType.LOCAL) {
+            localDeliver(devices.loopback(), skb);
+            return;
+        }
+        NetDevice out = deviceOf(r);
+        if (out == null) {
+            drop(skb, DropReason.NO_DEVICE, in);
+            return;
+        }
+        dstOutput(in, skb, r, out);
+    }
+
+    /** kfree_skb_reason for a packet a tunnel or LWT state owns: counted like the pipeline's own drops. */
+    public void dropPacket(SkBuff skb, DropReason reason, NetDevice dev) {
+        drop(skb, reason, dev);
+    }
+
+    /**
+     * Called by a {@link LocalProtocolHandler} that consumes its packet as a drop (no tunnel matches, bad key):
+     * the handler then returns true and the pipeline counts the drop with {@code reason} instead of a delivery.
+     */
+    public void rejectLocal(DropReason reason) {
+        handlerReject = reason;
     }
 
     private void dstInput(NetDevice in, SkBuff skb, Route r) {
@@ -351,6 +462,8 @@ public final class ForwardingPipeline {
         int mtu = r.mtu > 0 ? r.mtu : out.mtu();
         if (r.encap instanceof BpfLwt bpf) {
             mtu -= bpf.mtuReduction(mtu);
+        } else if (r.encap instanceof LwtTunnel t && t.redirectsOutput() && t.headroom() < mtu) {
+            mtu -= t.headroom();
         }
         return mtu;
     }
@@ -374,6 +487,23 @@ public final class ForwardingPipeline {
 
     /** dst_output: LWT out when the route has one, then ip_finish_output. */
     private void dstOutput(NetDevice in, SkBuff skb, Route r, NetDevice out) {
+        if (r.encap instanceof LwtTunnel t) {
+            if (!t.redirectsOutput()) {
+                finishOutput(in, skb, r, out, null);
+                return;
+            }
+            if (recursion > RECURSION_LIMIT) {
+                recursionLimit(skb, in, "lwtunnel_output");
+                return;
+            }
+            recursion++;
+            try {
+                t.output(this, in, skb, r, out);
+            } finally {
+                recursion--;
+            }
+            return;
+        }
         if (r.encap != null && !(r.encap instanceof BpfLwt)) {
             if (!warnedEncap) {
                 warnedEncap = true;
@@ -560,6 +690,11 @@ public final class ForwardingPipeline {
             return;
         }
         skb.ifindex = out.ifindex;
+        DeviceXmit xmit = out.xmit();
+        if (xmit != null) {
+            xmit.xmit(this, in, skb, out);
+            return;
+        }
         int len = skb.len;
         if (!egress.transmit(out, skb, r)) {
             out.txDropped++;
@@ -702,9 +837,20 @@ public final class ForwardingPipeline {
             }
         }
         LocalProtocolHandler h = handlers[protocol];
-        if (h != null && h.handle(skb, in, l4)) {
-            finish(skb, Outcome.DELIVERED, null, in);
-            return;
+        if (h != null) {
+            DropReason outerReject = handlerReject;
+            handlerReject = null;
+            boolean consumed = h.handle(skb, in, l4);
+            DropReason reject = handlerReject;
+            handlerReject = outerReject;
+            if (consumed) {
+                if (reject != null) {
+                    drop(skb, reject, in);
+                } else {
+                    finish(skb, Outcome.DELIVERED, null, in);
+                }
+                return;
+            }
         }
         if (egress.deliverLocal(in, skb, protocol)) {
             finish(skb, Outcome.DELIVERED, null, in);

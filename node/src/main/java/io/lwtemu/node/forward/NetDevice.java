@@ -16,6 +16,7 @@ public final class NetDevice {
     private boolean up;
     private final List<IpAddress> addresses = new ArrayList<>();
     private final List<Integer> prefixLengths = new ArrayList<>();
+    private DeviceXmit xmit;
 
     public long rxPackets;
     public long rxBytes;
@@ -44,6 +45,15 @@ public final class NetDevice {
 
     public void setUp(boolean up) {
         this.up = up;
+    }
+
+    /** The transmit function of a virtual device (tunnel), or null for a device whose packets go to the Egress. */
+    public DeviceXmit xmit() {
+        return xmit;
+    }
+
+    public void xmit(DeviceXmit xmit) {
+        this.xmit = xmit;
     }
 
     void addAddress(IpAddress addr, int prefixLength) {
