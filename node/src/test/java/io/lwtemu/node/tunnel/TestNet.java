@@ -78,9 +78,17 @@ public final class TestNet {
                     d.mtu(l.mtu());
                 }
             } else if (c instanceof ConfigCommand.RouteCmd r) {
+                if (r.op() == ConfigCommand.RouteCmd.Op.DEL) {
+                    fib.table(r.table()).delete(r.prefix(), r.metric(), r.dev(), r.via(), r.type());
+                    return;
+                }
                 Object state = r.encap() == null ? null : encapLoader.apply(r.encap());
                 Route route = r.toRoute(state);
-                fib.table(route.table).add(route);
+                if (r.op() == ConfigCommand.RouteCmd.Op.REPLACE) {
+                    fib.table(route.table).replace(route);
+                } else {
+                    fib.table(route.table).add(route);
+                }
             } else {
                 throw new IllegalArgumentException("not supported in tests: " + c);
             }
