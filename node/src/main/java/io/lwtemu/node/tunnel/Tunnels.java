@@ -99,6 +99,9 @@ public final class Tunnels {
                 }
             }
         }
+        if (cfg.link() != null && devices.byName(cfg.link()) == null) {
+            throw new IllegalArgumentException("Cannot find device \"" + cfg.link() + "\"");
+        }
         NetDevice dev = devices.add(cfg.name(), 1500);
         Tunnel t = new Tunnel(cfg, dev);
         dev.mtu(initialMtu(t));

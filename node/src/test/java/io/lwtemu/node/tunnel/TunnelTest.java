@@ -422,4 +422,69 @@ class TunnelTest {
         assertThat(a.inject("lan", v6(64))).isEqualTo(Outcome.DROPPED);
         assertThat(a.pipeline.lastDropReason()).isEqualTo(DropReason.TUNNEL_BAD_INNER);
     }
+
+    // ------------------------------------------------------------------ checksums and ECN
+
+    @Test
+    void shouldSendAndVerifyGreChecksums() {
+        for (TestNet.Router r : java.util.List.of(a, b)) {
+            boolean isA = r == a;
+            ConfigCommand.TunnelAdd add = (ConfigCommand.TunnelAdd) new IpCommandParser(null, false).parseLine(
+                    "ip link add t1 type gre local " + (isA ? "10.0.12.1 remote 10.0.12.2" : "10.0.12.2 remote 10.0.12.1"),
+                    1);
+            r.tunnels.add(TunnelConfig.of(add).withChecksums(true, true));
+            r.config("ip link set t1 up\nip route add " + (isA ? "10.0.2.0/24" : "10.0.1.0/24") + " dev t1");
+        }
+        assertThat(a.device("t1").mtu()).isEqualTo(1472);
+        byte[] outer = assertRoundTrip(true);
+        assertThat(Bytes.u16(outer, 20)).isEqualTo(0x8000);
+        assertThat(io.lwtemu.node.packet.InternetChecksum.verify(outer, 20, outer.length - 20)).isTrue();
+        outer[outer.length - 1] ^= 1; // corrupt the payload: the GRE checksum no longer matches
+        assertThat(b.inject("eth0", outer)).isEqualTo(Outcome.DROPPED);
+        assertThat(b.pipeline.lastDropReason()).isEqualTo(DropReason.TUNNEL_BAD_HEADER);
+    }
+
+    @Test
+    void shouldDropPacketsWithoutChecksumOnATunnelThatRequiresOne() {
+        ConfigCommand.TunnelAdd add = (ConfigCommand.TunnelAdd) new IpCommandParser(null, false)
+                .parseLine("ip link add gre_dev type gre local 10.0.12.2 remote 10.0.12.1", 1);
+        b.tunnels.add(TunnelConfig.of(add).withChecksums(true, false));
+        b.config("ip link set gre_dev up");
+        assertThat(b.inject("eth0", bpfGreV4(v4(64), 0x0800))).isEqualTo(Outcome.DROPPED);
+        assertThat(b.pipeline.lastDropReason()).isEqualTo(DropReason.TUNNEL_BAD_HEADER);
+        assertThat(b.tunnels.byName("gre_dev").rxErrors).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCopyOuterCongestionToEcnCapableInnerPacketsAndDropOthers() {
+        b.config("ip link add gre_dev type gre local 10.0.12.2 remote 10.0.12.1\nip link set gre_dev up");
+        byte[] ect = PacketBuilder.ipv4("10.0.1.5", "10.0.2.7").ttl(64).tos(0x02).udp(1234, 5678, PAYLOAD);
+        byte[] outer = bpfGreV4(ect, 0x0800);
+        new Ipv4Header().wrap(outer, 0).tos(0x03).updateChecksum();
+        assertThat(b.inject("eth0", outer)).isEqualTo(Outcome.FORWARDED);
+        byte[] out = b.lastSent("lan");
+        Ipv4Header ip = new Ipv4Header().wrap(out, 0);
+        assertThat(ip.tos() & 3).as("CE").isEqualTo(3);
+        assertThat(ip.verifyChecksum()).isTrue();
+        byte[] notEct = bpfGreV4(v4(64), 0x0800);
+        new Ipv4Header().wrap(notEct, 0).tos(0x03).updateChecksum();
+        assertThat(b.inject("eth0", notEct)).isEqualTo(Outcome.DROPPED);
+        assertThat(b.pipeline.lastDropReason()).isEqualTo(DropReason.TUNNEL_BAD_INNER);
+    }
+
+    @Test
+    void shouldKeepTheInnerEcnBitsInTheOuterHeader() {
+        tunnel("type gre local 10.0.12.1 remote 10.0.12.2", "type gre local 10.0.12.2 remote 10.0.12.1");
+        a.inject("lan", PacketBuilder.ipv4("10.0.1.5", "10.0.2.7").tos(0x03).udp(1, 2, PAYLOAD));
+        assertThat(a.lastSent("eth0")[Ipv4Header.TOS]).as("CE inside becomes ECT(0) outside").isEqualTo((byte) 2);
+        a.inject("lan", PacketBuilder.ipv4("10.0.1.5", "10.0.2.7").tos(0xb9).udp(1, 2, PAYLOAD));
+        assertThat(a.lastSent("eth0")[Ipv4Header.TOS]).as("DSCP not inherited, ECT(1) kept").isEqualTo((byte) 1);
+    }
+
+    @Test
+    void shouldRefuseATunnelOnAMissingDevice() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> a.config("ip link add vx9 type vxlan id 9 dstport 4789 remote 10.0.12.2 dev nope"))
+                .hasMessageContaining("Cannot find device \"nope\"");
+    }
 }
