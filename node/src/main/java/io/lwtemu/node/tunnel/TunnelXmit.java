@@ -116,7 +116,10 @@ final class TunnelXmit {
             System.arraycopy(remote, 0, b, off + Ipv4Header.DST, 4);
             ip4.updateChecksum();
         } else {
-            ip6.wrap(b, off).versionClassFlow(tos, 0);
+            // ip6_make_flowlabel with auto_flowlabels on: ip6tnl/ip6gre label the outer header from the inner
+            // flow's hash (the kernel's hash is seeded; ours is deterministic); vxlan uses its label option (0).
+            int flow = cfg.kind() == TunnelKind.VXLAN ? 0 : flowHash(b, inner, innerLen, innerV4) & 0xfffff;
+            ip6.wrap(b, off).versionClassFlow(tos, flow);
             ip6.payloadLength(hdr - Ipv6Header.LENGTH + innerLen).hopLimit(ttl);
             writeSource(t, p, r, outDev, of, b, off + Ipv6Header.SRC);
             System.arraycopy(remote, 0, b, off + Ipv6Header.DST, 16);
@@ -289,6 +292,12 @@ final class TunnelXmit {
      * keeps its port and flows spread over the range. Deterministic, unlike the kernel's seeded hash.
      */
     static int flowSourcePort(byte[] b, int off, int len, boolean v4) {
+        int hash = flowHash(b, off, len, v4);
+        return (int) (((hash & 0xffffffffL) * (SRC_PORT_MAX - SRC_PORT_MIN)) >>> 32) + SRC_PORT_MIN;
+    }
+
+    /** A hash of the inner flow: addresses, protocol and (TCP/UDP) ports, like skb_get_hash. */
+    static int flowHash(byte[] b, int off, int len, boolean v4) {
         int hash = 0x9e3779b9;
         int proto;
         int l4;
@@ -309,7 +318,7 @@ final class TunnelXmit {
         if ((proto == IpProtocol.TCP || proto == IpProtocol.UDP) && l4 + 4 <= off + len) {
             hash = mix(hash, Bytes.i32(b, l4));
         }
-        return (int) (((hash & 0xffffffffL) * (SRC_PORT_MAX - SRC_PORT_MIN)) >>> 32) + SRC_PORT_MIN;
+        return hash;
     }
 
     private static int mix(int h, int v) {

@@ -164,6 +164,8 @@ class TunnelTest {
         assertThat(ip6.hopLimit()).isEqualTo(64);
         assertThat(ip6.payloadLength()).isEqualTo(outer.length - 40);
         assertThat(Bytes.hex(outer, 40, 8)).isEqualTo("2900040104010100");
+        assertThat(ip6.flowLabel()).as("auto flow label from the inner flow").isNotZero()
+                .isEqualTo(TunnelXmit.flowHash(v6(63), 0, v6(63).length, false) & 0xfffff);
         assertThat(tail(outer, 48)).isEqualTo(v6(63));
     }
 
