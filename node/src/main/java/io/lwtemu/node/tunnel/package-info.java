@@ -28,10 +28,10 @@
  * {@link io.lwtemu.node.forward.ForwardingPipeline#localOut} (LWT programs of the outer route run).
  * Outer fields: TTL fixed or inherited (ttl 0; vxlan: 64), TOS 0 with the inner ECN bits (CE becomes ECT(0)),
  * IPv4 DF per pmtudisc, IP ID 0 on DF packets, GRE key/checksum per okey/ocsum, protocols 47 / 4 / 41 / 17,
- * the ip6 tunnels' encapsulation-limit destination option (limit 4) and per-flow outer flow label, VXLAN over UDP
- * with the per-flow source
- * port (32768..60999), VNI and an inner Ethernet header (the device's made-up locally administered MAC as
- * source, a made-up MAC for the far end), IPv4 UDP checksum 0, IPv6 UDP checksum filled in.
+ * the ip6 tunnels' encapsulation-limit destination option (limit 4) and per-flow outer flow label, VXLAN over
+ * UDP with the per-flow source port (32768..60999), VNI and an inner Ethernet header (the device's made-up
+ * locally administered MAC as source, a made-up MAC for the far end), IPv4 UDP checksum 0, IPv6 UDP checksum
+ * filled in.
  * The device MTU is the underlying device's (dev, else the device of the route to the remote when the tunnel is
  * created, else 1500) minus the overhead: gre 1476 (1472 with key), ipip/sit 1480, ip6tnl 1452, ip6gre 1448,
  * vxlan 1500 without dev, 1450 with it.
