@@ -294,4 +294,18 @@ class Seg6Test {
         assertThat(io.lwtemu.node.forward.ForwardingPipeline.pathMtu(r, r1.device("eth0"))).isEqualTo(1500 - 80);
         assertThat(Bytes.u16(new byte[] {0, 1}, 0)).isEqualTo(1);
     }
+
+    @Test
+    void shouldEncapsulateLocallySentPacketsOnOutputWithTheTunnelSource() {
+        Seg6 seg6 = new Seg6(log::add).tunnelSource(io.lwtemu.node.fib.IpAddress.parse("fc00:1::1"));
+        r1.encapLoader = spec -> seg6.stateFor(spec, null);
+        standardSids();
+        r1.pipeline.sendGenerated(PacketBuilder.ipv4("10.0.1.1", "10.0.3.7").ttl(64).udp(7, 8, FOOBAR));
+        net.run();
+        byte[] w1 = r1.lastSent("eth0");
+        assertThat(Ipv6Header.format(w1, Ipv6Header.SRC)).isEqualTo("fc00:1::1");
+        assertThat(w1[Ipv6Header.HOP_LIMIT]).as("output path: no forward on r1").isEqualTo((byte) 64);
+        assertThat(r3.lastSent("lan")).isEqualTo(PacketBuilder.ipv4("10.0.1.1", "10.0.3.7").ttl(63)
+                .udp(7, 8, FOOBAR));
+    }
 }
