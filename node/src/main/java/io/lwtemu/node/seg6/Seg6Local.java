@@ -34,7 +34,8 @@ import io.lwtemu.node.packet.Srh;
  *     segments left--, destination = the new active segment, lookup.</li>
  * <li>End.X: as End, then forward to the next hop {@code nh6}. End.T: as End, lookup in table N.</li>
  * <li>End.DX4 / End.DX6: segments left must be 0 (or no SRH); the inner IPv4/IPv6 packet is decapsulated and
- *     routed to {@code nh4}/{@code nh6} (unset: its own destination). End.DT4/End.DT6: decapsulate, lookup in table N.</li>
+ *     routed to {@code nh4}/{@code nh6} (unset: its own destination). End.DT4/End.DT6: decapsulate, lookup in
+ *     table N.</li>
  * <li>End.BPF: as End up to the advance, then the LWT_SEG6LOCAL program runs (BPF_OK: lookup the destination,
  *     BPF_REDIRECT: the route bpf_lwt_seg6_action chose, BPF_DROP or anything else: drop), and an SRH the
  *     program broke drops the packet.</li>

@@ -67,7 +67,7 @@ final class TunnelRecv {
         long key = keyed ? gre.key() : 0;
         int proto = gre.protocol();
         boolean v4 = skb.protocol == SkBuff.ETH_P_IP;
-        Tunnel t = tunnels.lookup(IpProtocol.GRE, v4, b, skb.data, keyed, key);
+        TunnelDevice t = tunnels.lookup(IpProtocol.GRE, v4, b, skb.data, keyed, key);
         if (t == null) {
             return noTunnel(skb);
         }
@@ -96,7 +96,7 @@ final class TunnelRecv {
 
     private boolean plain(SkBuff skb, int l4, int ipProto, int innerProtocol) {
         boolean v4 = skb.protocol == SkBuff.ETH_P_IP;
-        Tunnel t = tunnels.lookup(ipProto, v4, skb.head, skb.data, false, 0);
+        TunnelDevice t = tunnels.lookup(ipProto, v4, skb.head, skb.data, false, 0);
         if (t == null) {
             return noTunnel(skb);
         }
@@ -137,11 +137,11 @@ final class TunnelRecv {
                 default -> ipv6(skb, in, payload);
             };
         }
-        if (payload + VxlanHeader.LENGTH + Tunnel.ETH_HLEN > end) {
+        if (payload + VxlanHeader.LENGTH + TunnelDevice.ETH_HLEN > end) {
             return reject(DropReason.MALFORMED);
         }
         vxlan.wrap(b, payload);
-        Tunnel t = vxlan.vniValid() ? tunnels.vxlanByVni(family, port, vxlan.vni()) : null;
+        TunnelDevice t = vxlan.vniValid() ? tunnels.vxlanByVni(family, port, vxlan.vni()) : null;
         if (t == null) {
             return reject(DropReason.VXLAN_VNI_NOT_FOUND);
         }
@@ -151,11 +151,11 @@ final class TunnelRecv {
             t.rxErrors++;
             return reject(DropReason.TUNNEL_BAD_INNER);
         }
-        return decap(t, skb, eth + Tunnel.ETH_HLEN, type);
+        return decap(t, skb, eth + TunnelDevice.ETH_HLEN, type);
     }
 
     /** Strips everything before {@code innerOff} and receives the inner packet on the tunnel device. */
-    private boolean decap(Tunnel t, SkBuff outer, int innerOff, int innerProtocol) {
+    private boolean decap(TunnelDevice t, SkBuff outer, int innerOff, int innerProtocol) {
         TunnelConfig cfg = t.config();
         boolean innerV4 = innerProtocol == SkBuff.ETH_P_IP;
         if (innerV4 ? !cfg.carriesIpv4() : !cfg.carriesIpv6()) {

@@ -52,7 +52,7 @@ final class TunnelXmit {
         this.tunnels = tunnels;
     }
 
-    void xmit(Tunnel t, ForwardingPipeline p, NetDevice in, SkBuff skb) {
+    void xmit(TunnelDevice t, ForwardingPipeline p, NetDevice in, SkBuff skb) {
         NetDevice dev = t.device();
         TunnelConfig cfg = t.config();
         if (depth >= MAX_NESTING) {
@@ -192,7 +192,7 @@ final class TunnelXmit {
         }
     }
 
-    private static int outerProtocol(Tunnel t, boolean innerV4) {
+    private static int outerProtocol(TunnelDevice t, boolean innerV4) {
         if (t.config().encapDport() >= 0) {
             return IpProtocol.UDP;
         }
@@ -212,7 +212,7 @@ final class TunnelXmit {
      * tnl_update_pmtu: the inner packet must fit the path to the remote minus the tunnel overhead. Too big with
      * DF (IPv4) or at all (IPv6, when the tunnel MTU is at least 1280): ICMP back to the sender and drop.
      */
-    private boolean tooBigHandled(Tunnel t, ForwardingPipeline p, NetDevice in, SkBuff skb, Route r,
+    private boolean tooBigHandled(TunnelDevice t, ForwardingPipeline p, NetDevice in, SkBuff skb, Route r,
             NetDevice outDev, boolean innerV4) {
         int mtu = ForwardingPipeline.pathMtu(r, outDev) - t.overhead();
         byte[] b = skb.head;
@@ -246,14 +246,15 @@ final class TunnelXmit {
         }
     }
 
-    private void txError(Tunnel t, ForwardingPipeline p, NetDevice in, SkBuff skb, DropReason reason) {
+    private void txError(TunnelDevice t, ForwardingPipeline p, NetDevice in, SkBuff skb, DropReason reason) {
         t.txErrors++;
         t.device().txDropped++;
         p.dropPacket(skb, reason, in);
     }
 
     /** Outer source: the tunnel's local address, else the route's preferred source, else the device's address. */
-    private void writeSource(Tunnel t, ForwardingPipeline p, Route r, NetDevice outDev, Family of, byte[] b, int at) {
+    private void writeSource(TunnelDevice t, ForwardingPipeline p, Route r, NetDevice outDev, Family of, byte[] b,
+            int at) {
         byte[] local = t.localBytes();
         if (local != null) {
             System.arraycopy(local, 0, b, at, local.length);

@@ -36,7 +36,7 @@ import java.util.List;
 public final class Tunnels {
     private final Fib fib;
     private final NetDevices devices;
-    private final List<Tunnel> tunnels = new ArrayList<>();
+    private final List<TunnelDevice> tunnels = new ArrayList<>();
     private final List<int[]> fouPorts = new ArrayList<>(); // {family ordinal, port, ipproto}
     private final TunnelXmit xmit = new TunnelXmit(this);
     private final TunnelRecv recv = new TunnelRecv(this);
@@ -61,7 +61,7 @@ public final class Tunnels {
     }
 
     /** {@code ip link add NAME type gre|ipip|sit|ip6tnl|ip6gre|vxlan ...}. */
-    public Tunnel apply(TunnelAdd cmd) {
+    public TunnelDevice apply(TunnelAdd cmd) {
         return add(TunnelConfig.of(cmd));
     }
 
@@ -85,12 +85,12 @@ public final class Tunnels {
      * underlying device's (the {@code dev} parameter, else the device of the route to the remote, else 1500)
      * minus the encapsulation overhead; vxlan only shrinks below 1500 when it has a {@code dev}.
      */
-    public Tunnel add(TunnelConfig cfg) {
+    public TunnelDevice add(TunnelConfig cfg) {
         if (devices.byName(cfg.name()) != null) {
             throw new IllegalArgumentException("RTNETLINK answers: File exists (device " + cfg.name() + ")");
         }
         if (cfg.kind() == TunnelKind.VXLAN) {
-            for (Tunnel t : tunnels) {
+            for (TunnelDevice t : tunnels) {
                 TunnelConfig o = t.config();
                 if (o.kind() == TunnelKind.VXLAN && o.vni() == cfg.vni() && o.dstPort() == cfg.dstPort()
                         && o.outerFamily() == cfg.outerFamily()) {
@@ -103,14 +103,14 @@ public final class Tunnels {
             throw new IllegalArgumentException("Cannot find device \"" + cfg.link() + "\"");
         }
         NetDevice dev = devices.add(cfg.name(), 1500);
-        Tunnel t = new Tunnel(cfg, dev);
+        TunnelDevice t = new TunnelDevice(cfg, dev);
         dev.mtu(initialMtu(t));
         dev.xmit((p, in, skb, d) -> xmit.xmit(t, p, in, skb));
         tunnels.add(t);
         return t;
     }
 
-    private int initialMtu(Tunnel t) {
+    private int initialMtu(TunnelDevice t) {
         TunnelConfig cfg = t.config();
         NetDevice lower = devices.byName(cfg.link());
         if (lower == null && cfg.kind() == TunnelKind.VXLAN) {
@@ -127,8 +127,8 @@ public final class Tunnels {
         return Math.max(68, base - t.overhead());
     }
 
-    public Tunnel byName(String name) {
-        for (Tunnel t : tunnels) {
+    public TunnelDevice byName(String name) {
+        for (TunnelDevice t : tunnels) {
             if (t.name().equals(name)) {
                 return t;
             }
@@ -136,7 +136,7 @@ public final class Tunnels {
         return null;
     }
 
-    public List<Tunnel> all() {
+    public List<TunnelDevice> all() {
         return List.copyOf(tunnels);
     }
 
@@ -145,16 +145,16 @@ public final class Tunnels {
     /**
      * ip_tunnel_lookup / ip6_tnl_lookup over the up devices that take {@code ipProto} with this outer family:
      * remote = packet source and local = packet destination first, then remote only (local any), local only
-     * (remote any), then both any. Keys must match ({@link Tunnel#keyMatches}). Does not allocate.
+     * (remote any), then both any. Keys must match ({@link TunnelDevice#keyMatches}). Does not allocate.
      */
-    Tunnel lookup(int ipProto, boolean v4outer, byte[] b, int ipOff, boolean keyed, long key) {
+    TunnelDevice lookup(int ipProto, boolean v4outer, byte[] b, int ipOff, boolean keyed, long key) {
         int srcOff = ipOff + (v4outer ? Ipv4Header.SRC : Ipv6Header.SRC);
         int dstOff = ipOff + (v4outer ? Ipv4Header.DST : Ipv6Header.DST);
-        Tunnel best = null;
+        TunnelDevice best = null;
         int bestTier = 4;
         boolean mismatch = false;
         for (int i = 0, n = tunnels.size(); i < n; i++) {
-            Tunnel t = tunnels.get(i);
+            TunnelDevice t = tunnels.get(i);
             if (!t.device().isUp() || !accepts(t, ipProto, v4outer)) {
                 continue;
             }
@@ -194,7 +194,7 @@ public final class Tunnels {
         return lastKeyMismatch;
     }
 
-    private static boolean accepts(Tunnel t, int ipProto, boolean v4outer) {
+    private static boolean accepts(TunnelDevice t, int ipProto, boolean v4outer) {
         TunnelConfig c = t.config();
         return switch (ipProto) {
             case IpProtocol.GRE -> v4outer ? c.kind() == TunnelKind.GRE : c.kind() == TunnelKind.IP6GRE;
@@ -231,7 +231,7 @@ public final class Tunnels {
     /** True when an up vxlan device of this outer family listens on {@code port} (its socket is open). */
     boolean hasVxlanPort(Family family, int port) {
         for (int i = 0, n = tunnels.size(); i < n; i++) {
-            Tunnel t = tunnels.get(i);
+            TunnelDevice t = tunnels.get(i);
             TunnelConfig c = t.config();
             if (c.kind() == TunnelKind.VXLAN && c.dstPort() == port && t.outerFamily() == family
                     && t.device().isUp()) {
@@ -242,9 +242,9 @@ public final class Tunnels {
     }
 
     /** vxlan_vs_find_vni: the up vxlan device with this VNI on this port, or null. */
-    Tunnel vxlanByVni(Family family, int port, int vni) {
+    TunnelDevice vxlanByVni(Family family, int port, int vni) {
         for (int i = 0, n = tunnels.size(); i < n; i++) {
-            Tunnel t = tunnels.get(i);
+            TunnelDevice t = tunnels.get(i);
             TunnelConfig c = t.config();
             if (c.kind() == TunnelKind.VXLAN && c.dstPort() == port && c.vni() == vni && t.outerFamily() == family
                     && t.device().isUp()) {

@@ -281,7 +281,7 @@ class TunnelTest {
 
     // ------------------------------------------------------------------ bpf_lwt_push_encap style GRE
 
-    /** Outer IPv4 + keyless GRE as test_lwt_ip_encap.c pushes it: tot_len set by the program, checksum by the kernel. */
+    /** Outer IPv4 + keyless GRE as test_lwt_ip_encap.c pushes it: tot_len by the program, checksum by the kernel. */
     private static byte[] bpfGreV4(byte[] inner, int ethertype) {
         byte[] p = new byte[24 + inner.length];
         Ipv4Header ip = new Ipv4Header().wrap(p, 0).versionAndHeaderLength(20);
@@ -432,7 +432,8 @@ class TunnelTest {
         for (TestNet.Router r : java.util.List.of(a, b)) {
             boolean isA = r == a;
             ConfigCommand.TunnelAdd add = (ConfigCommand.TunnelAdd) new IpCommandParser(null, false).parseLine(
-                    "ip link add t1 type gre local " + (isA ? "10.0.12.1 remote 10.0.12.2" : "10.0.12.2 remote 10.0.12.1"),
+                    "ip link add t1 type gre local "
+                            + (isA ? "10.0.12.1 remote 10.0.12.2" : "10.0.12.2 remote 10.0.12.1"),
                     1);
             r.tunnels.add(TunnelConfig.of(add).withChecksums(true, true));
             r.config("ip link set t1 up\nip route add " + (isA ? "10.0.2.0/24" : "10.0.1.0/24") + " dev t1");

@@ -22,7 +22,7 @@ import io.lwtemu.node.packet.VxlanHeader;
  * vxlan    | IPv4 20 / IPv6 40 | UDP 8 | VXLAN 8 | Ethernet 14 | inner IP
  * </pre>
  */
-public final class Tunnel {
+public final class TunnelDevice {
     /** Ethernet header inside VXLAN. */
     public static final int ETH_HLEN = 14;
     /** Destination options header carrying only the tunnel encapsulation limit option plus PadN. */
@@ -46,7 +46,7 @@ public final class Tunnel {
     /** Transmit errors (tx_carrier_errors, collisions = loops, tx_errors). */
     public long txErrors;
 
-    Tunnel(TunnelConfig config, NetDevice dev) {
+    TunnelDevice(TunnelConfig config, NetDevice dev) {
         this.config = config;
         this.dev = dev;
         this.outerFamily = config.outerFamily();
