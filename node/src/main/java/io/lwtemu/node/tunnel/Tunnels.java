@@ -110,6 +110,26 @@ public final class Tunnels {
         return t;
     }
 
+    /**
+     * Like {@link #add} for a configuration applier that already created the {@link NetDevice} named
+     * {@code cfg.name()}: the device becomes the tunnel (its transmit function and kernel MTU are set, its admin
+     * state and addresses stay).
+     */
+    public TunnelDevice adopt(TunnelConfig cfg) {
+        NetDevice dev = devices.byName(cfg.name());
+        if (dev == null) {
+            throw new IllegalArgumentException("Cannot find device \"" + cfg.name() + "\"");
+        }
+        if (byName(cfg.name()) != null || dev.xmit() != null) {
+            throw new IllegalArgumentException("device " + cfg.name() + " is already a tunnel");
+        }
+        TunnelDevice t = new TunnelDevice(cfg, dev);
+        dev.mtu(initialMtu(t));
+        dev.xmit((p, in, skb, d) -> xmit.xmit(t, p, in, skb));
+        tunnels.add(t);
+        return t;
+    }
+
     private int initialMtu(TunnelDevice t) {
         TunnelConfig cfg = t.config();
         NetDevice lower = devices.byName(cfg.link());

@@ -490,4 +490,17 @@ class TunnelTest {
                 () -> a.config("ip link add vx9 type vxlan id 9 dstport 4789 remote 10.0.12.2 dev nope"))
                 .hasMessageContaining("Cannot find device \"nope\"");
     }
+
+    @Test
+    void shouldAdoptADeviceAnApplierAlreadyCreated() {
+        a.devices.add("gre9", 1500).setUp(true);
+        ConfigCommand.TunnelAdd add = (ConfigCommand.TunnelAdd) new IpCommandParser(null, false)
+                .parseLine("ip link add gre9 type gre local 10.0.12.1 remote 10.0.12.2", 1);
+        TunnelDevice t = a.tunnels.adopt(TunnelConfig.of(add));
+        assertThat(t.device()).isSameAs(a.device("gre9"));
+        assertThat(a.device("gre9").mtu()).isEqualTo(1476);
+        assertThat(a.device("gre9").isUp()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.tunnels.adopt(TunnelConfig.of(add)))
+                .hasMessageContaining("already a tunnel");
+    }
 }
