@@ -1,7 +1,6 @@
 package io.lwtemu.node.tunnel;
 
 import io.lwtemu.ebpf.prog.SkBuff;
-import io.lwtemu.node.config.ConfigCommand.TunnelKind;
 import io.lwtemu.node.fib.Family;
 import io.lwtemu.node.forward.DropReason;
 import io.lwtemu.node.forward.ForwardingPipeline;
@@ -225,9 +224,5 @@ final class TunnelRecv {
     private boolean reject(DropReason reason) {
         pipeline.rejectLocal(reason);
         return true;
-    }
-
-    static boolean isIp6Kind(TunnelKind k) {
-        return k == TunnelKind.IP6TNL || k == TunnelKind.IP6GRE;
     }
 }

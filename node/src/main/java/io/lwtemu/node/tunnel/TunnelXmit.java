@@ -36,7 +36,6 @@ final class TunnelXmit {
     /** inet_get_local_port_range defaults: the range udp_flow_src_port picks VXLAN/FOU source ports from. */
     static final int SRC_PORT_MIN = 32768;
     static final int SRC_PORT_MAX = 61000;
-    private static final int ETH_P_TEB = 0x6558;
 
     private final Tunnels tunnels;
     private final FibResult res = new FibResult();
@@ -326,9 +325,5 @@ final class TunnelXmit {
         h ^= v;
         h *= 0x85ebca6b;
         return h ^ (h >>> 13);
-    }
-
-    static boolean isTeb(int ethertype) {
-        return ethertype == ETH_P_TEB;
     }
 }

@@ -3,7 +3,6 @@ package io.lwtemu.node.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lwtemu.ebpf.prog.SkBuff;
-import io.lwtemu.node.fib.IpAddress;
 import io.lwtemu.node.fib.Prefix;
 import io.lwtemu.node.fib.Route;
 import io.lwtemu.node.forward.BpfLwt;
@@ -130,6 +129,5 @@ class LwtIpEncapTest {
         net.run();
         assertThat(ns3.device("gre_dev").rxPackets).isZero();
         assertThat(ns2.drops(DropReason.NO_ROUTE)).isEqualTo(1);
-        assertThat(IpAddress.parse("172.16.16.100").family()).isNotNull();
     }
 }
