@@ -67,7 +67,8 @@ public final class NetDevice {
 
     /** The first (primary) address of the family, or null. */
     public IpAddress primaryAddress(Family family) {
-        for (IpAddress a : addresses) {
+        for (int i = 0, n = addresses.size(); i < n; i++) { // indexed: no iterator on the per-packet path
+            IpAddress a = addresses.get(i);
             if (a.family() == family) {
                 return a;
             }
