@@ -96,7 +96,7 @@ class SimNetworkTest {
                 """);
         net.inject("r1", "eth0", PacketBuilder.ipv4("10.0.1.1", "10.0.4.1").icmpEchoRequest(1, 1, 8)).run();
         assertThat(net.trace()).contains(
-                "r1: FORWARDED eth1 10.0.12.1 > 10.0.23.3 gre (generated)",
+                "r1: FORWARDED eth1 10.0.12.1 > 10.0.23.3 gre",
                 "r2: FORWARDED eth1 10.0.12.1 > 10.0.23.3 gre",
                 "r3: DELIVERED eth0 10.0.12.1 > 10.0.23.3 gre",
                 "r3: FORWARDED eth1 10.0.1.1 > 10.0.4.1 icmp");
