@@ -14,6 +14,7 @@
  * tunnels.apply(tunnelAdd);          // ConfigCommand.TunnelAdd: creates NetDevice NAME (down), MTU set
  * tunnels.apply(fouAdd);             // ConfigCommand.FouAdd: UDP port P carries protocol N
  * tunnels.add(TunnelConfig.of(tunnelAdd).withFou(5555, 0));  // FOU on transmit (iproute2's "encap fou")
+ * tunnels.adopt(TunnelConfig.of(tunnelAdd));  // when a config applier already created the NetDevice
  * }</pre>
  * After that the tunnel is an ordinary {@link io.lwtemu.node.forward.NetDevice}: {@code ip link set NAME up},
  * {@code ip addr add ... dev NAME}, {@code ip route add PREFIX dev NAME} are applied as for any device. Nothing
