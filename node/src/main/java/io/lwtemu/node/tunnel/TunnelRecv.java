@@ -3,6 +3,7 @@ package io.lwtemu.node.tunnel;
 import io.lwtemu.ebpf.prog.SkBuff;
 import io.lwtemu.node.fib.Family;
 import io.lwtemu.node.forward.DropReason;
+import io.lwtemu.node.forward.Egress;
 import io.lwtemu.node.forward.ForwardingPipeline;
 import io.lwtemu.node.forward.NetDevice;
 import io.lwtemu.node.icmp.IcmpSender;
@@ -20,9 +21,11 @@ import io.lwtemu.node.packet.VxlanHeader;
  * The receive side: local delivery handlers for IPIP (4), IPv6-in-IP (41), GRE (47) and UDP (17: VXLAN and FOU
  * ports). Each finds the tunnel the way the kernel does (ip_tunnel_lookup / ip6_tnl_lookup: exact local+remote
  * first, then remote only, local only, wildcard; only devices that are up; GRE keys must match), strips the outer
- * headers and re-injects the inner packet with {@link ForwardingPipeline#receive} as received on the tunnel
- * device, so it is forwarded or delivered like any other. The inner packet is a new skb over the same bytes: the
- * outer one ends DELIVERED, the inner one gets its own outcome.
+ * headers and receives the inner packet on the tunnel device, so it is forwarded or delivered like any other:
+ * queued with {@link Egress#receiveLater} when bound with a backlog (gro_cells_receive / netif_rx: the kernel
+ * processes it later, outside the outer packet's receive), else at once with {@link ForwardingPipeline#receive}.
+ * The inner packet is a new skb with its own copy of the bytes, so traces show each packet as it was: the outer
+ * one ends DELIVERED, the inner one gets its own outcome.
  *
  * <p>No matching tunnel: ICMP port unreachable and a drop, as gre_rcv, tunnel4_rcv, tunnel6_rcv and ip6gre's
  * gre_rcv answer ({@link DropReason#TUNNEL_NO_MATCH}, or {@link DropReason#TUNNEL_KEY_MISMATCH} when a tunnel
@@ -36,14 +39,19 @@ final class TunnelRecv {
     private final UdpHeader udp = new UdpHeader();
     private final VxlanHeader vxlan = new VxlanHeader();
     private final Ipv4Header ip4 = new Ipv4Header();
+    /** Headroom of a decapsulated packet's new skb: room for the next encapsulation without copying again. */
+    static final int INNER_HEADROOM = 64;
+
     private ForwardingPipeline pipeline;
+    private Egress backlog;
 
     TunnelRecv(Tunnels tunnels) {
         this.tunnels = tunnels;
     }
 
-    void bind(ForwardingPipeline p) {
+    void bind(ForwardingPipeline p, Egress backlog) {
         this.pipeline = p;
+        this.backlog = backlog;
     }
 
     /** Protocol 47. */
@@ -169,25 +177,32 @@ final class TunnelRecv {
             t.rxErrors++;
             return reject(DropReason.TUNNEL_BAD_INNER);
         }
-        if (!ecnDecapsulate(outer, b, innerOff, innerV4)) {
+        byte[] copy = new byte[INNER_HEADROOM + innerLen];
+        System.arraycopy(b, innerOff, copy, INNER_HEADROOM, innerLen);
+        if (!ecnDecapsulate(outer, copy, INNER_HEADROOM, innerV4)) {
             t.rxErrors++;
             return reject(DropReason.TUNNEL_BAD_INNER);
         }
-        SkBuff inner = new SkBuff(b, innerOff, innerLen);
+        SkBuff inner = new SkBuff(copy, INNER_HEADROOM, innerLen);
         inner.protocol = innerProtocol;
         inner.mark = outer.mark;
         inner.priority = outer.priority;
-        pipeline.receive(t.device(), inner);
+        if (backlog != null) {
+            backlog.receiveLater(t.device(), inner); // gro_cells_receive / netif_rx: the backlog runs it later
+        } else {
+            pipeline.receive(t.device(), inner);
+        }
         return true;
     }
 
     /**
-     * INET_ECN_decapsulate / IP_ECN_decapsulate: outer CE marks an ECN-capable inner packet CE; a not-ECT inner
-     * packet with CE outside is dropped (rx_frame_errors).
+     * INET_ECN_decapsulate / IP_ECN_decapsulate: outer CE marks an ECN-capable inner packet CE (in {@code b}, the
+     * inner packet's own bytes); a not-ECT inner packet with CE outside is dropped (rx_frame_errors).
      */
     private boolean ecnDecapsulate(SkBuff outer, byte[] b, int innerOff, boolean innerV4) {
-        int outerTos = outer.protocol == SkBuff.ETH_P_IP ? b[outer.data + Ipv4Header.TOS] & 0xff
-                : (Bytes.u16(b, outer.data) >>> 4) & 0xff;
+        byte[] o = outer.head;
+        int outerTos = outer.protocol == SkBuff.ETH_P_IP ? o[outer.data + Ipv4Header.TOS] & 0xff
+                : (Bytes.u16(o, outer.data) >>> 4) & 0xff;
         if ((outerTos & 3) != 3) {
             return true;
         }

@@ -9,6 +9,7 @@ import io.lwtemu.node.fib.FibResult;
 import io.lwtemu.node.fib.FibTable;
 import io.lwtemu.node.fib.IpAddress;
 import io.lwtemu.node.fib.Route;
+import io.lwtemu.node.forward.Egress;
 import io.lwtemu.node.forward.ForwardingPipeline;
 import io.lwtemu.node.forward.NetDevice;
 import io.lwtemu.node.forward.NetDevices;
@@ -24,7 +25,8 @@ import java.util.List;
  * <pre>{@code
  * Tunnels tunnels = new Tunnels(fib, devices);
  * ForwardingPipeline pipeline = new ForwardingPipeline(fib, devices, egress, log, clock);
- * tunnels.bind(pipeline);                 // decap handlers for protocols 4, 41, 47 and 17
+ * tunnels.bind(pipeline, egress);         // decap handlers for protocols 4, 41, 47 and 17; inner packets
+ *                                         // are queued with egress.receiveLater(tunnelDev, inner)
  * tunnels.apply(tunnelAddCommand);        // ip link add gre1 type gre ...  -> a NetDevice "gre1" (down)
  * tunnels.apply(fouAddCommand);           // ip fou add port 5555 ipproto 4
  * }</pre>
@@ -51,9 +53,20 @@ public final class Tunnels {
     /**
      * Registers the decapsulation handlers with the router's pipeline (local delivery of IP protocols 4, 41, 47,
      * and UDP for VXLAN/FOU ports; other UDP ports still reach the host stack). Call once, before traffic.
+     * Decapsulated packets are received on the tunnel device at once, nested in the outer packet's receive
+     * (deterministic, for tests and tools); see {@link #bind(ForwardingPipeline, Egress)} for the kernel's queue.
      */
     public void bind(ForwardingPipeline pipeline) {
-        recv.bind(pipeline);
+        bind(pipeline, null);
+    }
+
+    /**
+     * As {@link #bind(ForwardingPipeline)}, but decapsulated packets go to {@code backlog.receiveLater(tunnelDev,
+     * inner)} as the kernel queues them (gro_cells / netif_rx); the router then feeds them to
+     * {@link ForwardingPipeline#receive} like any received packet. This is the binding a router should use.
+     */
+    public void bind(ForwardingPipeline pipeline, Egress backlog) {
+        recv.bind(pipeline, backlog);
         pipeline.setProtocolHandler(IpProtocol.IPIP, recv::ipip);
         pipeline.setProtocolHandler(IpProtocol.IPV6, recv::ipv6);
         pipeline.setProtocolHandler(IpProtocol.GRE, recv::gre);

@@ -8,11 +8,13 @@
  * NetDevices devices = new NetDevices();
  * Tunnels tunnels = new Tunnels(fib, devices);
  * ForwardingPipeline pipeline = new ForwardingPipeline(fib, devices, egress, log, clock);
- * tunnels.bind(pipeline);            // once: decap handlers for IP protocols 4, 41, 47 and UDP
+ * tunnels.bind(pipeline, egress);    // once: decap handlers for IP protocols 4, 41, 47 and UDP; decapsulated
+ *                                    // packets come back through egress.receiveLater(tunnelDev, inner)
  *
  * tunnels.apply(tunnelAdd);          // ConfigCommand.TunnelAdd: creates NetDevice NAME (down), MTU set
  * tunnels.apply(fouAdd);             // ConfigCommand.FouAdd: UDP port P carries protocol N
  * tunnels.add(TunnelConfig.of(tunnelAdd).withFou(5555, 0));  // FOU on transmit (iproute2's "encap fou")
+ * tunnels.adopt(TunnelConfig.of(tunnelAdd));  // when a config applier already created the NetDevice
  * }</pre>
  * After that the tunnel is an ordinary {@link io.lwtemu.node.forward.NetDevice}: {@code ip link set NAME up},
  * {@code ip addr add ... dev NAME}, {@code ip route add PREFIX dev NAME} are applied as for any device. Nothing
@@ -40,9 +42,10 @@
  * The tunnel is found as ip_tunnel_lookup does (only devices that are up; local+remote exact, then remote only,
  * local only, wildcard; GRE keys must match exactly, keyless tunnels take only keyless packets). No tunnel: ICMP
  * port unreachable and a {@code tunnel_no_match} or {@code tunnel_key_mismatch} drop. Bad GRE (version, routing,
- * checksum, checksum flag not as configured) and wrong inner types drop silently. The inner packet is received on
- * the tunnel device ({@link io.lwtemu.node.forward.ForwardingPipeline#receive}) as a new skb over the same bytes:
- * the outer packet counts DELIVERED, the inner one gets its own outcome (forwarded, delivered, dropped). Outer CE
+ * checksum, checksum flag not as configured) and wrong inner types drop silently. The inner packet, in a new skb
+ * with its own bytes, is queued for the tunnel device with {@link io.lwtemu.node.forward.Egress#receiveLater}
+ * (gro_cells / netif_rx; {@code bind(pipeline)} without a backlog receives it at once instead): the outer packet
+ * counts DELIVERED, the inner one gets its own outcome (forwarded, delivered, dropped). Outer CE
  * marks an ECN-capable inner packet CE. VXLAN: the port is open while an up vxlan device uses it; unknown VNI:
  * {@code vxlan_vni_not_found}; the inner destination MAC is not checked (lwtemu links have no L2). Not modelled:
  * GRE sequence numbers, GUE, NBMA tunnels without a remote, collect-metadata (external) devices, ICMP errors

@@ -53,9 +53,11 @@ class Seg6AllocationTest {
         Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean);
         com.sun.management.ThreadMXBean tmx = (com.sun.management.ThreadMXBean) mx;
         Assumptions.assumeTrue(tmx.isThreadAllocatedMemorySupported());
-        tenThousand.run();
-        tenThousand.run();
+        for (int i = 0; i < 5; i++) {
+            tenThousand.run();
+        }
         long before = tmx.getThreadAllocatedBytes(Thread.currentThread().getId());
+        tenThousand.run();
         tenThousand.run();
         return tmx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
     }
@@ -76,8 +78,9 @@ class Seg6AllocationTest {
         byte[] packet = PacketBuilder.ipv4("10.0.1.5", "10.0.3.7").udp(1, 2, new byte[64]);
         SkBuff skb = SkBuff.of(packet, 128);
         long allocated = allocatedBytes(() -> resend(in, skb, packet, 10_000));
-        assertThat(sent[0]).isEqualTo(30_000);
-        assertThat(allocated).isLessThan(8_192);
+        assertThat(sent[0]).isEqualTo(70_000);
+        // Under one byte per packet (20k measured): one object per packet would be >= 320 KB.
+        assertThat(allocated).isLessThan(20_000);
     }
 
     @Test
@@ -94,7 +97,8 @@ class Seg6AllocationTest {
         System.arraycopy(inner, 0, packet, 80, inner.length);
         SkBuff skb = SkBuff.of(packet, 128);
         long allocated = allocatedBytes(() -> resend(in, skb, packet, 10_000));
-        assertThat(sent[0]).isEqualTo(30_000);
-        assertThat(allocated).isLessThan(8_192);
+        assertThat(sent[0]).isEqualTo(70_000);
+        // Under one byte per packet (20k measured): one object per packet would be >= 320 KB.
+        assertThat(allocated).isLessThan(20_000);
     }
 }

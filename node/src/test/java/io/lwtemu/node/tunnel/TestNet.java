@@ -46,7 +46,7 @@ public final class TestNet {
         Router(String name) {
             this.name = name;
             pipeline = new ForwardingPipeline(fib, devices, this, log::add, () -> 0L);
-            tunnels.bind(pipeline);
+            tunnels.bind(pipeline, this);
             pipeline.setListener((skb, outcome, reason, dev, generated) -> {
                 if (outcome == Outcome.DROPPED) {
                     drops.add(reason);
@@ -147,6 +147,12 @@ public final class TestNet {
                 wire.add(new Frame(peer.router(), peer.dev(), bytes));
             }
             return true;
+        }
+
+        /** netif_rx: the packet is received on {@code dev} when the network runs next (after queued frames). */
+        @Override
+        public void receiveLater(NetDevice dev, SkBuff skb) {
+            wire.add(new Frame(this, dev.name, skb.toByteArray()));
         }
 
         @Override

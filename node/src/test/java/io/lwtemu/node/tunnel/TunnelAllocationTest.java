@@ -60,18 +60,19 @@ class TunnelAllocationTest {
         byte[] packet = PacketBuilder.ipv4("10.0.1.5", "10.0.2.7").udp(1234, 5678, new byte[64]);
         SkBuff skb = SkBuff.of(packet, 128);
 
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             resend(p, lan, skb, packet);
         }
         long before = tmx.getThreadAllocatedBytes(Thread.currentThread().getId());
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             resend(p, lan, skb, packet);
         }
         long allocated = tmx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-        assertThat(sent[0]).isEqualTo(30_000);
-        assertThat(eth0.txPackets).isEqualTo(30_000);
-        // Slack for the measurement itself; one small object per packet would be >= 160 KB.
-        assertThat(allocated).as("bytes allocated for 10k encapsulations").isLessThan(8_192);
+        assertThat(sent[0]).isEqualTo(70_000);
+        assertThat(eth0.txPackets).isEqualTo(70_000);
+        // Under one byte per packet: slack for JIT transitions on a loaded machine; one object per packet would
+        // be >= 320 KB.
+        assertThat(allocated).as("bytes allocated for 20k encapsulations").isLessThan(20_000);
     }
 
     private static void resend(ForwardingPipeline p, NetDevice in, SkBuff skb, byte[] packet) {
