@@ -28,7 +28,8 @@ import java.util.Locale;
  * {@code encap seg6local} become route state through the router's {@link Seg6}. {@code encap bpf} is turned into
  * LWT state by the {@link EncapLoader} (the eBPF loader), which also opens End.BPF programs.
  * Tunnels and Seg6 are per router: give the same instances to every applier of that router, and bind the
- * Tunnels to the router's pipeline ({@link Tunnels#bind}) so tunnels also decapsulate.
+ * Tunnels to the router's pipeline ({@link Tunnels#bind(io.lwtemu.node.forward.ForwardingPipeline,
+ * io.lwtemu.node.forward.Egress)}) so tunnels also decapsulate.
  */
 public final class ConfigApplier {
 

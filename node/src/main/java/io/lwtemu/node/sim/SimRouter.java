@@ -34,7 +34,7 @@ public final class SimRouter implements Egress {
         this.pipeline = new ForwardingPipeline(fib, devices, this, network::log, network::now);
         this.tunnels = new Tunnels(fib, devices);
         this.seg6 = new Seg6(network::log);
-        tunnels.bind(pipeline);
+        tunnels.bind(pipeline, this); // decapsulated packets come back through receiveLater, queued like netif_rx
         pipeline.setListener((skb, outcome, reason, dev, generated) -> network.trace(this, skb, outcome, reason, dev,
                 generated));
     }
