@@ -378,10 +378,10 @@ public final class ForwardingPipeline {
                     case PROHIBIT -> IcmpHeader.PKT_FILTERED;
                     default -> IcmpHeader.NET_UNREACH;
                 };
-                sendError(icmp.destUnreachable(skb.head, skb.data, skb.len, code, icmpSourceV4(skb, in)));
+                sendGenerated(icmp.destUnreachable(skb.head, skb.data, skb.len, code, icmpSourceV4(skb, in)));
             } else {
                 int code = status == FibStatus.PROHIBIT ? Icmpv6Header.ADM_PROHIBITED : Icmpv6Header.NOROUTE;
-                sendError(icmp.destUnreachableV6(skb.head, skb.data, skb.len, code, icmpSourceV6(skb, in)));
+                sendGenerated(icmp.destUnreachableV6(skb.head, skb.data, skb.len, code, icmpSourceV6(skb, in)));
             }
         }
         drop(skb, reason, in);
@@ -441,14 +441,14 @@ public final class ForwardingPipeline {
         if (isV4(skb)) {
             ip4.wrap(b, off);
             if (ip4.ttl() <= 1) {
-                sendError(icmp.timeExceeded(b, off, skb.len, icmpSourceV4(skb, in)));
+                sendGenerated(icmp.timeExceeded(b, off, skb.len, icmpSourceV4(skb, in)));
                 drop(skb, DropReason.TTL_EXPIRED, in);
                 return;
             }
             int mtu = pathMtu(r, out);
             ip4.wrap(b, off);
             if (skb.len > mtu && ip4.dontFragment()) {
-                sendError(icmp.fragNeeded(b, off, skb.len, mtu, icmpSourceV4(skb, in)));
+                sendGenerated(icmp.fragNeeded(b, off, skb.len, mtu, icmpSourceV4(skb, in)));
                 drop(skb, DropReason.MTU, in);
                 return;
             }
@@ -456,13 +456,13 @@ public final class ForwardingPipeline {
         } else {
             ip6.wrap(b, off);
             if (ip6.hopLimit() <= 1) {
-                sendError(icmp.timeExceededV6(b, off, skb.len, icmpSourceV6(skb, in)));
+                sendGenerated(icmp.timeExceededV6(b, off, skb.len, icmpSourceV6(skb, in)));
                 drop(skb, DropReason.TTL_EXPIRED, in);
                 return;
             }
             int mtu = Math.max(IPV6_MIN_MTU, pathMtu(r, out));
             if (skb.len > mtu) {
-                sendError(icmp.packetTooBig(b, off, skb.len, mtu, icmpSourceV6(skb, in)));
+                sendGenerated(icmp.packetTooBig(b, off, skb.len, mtu, icmpSourceV6(skb, in)));
                 drop(skb, DropReason.MTU, in);
                 return;
             }
@@ -572,14 +572,14 @@ public final class ForwardingPipeline {
         byte[] b = skb.head;
         int off = skb.data;
         if (!isV4(skb)) {
-            sendError(icmp.packetTooBig(b, off, skb.len, Math.max(mtu, IPV6_MIN_MTU), icmpSourceV6(skb, in)));
+            sendGenerated(icmp.packetTooBig(b, off, skb.len, Math.max(mtu, IPV6_MIN_MTU), icmpSourceV6(skb, in)));
             drop(skb, DropReason.MTU, in);
             return;
         }
         List<byte[]> frags = fragmenter.fragment(b, off, skb.len, mtu);
         if (fragmenter.status() != Ipv4Fragmenter.Status.FRAGMENTED) {
             if (fragmenter.status() == Ipv4Fragmenter.Status.DF_SET) {
-                sendError(icmp.fragNeeded(b, off, skb.len, mtu, icmpSourceV4(skb, in)));
+                sendGenerated(icmp.fragNeeded(b, off, skb.len, mtu, icmpSourceV4(skb, in)));
             }
             drop(skb, DropReason.MTU, in);
             return;
@@ -902,15 +902,15 @@ public final class ForwardingPipeline {
         if (protocol != IpProtocol.TCP) { // TCP answers with a RST, not modelled
             if (isV4(skb)) {
                 int code = transport ? IcmpHeader.PORT_UNREACH : IcmpHeader.PROT_UNREACH;
-                sendError(icmp.destUnreachable(b, off, skb.len, code, Bytes.i32(b, off + Ipv4Header.DST)));
+                sendGenerated(icmp.destUnreachable(b, off, skb.len, code, Bytes.i32(b, off + Ipv4Header.DST)));
             } else {
                 byte[] src = new byte[16];
                 System.arraycopy(b, off + Ipv6Header.DST, src, 0, 16);
                 if (transport) {
-                    sendError(icmp.destUnreachableV6(b, off, skb.len, Icmpv6Header.PORT_UNREACH, src));
+                    sendGenerated(icmp.destUnreachableV6(b, off, skb.len, Icmpv6Header.PORT_UNREACH, src));
                 } else {
                     // Parameter problem, unrecognized next header, pointing at the next-header field.
-                    sendError(icmp.icmpv6Send(b, off, skb.len, Icmpv6Header.PARAMPROB, 1, Ipv6Header.NEXT_HEADER,
+                    sendGenerated(icmp.icmpv6Send(b, off, skb.len, Icmpv6Header.PARAMPROB, 1, Ipv6Header.NEXT_HEADER,
                             src));
                 }
             }
@@ -932,10 +932,10 @@ public final class ForwardingPipeline {
             if (e.v6()) {
                 byte[] src = new byte[16];
                 System.arraycopy(first, Ipv6Header.DST, src, 0, 16);
-                sendError(icmp.icmpv6Send(first, 0, first.length, Icmpv6Header.TIME_EXCEED,
+                sendGenerated(icmp.icmpv6Send(first, 0, first.length, Icmpv6Header.TIME_EXCEED,
                         Icmpv6Header.EXC_FRAGTIME, 0, src));
             } else {
-                sendError(icmp.icmpSend(first, 0, first.length, IcmpHeader.TIME_EXCEEDED, IcmpHeader.EXC_FRAGTIME, 0,
+                sendGenerated(icmp.icmpSend(first, 0, first.length, IcmpHeader.TIME_EXCEEDED, IcmpHeader.EXC_FRAGTIME, 0,
                         Bytes.i32(first, Ipv4Header.DST)));
             }
         }
@@ -946,10 +946,12 @@ public final class ForwardingPipeline {
 
     /**
      * Sends a packet this router originates (ip_local_out): output route lookup from "lo", LWT out/xmit of that
-     * route, no TTL decrement. Null is ignored (an ICMP error Linux would not send).
+     * route, no TTL decrement. Null is ignored (an ICMP error Linux would not send). ICMP messages pass the
+     * per-peer rate limit first, whoever built them (the pipeline, a tunnel, an SRv6 action), as icmp_send and
+     * icmp6_send apply it to every message they send.
      */
     public void sendGenerated(byte[] packet) {
-        if (packet == null) {
+        if (packet == null || !icmpAllowed(packet)) {
             return;
         }
         boolean prev = generating;
@@ -961,25 +963,34 @@ public final class ForwardingPipeline {
         }
     }
 
-    /** Sends an ICMP/ICMPv6 error unless null or rate limited (icmpv4_xrlim_allow / icmpv6_xrlim_allow). */
-    private void sendError(byte[] err) {
-        if (err == null) {
-            return;
-        }
-        long now = clock.getAsLong();
-        if ((err[0] & 0xf0) == 0x40) {
-            if (!icmpLimiter.allowV4(err[20] & 0xff, err[21] & 0xff, Bytes.i32(err, Ipv4Header.DST), now)) {
-                return;
+    /**
+     * icmpv4_xrlim_allow / icmpv6_xrlim_allow: false when {@code p} is an ICMP message of a rate-limited type
+     * (the ratemasks: errors, not echo replies; never frag-needed / packet-too-big) and its destination's bucket
+     * is empty. Other packets always pass.
+     */
+    private boolean icmpAllowed(byte[] p) {
+        int version = p.length < 1 ? 0 : (p[0] & 0xff) >>> 4;
+        if (version == 4) {
+            int hlen = (p[0] & 0xf) * 4;
+            if (p.length < Math.max(hlen, Ipv4Header.MIN_LENGTH) + 2
+                    || (p[Ipv4Header.PROTOCOL] & 0xff) != IpProtocol.ICMP) {
+                return true;
             }
-        } else {
-            fib.fibLookup(Family.INET6, err, Ipv6Header.DST, -1, 0, "lo", null, icmpRes);
-            int plen = icmpRes.route == null ? 128 : icmpRes.route.prefix.length();
-            if (!icmpLimiter.allowV6(err[Ipv6Header.LENGTH] & 0xff, Bytes.i64(err, Ipv6Header.DST),
-                    Bytes.i64(err, Ipv6Header.DST + 8), plen, now)) {
-                return;
-            }
+            return icmpLimiter.allowV4(p[hlen] & 0xff, p[hlen + 1] & 0xff, Bytes.i32(p, Ipv4Header.DST),
+                    clock.getAsLong());
         }
-        sendGenerated(err);
+        if (version != 6 || p.length < Ipv6Header.LENGTH + 1
+                || (p[Ipv6Header.NEXT_HEADER] & 0xff) != IpProtocol.ICMPV6) {
+            return true;
+        }
+        int type = p[Ipv6Header.LENGTH] & 0xff;
+        if (!Icmpv6Header.isError(type)) {
+            return true;
+        }
+        fib.fibLookup(Family.INET6, p, Ipv6Header.DST, -1, 0, "lo", null, icmpRes);
+        int plen = icmpRes.route == null ? 128 : icmpRes.route.prefix.length();
+        return icmpLimiter.allowV6(type, Bytes.i64(p, Ipv6Header.DST), Bytes.i64(p, Ipv6Header.DST + 8), plen,
+                clock.getAsLong());
     }
 
     /**

@@ -155,6 +155,22 @@ class ConfiguredTunnelTest {
     }
 
     @Test
+    void shouldRateLimitThePortUnreachablesForPacketsNoTunnelTakes() {
+        Box r = new Box(BASE + """
+                ip link add gre1 type gre local 10.0.2.254 remote 10.0.2.1
+                ip link set dev gre1 up
+                """);
+        byte[] stray = PacketBuilder.ipv4("10.0.2.7", "10.0.2.254").raw(IpProtocol.GRE,
+                concat(Bytes.fromHex("00000800"), ping()));
+        for (int i = 0; i < 8; i++) {
+            r.receive("eth1", stray.clone());
+        }
+        assertThat(r.pipeline.counters().drops(DropReason.TUNNEL_NO_MATCH)).isEqualTo(8);
+        assertThat(r.sentOn("eth1")).as("a burst of 6, then one per second (the clock stands still)").hasSize(6);
+        assertThat(r.pipeline.icmpRateLimiter().suppressed).isEqualTo(2);
+    }
+
+    @Test
     void shouldCarryIpv4OverIp6tnlOnlyInAMatchingMode() {
         Box r = new Box(BASE + """
                 ip link add t6 type ip6tnl local fc00:2::fe remote fc00:2::1
