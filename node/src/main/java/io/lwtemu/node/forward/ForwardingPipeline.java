@@ -935,8 +935,8 @@ public final class ForwardingPipeline {
                 sendGenerated(icmp.icmpv6Send(first, 0, first.length, Icmpv6Header.TIME_EXCEED,
                         Icmpv6Header.EXC_FRAGTIME, 0, src));
             } else {
-                sendGenerated(icmp.icmpSend(first, 0, first.length, IcmpHeader.TIME_EXCEEDED, IcmpHeader.EXC_FRAGTIME, 0,
-                        Bytes.i32(first, Ipv4Header.DST)));
+                sendGenerated(icmp.icmpSend(first, 0, first.length, IcmpHeader.TIME_EXCEEDED,
+                        IcmpHeader.EXC_FRAGTIME, 0, Bytes.i32(first, Ipv4Header.DST)));
             }
         }
         return expired.size();
