@@ -11,63 +11,68 @@ import io.lwtemu.node.fib.FibException;
 import io.lwtemu.node.fib.FibTable;
 import io.lwtemu.node.forward.NetDevice;
 import io.lwtemu.node.forward.NetDevices;
-import io.lwtemu.node.forward.Seg6LocalLwt;
-import io.lwtemu.node.forward.Seg6Lwt;
+import io.lwtemu.node.seg6.EndBpfProgram;
+import io.lwtemu.node.seg6.Seg6;
+import io.lwtemu.node.tunnel.Tunnels;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Applies parsed iproute2 commands to one router's {@link Fib} and {@link NetDevices}, in order, failing like
  * {@code ip -batch} would at the first command the kernel refuses ("RTNETLINK answers: File exists",
  * "Cannot find device"), with the line it came from.
  *
- * <p>seg6 and seg6local encaps become {@link Seg6Lwt} / {@link Seg6LocalLwt} here; {@code encap bpf} and End.BPF
- * are turned into LWT state by an {@link EncapLoader} (the eBPF loader);
- * tunnel devices are created as interfaces and their parameters kept for the decapsulation layer.
+ * <p>{@code ip link add NAME type gre|ipip|sit|ip6tnl|ip6gre|vxlan ...} and {@code ip fou add} go to the router's
+ * {@link Tunnels} (the device is created as a tunnel, with the kernel's MTU); {@code encap seg6} and
+ * {@code encap seg6local} become route state through the router's {@link Seg6}. {@code encap bpf} is turned into
+ * LWT state by the {@link EncapLoader} (the eBPF loader), which also opens End.BPF programs.
+ * Tunnels and Seg6 are per router: give the same instances to every applier of that router, and bind the
+ * Tunnels to the router's pipeline ({@link Tunnels#bind(io.lwtemu.node.forward.ForwardingPipeline,
+ * io.lwtemu.node.forward.Egress)}) so tunnels also decapsulate.
  */
 public final class ConfigApplier {
 
     /** Builds the LWT state stored in {@code Route.encap} from a parsed encap (loads and checks BPF objects). */
     @FunctionalInterface
     public interface EncapLoader {
-        /** Returns the encap state; throws IllegalArgumentException with a user-facing message on failure. */
+        /**
+         * Returns the encap state; throws IllegalArgumentException with a user-facing message on failure. Called
+         * for {@code encap bpf} and for seg6local End.BPF, where it returns the {@link EndBpfProgram} of the
+         * spec's {@code endpoint obj F section S} (e.g. {@code io.lwtemu.node.seg6.BpfEndProgram.load}); the
+         * applier wraps it into the seg6local state.
+         */
         Object load(EncapSpec spec, RouteCmd route);
-    }
-
-    /** Linux's default MTU of a new tunnel device over a 1500-byte underlay. */
-    static int tunnelMtu(ConfigCommand.TunnelKind kind) {
-        return switch (kind) {
-            case GRE -> 1476;
-            case IPIP, SIT -> 1480;
-            case IP6TNL -> 1452;
-            case IP6GRE -> 1448;
-            case VXLAN -> 1450;
-        };
     }
 
     private final Path file;
     private final Fib fib;
     private final NetDevices devices;
     private final EncapLoader loader;
-    private final List<TunnelAdd> tunnels = new ArrayList<>();
-    private final List<FouAdd> fous = new ArrayList<>();
+    private final Tunnels tunnels;
+    private final Seg6 seg6;
 
+    /**
+     * An applier with its own {@link Tunnels} (bind {@link #tunnels()} to the pipeline for decapsulation) and a
+     * {@link Seg6} that drops its one-time warnings: for a router configured by this applier alone.
+     */
     public ConfigApplier(Path file, Fib fib, NetDevices devices, EncapLoader loader) {
+        this(file, fib, devices, loader, new Tunnels(fib, devices), new Seg6(line -> { }));
+    }
+
+    /** @param tunnels the router's tunnels; @param seg6 the router's SRv6 state factory */
+    public ConfigApplier(Path file, Fib fib, NetDevices devices, EncapLoader loader, Tunnels tunnels, Seg6 seg6) {
         this.file = file;
         this.fib = fib;
         this.devices = devices;
         this.loader = loader;
+        this.tunnels = tunnels;
+        this.seg6 = seg6;
     }
 
-    /** Tunnel devices created so far, for the decapsulation layer. */
-    public List<TunnelAdd> tunnels() {
-        return List.copyOf(tunnels);
-    }
-
-    /** FOU receive ports configured so far. */
-    public List<FouAdd> fous() {
-        return List.copyOf(fous);
+    /** The tunnel devices and FOU ports this applier configures. */
+    public Tunnels tunnels() {
+        return tunnels;
     }
 
     public void apply(List<ConfigCommand> commands) {
@@ -97,21 +102,9 @@ public final class ConfigApplier {
                     fib.deleteRule(r.rule());
                 }
             } else if (c instanceof TunnelAdd t) {
-                if (devices.byName(t.name()) != null) {
-                    throw error(c, "RTNETLINK answers: File exists (device " + t.name() + ")");
-                }
-                if (t.dev() != null) {
-                    device(t.dev(), c);
-                }
-                devices.add(t.name(), tunnelMtu(t.kind()));
-                tunnels.add(t);
+                tunnels.apply(t);
             } else if (c instanceof FouAdd f) {
-                for (FouAdd other : fous) {
-                    if (other.port() == f.port() && other.family() == f.family()) {
-                        throw error(c, "RTNETLINK answers: Address already in use (fou port " + f.port() + ")");
-                    }
-                }
-                fous.add(f);
+                tunnels.apply(f);
             }
         } catch (FibException e) {
             throw error(c, "RTNETLINK answers: " + e.getMessage());
@@ -133,15 +126,12 @@ public final class ConfigApplier {
             return;
         }
         Object state = null;
-        if (r.encap() instanceof EncapSpec.Seg6 || r.encap() instanceof EncapSpec.Seg6Local sl
-                && sl.action() != EncapSpec.Seg6Local.Action.END_BPF) {
-            state = seg6State(r);
+        if (r.encap() instanceof EncapSpec.Seg6 s6) {
+            state = seg6.encapFor(s6);
+        } else if (r.encap() instanceof EncapSpec.Seg6Local sl) {
+            state = seg6.localFor(sl, ref -> endBpfProgram(sl, r));
         } else if (r.encap() != null) {
-            if (loader == null) {
-                throw error(r, "encap " + r.encap().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)
-                        + " needs an encap loader");
-            }
-            state = loader.load(r.encap(), r);
+            state = requireLoader(r).load(r.encap(), r);
         }
         if (r.op() == RouteCmd.Op.ADD) {
             fib.addRoute(r.toRoute(state));
@@ -150,25 +140,23 @@ public final class ConfigApplier {
         }
     }
 
-    /** seg6 / seg6local (without BPF) need no loader: their state is built here. */
-    private Object seg6State(RouteCmd r) {
-        if (r.encap() instanceof EncapSpec.Seg6 s6) {
-            if (s6.mode() == EncapSpec.Seg6.Mode.L2ENCAP) {
-                throw error(r, "seg6 mode l2encap is not supported (the emulated devices are L3)");
-            }
-            return new Seg6Lwt(s6.mode() == EncapSpec.Seg6.Mode.INLINE, s6.segments());
+    /** End.BPF's program, opened by the loader. */
+    private EndBpfProgram endBpfProgram(EncapSpec.Seg6Local spec, RouteCmd r) {
+        Object p = requireLoader(r).load(spec, r);
+        if (p instanceof EndBpfProgram prog) {
+            return prog;
         }
-        EncapSpec.Seg6Local sl = (EncapSpec.Seg6Local) r.encap();
-        Seg6LocalLwt.Action a = switch (sl.action()) {
-            case END -> Seg6LocalLwt.Action.END;
-            case END_X -> Seg6LocalLwt.Action.END_X;
-            case END_T -> Seg6LocalLwt.Action.END_T;
-            case END_DX4 -> Seg6LocalLwt.Action.END_DX4;
-            case END_DX6 -> Seg6LocalLwt.Action.END_DX6;
-            case END_DT6 -> Seg6LocalLwt.Action.END_DT6;
-            default -> throw error(r, "seg6local action " + sl.action().spelling + " is not supported");
-        };
-        return new Seg6LocalLwt(a, sl.nh4(), sl.nh6(), sl.table(), null, null);
+        throw new IllegalArgumentException("the encap loader returned " + (p == null ? "null" : p.getClass()
+                .getSimpleName()) + " for End.BPF, expected an EndBpfProgram");
+    }
+
+    private EncapLoader requireLoader(RouteCmd r) {
+        if (loader == null) {
+            String kind = r.encap() instanceof EncapSpec.Seg6Local ? "seg6local End.BPF"
+                    : "encap " + r.encap().getClass().getSimpleName().toLowerCase(Locale.ROOT);
+            throw error(r, kind + " needs an encap loader");
+        }
+        return loader;
     }
 
     private NetDevice device(String name, ConfigCommand c) {

@@ -39,10 +39,6 @@ public enum DropReason {
     LWT_RECURSION_LIMIT,
     /** The route carries an encap type this pipeline does not model. */
     UNSUPPORTED_ENCAP,
-    /** A tunnel device cannot carry the packet (inner family not allowed by its mode, no remote address). */
-    TUNNEL_ENCAP,
-    /** seg6/seg6local could not process the packet: no valid SRH, segments left 0 (or not 0 for decap), wrong family. */
-    SEG6,
     /** The egress (or redirect target) device is down. */
     LINK_DOWN,
     /** The route names a device that does not exist. */
@@ -54,7 +50,27 @@ public enum DropReason {
     /** Local delivery: no handler for the IP protocol (ICMP protocol unreachable sent). */
     UNHANDLED_PROTO,
     /** Local delivery: fragment queued, overlapping, over memory or timed out (IP_FRAG*). */
-    FRAG_REASM;
+    FRAG_REASM,
+    /** Tunnel decap: no tunnel device (up) matches the outer addresses (ICMP port unreachable sent, like gre_rcv). */
+    TUNNEL_NO_MATCH,
+    /** Tunnel decap: a tunnel matches the outer addresses but not the GRE key (ip_tunnel_lookup fails). */
+    TUNNEL_KEY_MISMATCH,
+    /** Tunnel decap: bad GRE header (version, flags), GRE checksum wrong or checksum flag not as configured. */
+    TUNNEL_BAD_HEADER,
+    /** Tunnel decap: the inner packet is not of a kind the tunnel carries (mode, inner EtherType). */
+    TUNNEL_BAD_INNER,
+    /** Tunnel xmit: the outer packet would go back into the tunnel, or tunnels nest too deep (dead loop). */
+    TUNNEL_LOOP,
+    /** Tunnel xmit: no remote to send to (NBMA tunnel without a destination). */
+    TUNNEL_NO_REMOTE,
+    /** VXLAN decap: no vxlan device has the packet's VNI (VXLAN_VNI_NOT_FOUND), or the I flag is missing. */
+    VXLAN_VNI_NOT_FOUND,
+    /** SRv6: no valid Segment Routing Header where the action needs one, or segments left is 0 (seg6local). */
+    SEG6_INVALID_SRH,
+    /** SRv6 End.DX4/End.DX6: segments left not 0 or no inner packet of the expected family to decapsulate. */
+    SEG6_DECAP_FAILED,
+    /** SRv6 encap: the packet cannot take this encapsulation (inline needs IPv6, headers do not fit). */
+    SEG6_ENCAP_FAILED;
 
     /** Lower-case name as shown in reports ("bpf_drop"). */
     public String label() {

@@ -36,8 +36,12 @@ import java.util.function.LongSupplier;
  *   -> fragment (IPv4 without DF)
  *   -> LWT xmit per packet/fragment (lwtunnel_xmit: OK unless protocol changed, DROP, REDIRECT, REROUTE =
  *      output lookup with the packet's mark and addresses, then dst_output again)
- *   -> egress device
+ *   -> egress device, or the device's {@link DeviceXmit} (a tunnel: encapsulate, then {@link #localOut})
  * </pre>
+ *
+ * Routes may also carry a non-BPF {@link LwtTunnel} state (seg6, seg6local from {@code io.lwtemu.node.seg6}): it
+ * takes the packet over at LWT in / LWT out and continues it through {@link #inputRoute}, {@link #inputVia} or
+ * {@link #localOut}.
  *
  * Every packet ends in exactly one {@link Outcome}, counted in {@link ForwardingCounters}, on the devices and
  * reported to the {@link OutcomeListener}. Return codes follow net/core/lwt_bpf.c; "log once" warnings go to
@@ -64,7 +68,6 @@ public final class ForwardingPipeline {
     private final Ipv4Fragmenter fragmenter = new Ipv4Fragmenter();
     private final Reassembler reassembler;
     private final LocalProtocolHandler[] handlers = new LocalProtocolHandler[256];
-    private VirtualXmit[] virtualXmit = new VirtualXmit[16];
     private final FibResult res = new FibResult();
     private final FibResult icmpRes = new FibResult();
     private final HookContext ctx = new HookContext();
@@ -81,6 +84,8 @@ public final class ForwardingPipeline {
     private boolean warnedIllegalRedirect;
     private boolean warnedRecursion;
     private boolean warnedEncap;
+    /** Set by {@link #rejectLocal} while a {@link LocalProtocolHandler} runs. */
+    private DropReason handlerReject;
 
     /**
      * @param log receives the kernel's one-time warnings ("bpf-lwt: Illegal return value 3, expect packet loss")
@@ -112,20 +117,17 @@ public final class ForwardingPipeline {
         this.listener = listener;
     }
 
+    public Fib fib() {
+        return fib;
+    }
+
+    public NetDevices devices() {
+        return devices;
+    }
+
     /** Registers the local handler of an IP protocol (tunnel decapsulation). */
     public void setProtocolHandler(int protocol, LocalProtocolHandler handler) {
         handlers[protocol] = handler;
-    }
-
-    /**
-     * Makes {@code dev} a virtual device (a tunnel): packets sent to it go to {@code xmit} (which encapsulates
-     * and calls {@link #localOut}) instead of the {@link Egress}.
-     */
-    public void setVirtualDevice(NetDevice dev, VirtualXmit xmit) {
-        if (dev.ifindex >= virtualXmit.length) {
-            virtualXmit = java.util.Arrays.copyOf(virtualXmit, Math.max(dev.ifindex + 1, virtualXmit.length * 2));
-        }
-        virtualXmit[dev.ifindex] = xmit;
     }
 
     // ================================================================= ingress
@@ -240,15 +242,108 @@ public final class ForwardingPipeline {
             lwtInput(in, skb, r, bpf);
             return;
         }
-        if (r.encap instanceof Seg6Lwt s6) {
-            seg6Input(in, skb, r, s6);
-            return;
-        }
-        if (r.encap instanceof Seg6LocalLwt sl) {
-            seg6LocalInput(in, skb, r, sl);
+        if (r.encap instanceof LwtTunnel t && t.redirectsInput()) {
+            lwtTunnelInput(in, skb, r, t);
             return;
         }
         dstInput(in, skb, r);
+    }
+
+    /** lwtunnel_input for a non-BPF state (seg6, seg6local): the state owns the packet from here. */
+    private void lwtTunnelInput(NetDevice in, SkBuff skb, Route r, LwtTunnel t) {
+        if (recursion > RECURSION_LIMIT) {
+            recursionLimit(skb, in, "lwtunnel_input");
+            return;
+        }
+        recursion++;
+        try {
+            t.input(this, in, skb, r);
+        } finally {
+            recursion--;
+        }
+    }
+
+    // ================================================================= services for tunnels and LWT states
+
+    /**
+     * ip_route_input / ip6_route_input + dst_input again for a packet whose headers a tunnel or an SRv6 action
+     * rewrote (new destination, pushed or removed headers): {@code skb.protocol} must say the current family.
+     */
+    public void inputRoute(NetDevice in, SkBuff skb) {
+        routeInput(in, skb);
+    }
+
+    /**
+     * dst_input with a route the caller chose (seg6_lookup_nexthop with a next hop or a table): an error route
+     * answers like an input lookup that found it; LWT states of the route run as after a lookup.
+     */
+    public void inputVia(NetDevice in, SkBuff skb, Route r) {
+        if (r.type != RouteType.UNICAST && r.type != RouteType.LOCAL) {
+            counters.routeHit(r);
+            inputError(in, skb, switch (r.type) {
+                case UNREACHABLE -> FibStatus.UNREACHABLE;
+                case PROHIBIT -> FibStatus.PROHIBIT;
+                default -> FibStatus.BLACKHOLE;
+            }, r);
+            return;
+        }
+        counters.routeHit(r);
+        skb.routeRealm = r.realm;
+        if (r.encap instanceof BpfLwt bpf && bpf.in() != null) {
+            lwtInput(in, skb, r, bpf);
+            return;
+        }
+        if (r.encap instanceof LwtTunnel t && t.redirectsInput()) {
+            lwtTunnelInput(in, skb, r, t);
+            return;
+        }
+        dstInput(in, skb, r);
+    }
+
+    /**
+     * ip_local_out for a packet this router (re)built around an existing skb: a tunnel's outer packet
+     * (ip_tunnel_xmit routes it again) or an SRv6 push on output. Output lookup on the packet's destination from
+     * "lo", then LWT out/xmit of that route and its device; no TTL decrement. The packet keeps its identity:
+     * its outcome is the one of the packet the caller received ({@code in}, null when generated here).
+     */
+    public void localOut(NetDevice in, SkBuff skb) {
+        int version = skb.len < 1 ? 0 : (skb.head[skb.data] & 0xff) >>> 4;
+        if (version != 4 && version != 6 || skb.len < (version == 4 ? Ipv4Header.MIN_LENGTH : Ipv6Header.LENGTH)) {
+            drop(skb, DropReason.MALFORMED, in);
+            return;
+        }
+        skb.protocol = version == 4 ? SkBuff.ETH_P_IP : SkBuff.ETH_P_IPV6;
+        lookup(skb, "lo", res);
+        FibStatus status = res.status;
+        Route r = res.route;
+        if (status.isError()) {
+            drop(skb, reasonFor(status), in);
+            return;
+        }
+        counters.routeHit(r);
+        if (r.type == RouteType.LOCAL) {
+            localDeliver(devices.loopback(), skb);
+            return;
+        }
+        NetDevice out = deviceOf(r);
+        if (out == null) {
+            drop(skb, DropReason.NO_DEVICE, in);
+            return;
+        }
+        dstOutput(in, skb, r, out);
+    }
+
+    /** kfree_skb_reason for a packet a tunnel or LWT state owns: counted like the pipeline's own drops. */
+    public void dropPacket(SkBuff skb, DropReason reason, NetDevice dev) {
+        drop(skb, reason, dev);
+    }
+
+    /**
+     * Called by a {@link LocalProtocolHandler} that consumes its packet as a drop (no tunnel matches, bad key):
+     * the handler then returns true and the pipeline counts the drop with {@code reason} instead of a delivery.
+     */
+    public void rejectLocal(DropReason reason) {
+        handlerReject = reason;
     }
 
     private void dstInput(NetDevice in, SkBuff skb, Route r) {
@@ -283,10 +378,10 @@ public final class ForwardingPipeline {
                     case PROHIBIT -> IcmpHeader.PKT_FILTERED;
                     default -> IcmpHeader.NET_UNREACH;
                 };
-                sendError(icmp.destUnreachable(skb.head, skb.data, skb.len, code, icmpSourceV4(skb, in)));
+                sendGenerated(icmp.destUnreachable(skb.head, skb.data, skb.len, code, icmpSourceV4(skb, in)));
             } else {
                 int code = status == FibStatus.PROHIBIT ? Icmpv6Header.ADM_PROHIBITED : Icmpv6Header.NOROUTE;
-                sendError(icmp.destUnreachableV6(skb.head, skb.data, skb.len, code, icmpSourceV6(skb, in)));
+                sendGenerated(icmp.destUnreachableV6(skb.head, skb.data, skb.len, code, icmpSourceV6(skb, in)));
             }
         }
         drop(skb, reason, in);
@@ -346,14 +441,14 @@ public final class ForwardingPipeline {
         if (isV4(skb)) {
             ip4.wrap(b, off);
             if (ip4.ttl() <= 1) {
-                sendError(icmp.timeExceeded(b, off, skb.len, icmpSourceV4(skb, in)));
+                sendGenerated(icmp.timeExceeded(b, off, skb.len, icmpSourceV4(skb, in)));
                 drop(skb, DropReason.TTL_EXPIRED, in);
                 return;
             }
             int mtu = pathMtu(r, out);
             ip4.wrap(b, off);
             if (skb.len > mtu && ip4.dontFragment()) {
-                sendError(icmp.fragNeeded(b, off, skb.len, mtu, icmpSourceV4(skb, in)));
+                sendGenerated(icmp.fragNeeded(b, off, skb.len, mtu, icmpSourceV4(skb, in)));
                 drop(skb, DropReason.MTU, in);
                 return;
             }
@@ -361,13 +456,13 @@ public final class ForwardingPipeline {
         } else {
             ip6.wrap(b, off);
             if (ip6.hopLimit() <= 1) {
-                sendError(icmp.timeExceededV6(b, off, skb.len, icmpSourceV6(skb, in)));
+                sendGenerated(icmp.timeExceededV6(b, off, skb.len, icmpSourceV6(skb, in)));
                 drop(skb, DropReason.TTL_EXPIRED, in);
                 return;
             }
             int mtu = Math.max(IPV6_MIN_MTU, pathMtu(r, out));
             if (skb.len > mtu) {
-                sendError(icmp.packetTooBig(b, off, skb.len, mtu, icmpSourceV6(skb, in)));
+                sendGenerated(icmp.packetTooBig(b, off, skb.len, mtu, icmpSourceV6(skb, in)));
                 drop(skb, DropReason.MTU, in);
                 return;
             }
@@ -382,8 +477,8 @@ public final class ForwardingPipeline {
         int mtu = r.mtu > 0 ? r.mtu : out.mtu();
         if (r.encap instanceof BpfLwt bpf) {
             mtu -= bpf.mtuReduction(mtu);
-        } else if (r.encap instanceof Seg6Lwt s6 && s6.headroom() < mtu) {
-            mtu -= s6.headroom();
+        } else if (r.encap instanceof LwtTunnel t && t.redirectsOutput() && t.headroom() < mtu) {
+            mtu -= t.headroom();
         }
         return mtu;
     }
@@ -407,12 +502,21 @@ public final class ForwardingPipeline {
 
     /** dst_output: LWT out when the route has one, then ip_finish_output. */
     private void dstOutput(NetDevice in, SkBuff skb, Route r, NetDevice out) {
-        if (r.encap instanceof Seg6Lwt s6) {
-            seg6Output(in, skb, r, s6);
-            return;
-        }
-        if (r.encap instanceof Seg6LocalLwt) {
-            finishOutput(in, skb, r, out, null); // seg6local only acts on input
+        if (r.encap instanceof LwtTunnel t) {
+            if (!t.redirectsOutput()) {
+                finishOutput(in, skb, r, out, null);
+                return;
+            }
+            if (recursion > RECURSION_LIMIT) {
+                recursionLimit(skb, in, "lwtunnel_output");
+                return;
+            }
+            recursion++;
+            try {
+                t.output(this, in, skb, r, out);
+            } finally {
+                recursion--;
+            }
             return;
         }
         if (r.encap != null && !(r.encap instanceof BpfLwt)) {
@@ -468,14 +572,14 @@ public final class ForwardingPipeline {
         byte[] b = skb.head;
         int off = skb.data;
         if (!isV4(skb)) {
-            sendError(icmp.packetTooBig(b, off, skb.len, Math.max(mtu, IPV6_MIN_MTU), icmpSourceV6(skb, in)));
+            sendGenerated(icmp.packetTooBig(b, off, skb.len, Math.max(mtu, IPV6_MIN_MTU), icmpSourceV6(skb, in)));
             drop(skb, DropReason.MTU, in);
             return;
         }
         List<byte[]> frags = fragmenter.fragment(b, off, skb.len, mtu);
         if (fragmenter.status() != Ipv4Fragmenter.Status.FRAGMENTED) {
             if (fragmenter.status() == Ipv4Fragmenter.Status.DF_SET) {
-                sendError(icmp.fragNeeded(b, off, skb.len, mtu, icmpSourceV4(skb, in)));
+                sendGenerated(icmp.fragNeeded(b, off, skb.len, mtu, icmpSourceV4(skb, in)));
             }
             drop(skb, DropReason.MTU, in);
             return;
@@ -601,28 +705,12 @@ public final class ForwardingPipeline {
             return;
         }
         skb.ifindex = out.ifindex;
-        int len = skb.len;
-        VirtualXmit vx = out.ifindex < virtualXmit.length ? virtualXmit[out.ifindex] : null;
-        if (vx != null) {
-            // The outer packet takes its own (generated) path; the inner one ends here, sent on the tunnel.
-            DropReason why;
-            boolean prev = generating;
-            generating = true;
-            try {
-                why = vx.xmit(skb, out);
-            } finally {
-                generating = prev;
-            }
-            if (why != null) {
-                out.txDropped++;
-                finish(skb, Outcome.DROPPED, why, out);
-                return;
-            }
-            out.txPackets++;
-            out.txBytes += len;
-            finish(skb, Outcome.FORWARDED, null, out);
+        DeviceXmit xmit = out.xmit();
+        if (xmit != null) {
+            xmit.xmit(this, in, skb, out);
             return;
         }
+        int len = skb.len;
         if (!egress.transmit(out, skb, r)) {
             out.txDropped++;
             finish(skb, Outcome.DROPPED, DropReason.QUEUE_FULL, out);
@@ -654,7 +742,6 @@ public final class ForwardingPipeline {
             case IN -> skb.ifindex = in == null ? NetDevices.LOOPBACK_IFINDEX : in.ifindex;
             case OUT -> skb.ifindex = inIndex;
             case XMIT -> skb.ifindex = out == null ? 0 : out.ifindex;
-            case SEG6LOCAL -> skb.ifindex = in == null ? NetDevices.LOOPBACK_IFINDEX : in.ifindex;
         }
         skb.routeRealm = r.realm;
         LwtVerdict v;
@@ -710,213 +797,6 @@ public final class ForwardingPipeline {
             log.accept(where + "(): recursion limit reached on datapath");
         }
         drop(skb, DropReason.LWT_RECURSION_LIMIT, in);
-    }
-
-    // ================================================================= seg6 / seg6local
-
-    /** seg6_input: push the SRH (or outer IPv6 + SRH), then route the result as if it had just arrived. */
-    private void seg6Input(NetDevice in, SkBuff skb, Route r, Seg6Lwt s) {
-        if (recursion > RECURSION_LIMIT) {
-            recursionLimit(skb, in, "lwtunnel_input");
-            return;
-        }
-        recursion++;
-        try {
-            if (!seg6DoSrh(skb, s, r)) {
-                drop(skb, DropReason.SEG6, in);
-                return;
-            }
-            routeInput(in, skb);
-        } finally {
-            recursion--;
-        }
-    }
-
-    /** seg6_output: push the SRH on a locally generated packet, then output lookup on the new destination. */
-    private void seg6Output(NetDevice in, SkBuff skb, Route r, Seg6Lwt s) {
-        if (recursion > RECURSION_LIMIT) {
-            recursionLimit(skb, in, "lwtunnel_output");
-            return;
-        }
-        recursion++;
-        try {
-            if (!seg6DoSrh(skb, s, r)) {
-                drop(skb, DropReason.SEG6, in);
-                return;
-            }
-            xmitReroute(in, skb);
-        } finally {
-            recursion--;
-        }
-    }
-
-    /** seg6_do_srh with the tunnel source set_tun_src would pick: the primary IPv6 address of the route's device. */
-    private boolean seg6DoSrh(SkBuff skb, Seg6Lwt s, Route r) {
-        IpAddress src = null;
-        NetDevice d = deviceOf(r);
-        if (d != null) {
-            src = d.primaryAddress(Family.INET6);
-        }
-        if (src == null) {
-            for (NetDevice any : devices.all()) {
-                src = any.primaryAddress(Family.INET6);
-                if (src != null) {
-                    break;
-                }
-            }
-        }
-        return Seg6Encap.doSrh(skb, s, src);
-    }
-
-    /** seg6_local_input: the SID's action on an IPv6 packet. */
-    private void seg6LocalInput(NetDevice in, SkBuff skb, Route r, Seg6LocalLwt s) {
-        if (isV4(skb)) {
-            drop(skb, DropReason.SEG6, in);
-            return;
-        }
-        if (recursion > RECURSION_LIMIT) {
-            recursionLimit(skb, in, "lwtunnel_input");
-            return;
-        }
-        recursion++;
-        try {
-            switch (s.action()) {
-                case END, END_X, END_T, END_BPF -> seg6End(in, skb, r, s);
-                case END_DX4, END_DX6, END_DT6 -> seg6Decap(in, skb, s);
-            }
-        } finally {
-            recursion--;
-        }
-    }
-
-    /** End / End.X / End.T / End.BPF: advance the SRH to the next segment, then look up the next hop. */
-    private void seg6End(NetDevice in, SkBuff skb, Route r, Seg6LocalLwt s) {
-        byte[] b = skb.head;
-        int off = skb.data;
-        ip6.wrap(b, off);
-        int srhOff = ip6.findExtension(IpProtocol.ROUTING, off + skb.len);
-        io.lwtemu.node.packet.Srh srh = new io.lwtemu.node.packet.Srh();
-        if (srhOff < 0 || srhOff + 8 > off + skb.len) {
-            drop(skb, DropReason.SEG6, in);
-            return;
-        }
-        srh.wrap(b, srhOff);
-        if (srhOff + srh.length() > off + skb.len || !srh.isValid(srh.length()) || srh.segmentsLeft() == 0) {
-            drop(skb, DropReason.SEG6, in);
-            return;
-        }
-        int sl = srh.segmentsLeft() - 1;
-        srh.segmentsLeft(sl);
-        System.arraycopy(b, srh.segmentOffset(sl), b, off + Ipv6Header.DST, 16);
-        switch (s.action()) {
-            case END_X -> forwardVia(in, skb, s.nh6());
-            case END_T -> lookupInTable(in, skb, s.table());
-            case END_BPF -> {
-                LwtVerdict v = runProgram(LwtHook.SEG6LOCAL, s.bpf(), s.bpfName(), skb, r, in, null);
-                if (v.fault) {
-                    drop(skb, DropReason.BPF_FAULT, in);
-                    return;
-                }
-                switch (v.ret) {
-                    // REDIRECT: a bpf_lwt_seg6_action set the destination; it is looked up here.
-                    case LwtVerdict.BPF_OK, LwtVerdict.BPF_REDIRECT -> routeInput(in, skb);
-                    case LwtVerdict.BPF_DROP -> drop(skb, DropReason.BPF_DROP, in);
-                    default -> {
-                        if (!warnedIllegalReturn) {
-                            warnedIllegalReturn = true;
-                            log.accept("bpf-seg6local: Illegal return value " + v.ret);
-                        }
-                        drop(skb, DropReason.BPF_ILLEGAL_RETURN, in);
-                    }
-                }
-            }
-            default -> routeInput(in, skb);
-        }
-    }
-
-    /** End.DX4 / End.DX6 / End.DT6: strip the outer IPv6 header and its extensions (segments left must be 0). */
-    private void seg6Decap(NetDevice in, SkBuff skb, Seg6LocalLwt s) {
-        byte[] b = skb.head;
-        int off = skb.data;
-        int end = off + skb.len;
-        ip6.wrap(b, off);
-        int srhOff = ip6.findExtension(IpProtocol.ROUTING, end);
-        if (srhOff >= 0 && srhOff + 4 <= end && (b[srhOff + 3] & 0xff) != 0) {
-            drop(skb, DropReason.SEG6, in);
-            return;
-        }
-        long ul = ip6.upperLayer(end);
-        int want = s.action() == Seg6LocalLwt.Action.END_DX4 ? IpProtocol.IPIP : IpProtocol.IPV6;
-        if (ul < 0 || (ul >>> 32) != want || (int) ul >= end) {
-            drop(skb, DropReason.SEG6, in);
-            return;
-        }
-        int inner = (int) ul;
-        skb.data = inner;
-        skb.len = end - inner;
-        skb.protocol = want == IpProtocol.IPIP ? SkBuff.ETH_P_IP : SkBuff.ETH_P_IPV6;
-        skb.encapsulation = false;
-        DropReason bad = validate(skb);
-        if (bad != null) {
-            drop(skb, bad, in);
-            return;
-        }
-        switch (s.action()) {
-            case END_DX4 -> {
-                if (s.nh4() != null) {
-                    forwardVia(in, skb, s.nh4());
-                } else {
-                    routeInput(in, skb);
-                }
-            }
-            case END_DX6 -> {
-                if (s.nh6() != null) {
-                    forwardVia(in, skb, s.nh6());
-                } else {
-                    routeInput(in, skb);
-                }
-            }
-            default -> lookupInTable(in, skb, s.table());
-        }
-    }
-
-    /** Forwards towards an explicit next hop (End.X, End.DX4/6): the device comes from the route to it. */
-    private void forwardVia(NetDevice in, SkBuff skb, IpAddress nh) {
-        fib.fibLookup(nh.family(), nh.hi(), nh.lo(), 0, 0, skb.mark, in == null ? null : in.name, null, res);
-        if (res.status != FibStatus.OK) {
-            drop(skb, res.status.isError() ? reasonFor(res.status) : DropReason.NO_ROUTE, in);
-            return;
-        }
-        Route toNh = res.route;
-        String dev = toNh.dev != null ? toNh.dev : deviceOf(toNh) == null ? null : deviceOf(toNh).name;
-        Route viaNh = Route.builder(io.lwtemu.node.fib.Prefix.of(nh, nh.family().bits)).via(nh).dev(dev)
-                .table(toNh.table).build();
-        counters.routeHit(toNh);
-        forward(in, skb, viaNh);
-    }
-
-    /** End.T / End.DT6: look the destination up in one table, bypassing the rules. */
-    private void lookupInTable(NetDevice in, SkBuff skb, int table) {
-        FibTable t = fib.existingTable(table);
-        Family f = isV4(skb) ? Family.INET : Family.INET6;
-        int dst = skb.data + (f == Family.INET ? Ipv4Header.DST : Ipv6Header.DST);
-        long hi = f == Family.INET ? (Bytes.i32(skb.head, dst) & 0xffffffffL) << 32 : Bytes.i64(skb.head, dst);
-        long lo = f == Family.INET ? 0 : Bytes.i64(skb.head, dst + 8);
-        Route r = t == null ? null : t.lookup(f, hi, lo);
-        if (r == null) {
-            inputError(in, skb, FibStatus.NO_ROUTE, null);
-            return;
-        }
-        counters.routeHit(r);
-        if (r.type.isError()) {
-            inputError(in, skb, switch (r.type) {
-                case UNREACHABLE -> FibStatus.UNREACHABLE;
-                case PROHIBIT -> FibStatus.PROHIBIT;
-                default -> FibStatus.BLACKHOLE;
-            }, r);
-            return;
-        }
-        dstInput(in, skb, r);
     }
 
     // ================================================================= local delivery
@@ -994,9 +874,20 @@ public final class ForwardingPipeline {
             }
         }
         LocalProtocolHandler h = handlers[protocol];
-        if (h != null && h.handle(skb, in, l4)) {
-            finish(skb, Outcome.DELIVERED, null, in);
-            return;
+        if (h != null) {
+            DropReason outerReject = handlerReject;
+            handlerReject = null;
+            boolean consumed = h.handle(skb, in, l4);
+            DropReason reject = handlerReject;
+            handlerReject = outerReject;
+            if (consumed) {
+                if (reject != null) {
+                    drop(skb, reject, in);
+                } else {
+                    finish(skb, Outcome.DELIVERED, null, in);
+                }
+                return;
+            }
         }
         if (egress.deliverLocal(in, skb, protocol)) {
             finish(skb, Outcome.DELIVERED, null, in);
@@ -1011,15 +902,15 @@ public final class ForwardingPipeline {
         if (protocol != IpProtocol.TCP) { // TCP answers with a RST, not modelled
             if (isV4(skb)) {
                 int code = transport ? IcmpHeader.PORT_UNREACH : IcmpHeader.PROT_UNREACH;
-                sendError(icmp.destUnreachable(b, off, skb.len, code, Bytes.i32(b, off + Ipv4Header.DST)));
+                sendGenerated(icmp.destUnreachable(b, off, skb.len, code, Bytes.i32(b, off + Ipv4Header.DST)));
             } else {
                 byte[] src = new byte[16];
                 System.arraycopy(b, off + Ipv6Header.DST, src, 0, 16);
                 if (transport) {
-                    sendError(icmp.destUnreachableV6(b, off, skb.len, Icmpv6Header.PORT_UNREACH, src));
+                    sendGenerated(icmp.destUnreachableV6(b, off, skb.len, Icmpv6Header.PORT_UNREACH, src));
                 } else {
                     // Parameter problem, unrecognized next header, pointing at the next-header field.
-                    sendError(icmp.icmpv6Send(b, off, skb.len, Icmpv6Header.PARAMPROB, 1, Ipv6Header.NEXT_HEADER,
+                    sendGenerated(icmp.icmpv6Send(b, off, skb.len, Icmpv6Header.PARAMPROB, 1, Ipv6Header.NEXT_HEADER,
                             src));
                 }
             }
@@ -1041,11 +932,11 @@ public final class ForwardingPipeline {
             if (e.v6()) {
                 byte[] src = new byte[16];
                 System.arraycopy(first, Ipv6Header.DST, src, 0, 16);
-                sendError(icmp.icmpv6Send(first, 0, first.length, Icmpv6Header.TIME_EXCEED,
+                sendGenerated(icmp.icmpv6Send(first, 0, first.length, Icmpv6Header.TIME_EXCEED,
                         Icmpv6Header.EXC_FRAGTIME, 0, src));
             } else {
-                sendError(icmp.icmpSend(first, 0, first.length, IcmpHeader.TIME_EXCEEDED, IcmpHeader.EXC_FRAGTIME, 0,
-                        Bytes.i32(first, Ipv4Header.DST)));
+                sendGenerated(icmp.icmpSend(first, 0, first.length, IcmpHeader.TIME_EXCEEDED,
+                        IcmpHeader.EXC_FRAGTIME, 0, Bytes.i32(first, Ipv4Header.DST)));
             }
         }
         return expired.size();
@@ -1055,71 +946,51 @@ public final class ForwardingPipeline {
 
     /**
      * Sends a packet this router originates (ip_local_out): output route lookup from "lo", LWT out/xmit of that
-     * route, no TTL decrement. Null is ignored (an ICMP error Linux would not send).
+     * route, no TTL decrement. Null is ignored (an ICMP error Linux would not send). ICMP messages pass the
+     * per-peer rate limit first, whoever built them (the pipeline, a tunnel, an SRv6 action), as icmp_send and
+     * icmp6_send apply it to every message they send.
      */
     public void sendGenerated(byte[] packet) {
-        if (packet == null) {
+        if (packet == null || !icmpAllowed(packet)) {
             return;
         }
-        localOut(SkBuff.of(packet, GENERATED_HEADROOM));
-    }
-
-    /**
-     * ip_local_out for a packet already in an skb (a tunnel's outer packet): output lookup from "lo", then
-     * dst_output. Its outcome is reported as generated.
-     */
-    public void localOut(SkBuff skb) {
-        int version = skb.len > 0 ? (skb.head[skb.data] & 0xff) >>> 4 : 0;
-        skb.protocol = version == 4 ? SkBuff.ETH_P_IP : version == 6 ? SkBuff.ETH_P_IPV6 : 0;
         boolean prev = generating;
         generating = true;
         try {
-            if (skb.protocol == 0 || skb.len < (isV4(skb) ? Ipv4Header.MIN_LENGTH : Ipv6Header.LENGTH)) {
-                drop(skb, DropReason.MALFORMED, null);
-                return;
-            }
-            lookup(skb, "lo", res);
-            FibStatus status = res.status;
-            Route r = res.route;
-            if (status.isError()) {
-                drop(skb, reasonFor(status), null);
-                return;
-            }
-            counters.routeHit(r);
-            if (r.type == RouteType.LOCAL) {
-                localDeliver(devices.loopback(), skb);
-                return;
-            }
-            NetDevice out = deviceOf(r);
-            if (out == null) {
-                drop(skb, DropReason.NO_DEVICE, null);
-                return;
-            }
-            dstOutput(null, skb, r, out);
+            localOut(null, SkBuff.of(packet, GENERATED_HEADROOM));
         } finally {
             generating = prev;
         }
     }
 
-    /** Sends an ICMP/ICMPv6 error unless null or rate limited (icmpv4_xrlim_allow / icmpv6_xrlim_allow). */
-    private void sendError(byte[] err) {
-        if (err == null) {
-            return;
-        }
-        long now = clock.getAsLong();
-        if ((err[0] & 0xf0) == 0x40) {
-            if (!icmpLimiter.allowV4(err[20] & 0xff, err[21] & 0xff, Bytes.i32(err, Ipv4Header.DST), now)) {
-                return;
+    /**
+     * icmpv4_xrlim_allow / icmpv6_xrlim_allow: false when {@code p} is an ICMP message of a rate-limited type
+     * (the ratemasks: errors, not echo replies; never frag-needed / packet-too-big) and its destination's bucket
+     * is empty. Other packets always pass.
+     */
+    private boolean icmpAllowed(byte[] p) {
+        int version = p.length < 1 ? 0 : (p[0] & 0xff) >>> 4;
+        if (version == 4) {
+            int hlen = (p[0] & 0xf) * 4;
+            if (p.length < Math.max(hlen, Ipv4Header.MIN_LENGTH) + 2
+                    || (p[Ipv4Header.PROTOCOL] & 0xff) != IpProtocol.ICMP) {
+                return true;
             }
-        } else {
-            fib.fibLookup(Family.INET6, err, Ipv6Header.DST, -1, 0, "lo", null, icmpRes);
-            int plen = icmpRes.route == null ? 128 : icmpRes.route.prefix.length();
-            if (!icmpLimiter.allowV6(err[Ipv6Header.LENGTH] & 0xff, Bytes.i64(err, Ipv6Header.DST),
-                    Bytes.i64(err, Ipv6Header.DST + 8), plen, now)) {
-                return;
-            }
+            return icmpLimiter.allowV4(p[hlen] & 0xff, p[hlen + 1] & 0xff, Bytes.i32(p, Ipv4Header.DST),
+                    clock.getAsLong());
         }
-        sendGenerated(err);
+        if (version != 6 || p.length < Ipv6Header.LENGTH + 1
+                || (p[Ipv6Header.NEXT_HEADER] & 0xff) != IpProtocol.ICMPV6) {
+            return true;
+        }
+        int type = p[Ipv6Header.LENGTH] & 0xff;
+        if (!Icmpv6Header.isError(type)) {
+            return true;
+        }
+        fib.fibLookup(Family.INET6, p, Ipv6Header.DST, -1, 0, "lo", null, icmpRes);
+        int plen = icmpRes.route == null ? 128 : icmpRes.route.prefix.length();
+        return icmpLimiter.allowV6(type, Bytes.i64(p, Ipv6Header.DST), Bytes.i64(p, Ipv6Header.DST + 8), plen,
+                clock.getAsLong());
     }
 
     /**

@@ -16,6 +16,7 @@ public final class NetDevice {
     private boolean up;
     private final List<IpAddress> addresses = new ArrayList<>();
     private final List<Integer> prefixLengths = new ArrayList<>();
+    private DeviceXmit xmit;
 
     public long rxPackets;
     public long rxBytes;
@@ -46,6 +47,15 @@ public final class NetDevice {
         this.up = up;
     }
 
+    /** The transmit function of a virtual device (tunnel), or null for a device whose packets go to the Egress. */
+    public DeviceXmit xmit() {
+        return xmit;
+    }
+
+    public void xmit(DeviceXmit xmit) {
+        this.xmit = xmit;
+    }
+
     void addAddress(IpAddress addr, int prefixLength) {
         addresses.add(addr);
         prefixLengths.add(prefixLength);
@@ -57,7 +67,8 @@ public final class NetDevice {
 
     /** The first (primary) address of the family, or null. */
     public IpAddress primaryAddress(Family family) {
-        for (IpAddress a : addresses) {
+        for (int i = 0, n = addresses.size(); i < n; i++) { // indexed: no iterator on the per-packet path
+            IpAddress a = addresses.get(i);
             if (a.family() == family) {
                 return a;
             }

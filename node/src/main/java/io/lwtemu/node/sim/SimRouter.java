@@ -10,27 +10,31 @@ import io.lwtemu.node.forward.Egress;
 import io.lwtemu.node.forward.ForwardingPipeline;
 import io.lwtemu.node.forward.NetDevice;
 import io.lwtemu.node.forward.NetDevices;
-import io.lwtemu.node.tunnel.TunnelStack;
+import io.lwtemu.node.seg6.Seg6;
+import io.lwtemu.node.tunnel.Tunnels;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One router of a {@link SimNetwork}: FIB, devices, forwarding pipeline and tunnels, configured from an iproute2
- * script. Its {@link Egress} hands packets to the network, which moves them over links.
+ * One router of a {@link SimNetwork}: FIB, devices, forwarding pipeline, tunnels and SRv6, configured from an
+ * iproute2 script. Its {@link Egress} hands packets to the network, which moves them over links.
  */
 public final class SimRouter implements Egress {
     public final String name;
     public final Fib fib = new Fib();
     public final NetDevices devices = new NetDevices();
     public final ForwardingPipeline pipeline;
-    public final TunnelStack tunnels;
+    public final Tunnels tunnels;
+    public final Seg6 seg6;
     private final SimNetwork network;
 
     SimRouter(SimNetwork network, String name) {
         this.network = network;
         this.name = name;
         this.pipeline = new ForwardingPipeline(fib, devices, this, network::log, network::now);
-        this.tunnels = new TunnelStack(pipeline, devices, fib, this);
+        this.tunnels = new Tunnels(fib, devices);
+        this.seg6 = new Seg6(network::log);
+        tunnels.bind(pipeline, this); // decapsulated packets come back through receiveLater, queued like netif_rx
         pipeline.setListener((skb, outcome, reason, dev, generated) -> network.trace(this, skb, outcome, reason, dev,
                 generated));
     }
@@ -48,11 +52,9 @@ public final class SimRouter implements Egress {
      * {@code loader} builds BPF encap state (null when the script has none).
      */
     public SimRouter configure(Path file, String script, ConfigApplier.EncapLoader loader) {
-        ConfigApplier applier = new ConfigApplier(file, fib, devices, loader);
+        ConfigApplier applier = new ConfigApplier(file, fib, devices, loader, tunnels, seg6);
         List<ConfigCommand> cmds = new IpCommandParser(file, loader != null).parse(script);
         applier.apply(cmds);
-        applier.tunnels().forEach(tunnels::add);
-        applier.fous().forEach(tunnels::addFou);
         return this;
     }
 

@@ -10,6 +10,8 @@ import io.lwtemu.node.fib.FibStatus;
 import io.lwtemu.node.fib.IpAddress;
 import io.lwtemu.node.fib.RoutingRule;
 import io.lwtemu.node.forward.NetDevices;
+import io.lwtemu.node.seg6.Seg6Encap;
+import io.lwtemu.node.seg6.Seg6Local;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,9 +63,12 @@ class ConfigApplierTest {
         assertThat(fib.fibLookup(IpAddress.parse("10.0.8.1"), null, 0, "eth0", null).status)
                 .isEqualTo(FibStatus.NO_ROUTE);
         assertThat(fib.rules(Family.INET)).extracting(RoutingRule::priority).contains(32765);
-        assertThat(devices.byName("gre1").mtu()).isEqualTo(1476);
-        assertThat(applier.tunnels()).hasSize(1);
-        assertThat(applier.fous()).hasSize(1);
+        assertThat(devices.byName("gre1").mtu()).as("the remote is reached over eth1: 1400 - 24").isEqualTo(1376);
+        assertThat(applier.tunnels().byName("gre1").device()).isSameAs(devices.byName("gre1"));
+        assertThatThrownBy(() -> apply("ip fou add port 5555 ipproto 4"))
+                .hasMessageContaining("port 5555 already in use");
+        assertThatThrownBy(() -> apply("ip link add gre1 type ipip remote 10.0.2.1"))
+                .hasMessage("/cfg/r1.conf:1:1: RTNETLINK answers: File exists (device gre1)");
     }
 
     @Test
@@ -90,14 +95,18 @@ class ConfigApplierTest {
                 "ip -6 route add fc00:9::/64 encap seg6 mode inline segs fc00::1,fc00::2 dev eth0\n"
                 + "ip -6 route add fc00::5/128 encap seg6local action End.DX4 nh4 10.0.0.1 dev eth1\n"));
         Object s6 = fib.fibLookup(IpAddress.parse("fc00:9::1"), null, 0, null, null).route.encap;
-        assertThat(s6).isEqualTo(new io.lwtemu.node.forward.Seg6Lwt(true,
-                List.of(IpAddress.parse("fc00::1"), IpAddress.parse("fc00::2"))));
+        assertThat(s6).isInstanceOfSatisfying(Seg6Encap.class, e -> {
+            assertThat(e.mode()).isEqualTo(EncapSpec.Seg6.Mode.INLINE);
+            assertThat(e.segments()).containsExactly(IpAddress.parse("fc00::1"), IpAddress.parse("fc00::2"));
+        });
         assertThat(s6.toString()).isEqualTo("seg6 mode inline segs 2 [ fc00::1 fc00::2 ]");
         Object sl = fib.fibLookup(IpAddress.parse("fc00::5"), null, 0, null, null).route.encap;
+        assertThat(sl).isInstanceOf(Seg6Local.class);
         assertThat(sl.toString()).isEqualTo("seg6local action End.DX4 nh4 10.0.0.1");
+        assertThat(loaded).as("seg6 needs no loader").isEmpty();
         assertThatThrownBy(() -> bare.apply(new IpCommandParser(file, false)
                 .parse("ip -6 route add fc00:8::/64 encap seg6 mode l2encap segs fc00::1 dev eth0")))
-                .hasMessageContaining("l2encap is not supported");
+                .hasMessageContaining("l2encap is not modelled");
     }
 
     @Test

@@ -1,27 +1,40 @@
-package io.lwtemu.node.forward;
+package io.lwtemu.node.seg6;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lwtemu.ebpf.prog.SkBuff;
 import io.lwtemu.node.config.ConfigApplier;
+import io.lwtemu.node.config.EncapSpec;
 import io.lwtemu.node.config.IpCommandParser;
 import io.lwtemu.node.fib.Fib;
 import io.lwtemu.node.fib.IpAddress;
-import io.lwtemu.node.fib.Prefix;
 import io.lwtemu.node.fib.Route;
+import io.lwtemu.node.forward.DropReason;
+import io.lwtemu.node.forward.Egress;
+import io.lwtemu.node.forward.ForwardingPipeline;
+import io.lwtemu.node.forward.LwtVerdict;
+import io.lwtemu.node.forward.NetDevice;
+import io.lwtemu.node.forward.NetDevices;
+import io.lwtemu.node.forward.Outcome;
 import io.lwtemu.node.packet.IpProtocol;
 import io.lwtemu.node.packet.Ipv4Header;
 import io.lwtemu.node.packet.Ipv6Header;
 import io.lwtemu.node.packet.PacketBuilder;
 import io.lwtemu.node.packet.Srh;
+import io.lwtemu.node.tunnel.Tunnels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** SRv6 across three routers: seg6 encap at the head end, End in the middle, End.DX4 at the tail. */
-class Seg6Test {
+/**
+ * SRv6 routes configured through the {@link ConfigApplier} (the path a router takes), one router at a time: seg6
+ * encap at the head end, End in the middle, End.DX4 at the tail, inline SRH insertion, and End.BPF programs the
+ * encap loader opens. {@link Seg6Test} covers the actions in depth.
+ */
+class ConfiguredSeg6Test {
 
     static final class Box implements Egress {
         final Fib fib = new Fib();
@@ -32,9 +45,13 @@ class Seg6Test {
         final ForwardingPipeline pipeline = new ForwardingPipeline(fib, devices, this, log::add, () -> 0);
 
         Box(String script) {
+            this(script, null);
+        }
+
+        Box(String script, ConfigApplier.EncapLoader loader) {
             devices.add("eth0", 1500);
             devices.add("eth1", 1500);
-            new ConfigApplier(Path.of("r.conf"), fib, devices, null)
+            new ConfigApplier(Path.of("r.conf"), fib, devices, loader, new Tunnels(fib, devices), new Seg6(log::add))
                     .apply(new IpCommandParser(null, false).parse("""
                             ip link set dev eth0 up
                             ip link set dev eth1 up
@@ -68,12 +85,14 @@ class Seg6Test {
                 ip -6 route add fc00:2::/64 via fc00:12::2 dev eth1
                 ip route add 10.0.9.0/24 encap seg6 mode encap segs fc00:2::2,fc00:3::3 dev eth1
                 """);
+        assertThat(head.fib.main().routes(io.lwtemu.node.fib.Family.INET)).extracting(r -> r.encap)
+                .anySatisfy(e -> assertThat(e).isInstanceOf(Seg6Encap.class));
         assertThat(head.receive("eth0", PING)).isEqualTo(Outcome.FORWARDED);
         byte[] p1 = head.only();
         Ipv6Header o = new Ipv6Header().wrap(p1, 0);
         assertThat(o.nextHeader()).isEqualTo(IpProtocol.ROUTING);
         assertThat(Ipv6Header.format(p1, Ipv6Header.DST)).isEqualTo("fc00:2::2");
-        assertThat(Ipv6Header.format(p1, Ipv6Header.SRC)).isEqualTo("fc00:12::1");
+        assertThat(Ipv6Header.format(p1, Ipv6Header.SRC)).as("the route device's address").isEqualTo("fc00:12::1");
         assertThat(o.hopLimit()).as("outer hop limit 64, decremented once by the head end").isEqualTo(63);
         Srh srh = new Srh().wrap(p1, 40);
         assertThat(srh.nextHeader()).isEqualTo(IpProtocol.IPIP);
@@ -118,7 +137,7 @@ class Seg6Test {
         byte[] p = PacketBuilder.ipv6("fc00:1::1", "fc00:9::9").udp(1, 2, new byte[8]);
         assertThat(head.receive("eth0", p)).isEqualTo(Outcome.FORWARDED);
         byte[] out = head.only();
-        assertThat(out).hasSize(p.length + 40);
+        assertThat(out).as("an SRH of two segments, no outer header").hasSize(p.length + 40);
         Srh srh = new Srh().wrap(out, 40);
         assertThat(srh.segmentsLeft()).isEqualTo(1);
         assertThat(srh.nextHeader()).isEqualTo(IpProtocol.UDP);
@@ -130,52 +149,43 @@ class Seg6Test {
     }
 
     @Test
-    void shouldDropAtEndWhenNoSegmentsAreLeft() {
-        Box mid = new Box("""
-                ip -6 addr add fc00:12::2/64 dev eth0
-                ip -6 route add fc00:2::2/128 encap seg6local action End dev eth0
-                """);
-        byte[] p = PacketBuilder.ipv6("fc00:1::1", "fc00:2::2").udp(1, 2, new byte[8]);
-        assertThat(mid.receive("eth0", p)).isEqualTo(Outcome.DROPPED);
-        assertThat(mid.pipeline.lastDropReason()).isEqualTo(DropReason.SEG6);
-    }
-
-    @Test
-    void shouldRunEndBpfAfterAdvancingTheSegment() {
+    void shouldRunTheEndBpfProgramTheLoaderOpened() {
+        List<String> seen = new ArrayList<>();
+        List<EncapSpec> asked = new ArrayList<>();
         Box mid = new Box("""
                 ip -6 addr add fc00:23::1/64 dev eth1
                 ip -6 route add fc00:3::/64 via fc00:23::2 dev eth1
-                """);
-        List<String> seen = new ArrayList<>();
-        LwtProgram prog = (skb, ctx) -> {
-            seen.add(ctx.hook + " " + Ipv6Header.format(skb.head, skb.data + Ipv6Header.DST));
-            return ctx.verdict.ret(LwtVerdict.BPF_OK);
-        };
-        mid.fib.addRoute(Route.builder(Prefix.parse("fc00:2::2/128", null)).dev("eth0")
-                .encap(new Seg6LocalLwt(Seg6LocalLwt.Action.END_BPF, null, null, 0, prog, "end_bpf")).build());
+                ip -6 route add fc00:2::2/128 encap seg6local action End.BPF endpoint obj e.o section s dev eth0
+                """, (spec, route) -> {
+                    asked.add(spec);
+                    return (EndBpfProgram) (skb, run) -> {
+                        seen.add(Ipv6Header.format(skb.head, skb.data + Ipv6Header.DST));
+                        run.ret = LwtVerdict.BPF_OK;
+                    };
+                });
+        assertThat(asked).singleElement().isInstanceOfSatisfying(EncapSpec.Seg6Local.class,
+                s -> assertThat(s.program().section()).isEqualTo("s"));
         byte[] inner = PacketBuilder.ipv6("fc00:1::1", "fc00:9::9").udp(1, 2, new byte[8]);
-        byte[] p = srv6(inner, "fc00:2::2", "fc00:3::3");
-        assertThat(mid.receive("eth0", p)).isEqualTo(Outcome.FORWARDED);
-        assertThat(seen).containsExactly("SEG6LOCAL fc00:3::3");
+        assertThat(mid.receive("eth0", srv6(inner, "fc00:2::2", "fc00:3::3"))).isEqualTo(Outcome.FORWARDED);
+        assertThat(seen).as("the program sees the advanced destination").containsExactly("fc00:3::3");
 
-        Box dropper = new Box("ip -6 addr add fc00:23::1/64 dev eth1\n");
-        dropper.fib.addRoute(Route.builder(Prefix.parse("fc00:2::2/128", null)).dev("eth0")
-                .encap(new Seg6LocalLwt(Seg6LocalLwt.Action.END_BPF, null, null, 0,
-                        (skb, ctx) -> ctx.verdict.ret(LwtVerdict.BPF_DROP), "drop")).build());
+        Box dropper = new Box("""
+                ip -6 addr add fc00:23::1/64 dev eth1
+                ip -6 route add fc00:2::2/128 encap seg6local action End.BPF endpoint obj e.o section s dev eth0
+                """, (spec, route) -> (EndBpfProgram) (skb, run) -> run.ret = LwtVerdict.BPF_DROP);
         dropper.receive("eth0", srv6(inner, "fc00:2::2", "fc00:3::3"));
         assertThat(dropper.pipeline.lastDropReason()).isEqualTo(DropReason.BPF_DROP);
     }
 
     @Test
-    void shouldLookUpEndTInItsTable() {
-        Box mid = new Box("""
-                ip -6 addr add fc00:23::1/64 dev eth1
-                ip -6 route add fc00:3::/64 via fc00:23::2 dev eth1 table 10
-                ip -6 route add fc00:2::2/128 encap seg6local action End.T table 10 dev eth0
-                """);
-        byte[] inner = PacketBuilder.ipv6("fc00:1::1", "fc00:9::9").udp(1, 2, new byte[8]);
-        assertThat(mid.receive("eth0", srv6(inner, "fc00:2::2", "fc00:3::3"))).isEqualTo(Outcome.FORWARDED);
-        assertThat(mid.sentDev).containsExactly("eth1");
+    void shouldRefuseEndBpfWithoutAProgramLoader() {
+        assertThatThrownBy(() -> new Box(
+                "ip -6 route add fc00:2::2/128 encap seg6local action End.BPF endpoint obj e.o section s dev eth0"))
+                .hasMessageContaining("End.BPF needs an encap loader");
+        assertThatThrownBy(() -> new Box(
+                "ip -6 route add fc00:2::2/128 encap seg6local action End.BPF endpoint obj e.o section s dev eth0",
+                (spec, route) -> "not a program"))
+                .hasMessageContaining("expected an EndBpfProgram");
     }
 
     /** IPv6 + SRH (segments in travel order, first one active) around an IPv6 inner packet. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lwtemu.ebpf.prog.SkBuff;
 import io.lwtemu.node.config.ConfigApplier;
-import io.lwtemu.node.config.ConfigCommand;
 import io.lwtemu.node.config.IpCommandParser;
 import io.lwtemu.node.fib.Fib;
 import io.lwtemu.node.fib.Route;
@@ -20,35 +19,35 @@ import io.lwtemu.node.packet.IpProtocol;
 import io.lwtemu.node.packet.Ipv4Header;
 import io.lwtemu.node.packet.Ipv6Header;
 import io.lwtemu.node.packet.PacketBuilder;
-import io.lwtemu.node.packet.UdpHeader;
-import io.lwtemu.node.packet.VxlanHeader;
+import io.lwtemu.node.seg6.Seg6;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TunnelStackTest {
+/**
+ * Tunnels created from iproute2 scripts through the {@link ConfigApplier} (the path a router takes), one router
+ * at a time: what leaves it, what it drops and why. {@link TunnelTest} covers the kinds end to end.
+ */
+class ConfiguredTunnelTest {
 
-    /** A router built from an iproute2 script, recording what leaves and what is queued for re-receive. */
+    /** A router built from an iproute2 script, recording what leaves it. */
     static final class Box implements Egress {
         record Out(String dev, byte[] packet) {}
 
         final Fib fib = new Fib();
         final NetDevices devices = new NetDevices();
         final List<Out> sent = new ArrayList<>();
-        final List<Out> requeued = new ArrayList<>();
         final ForwardingPipeline pipeline = new ForwardingPipeline(fib, devices, this, s -> { }, () -> 0);
-        final TunnelStack tunnels = new TunnelStack(pipeline, devices, fib, this);
+        final Tunnels tunnels = new Tunnels(fib, devices);
 
         Box(String script) {
             devices.add("eth0", 1500);
             devices.add("eth1", 1500);
-            ConfigApplier applier = new ConfigApplier(Path.of("t.conf"), fib, devices, null);
-            List<ConfigCommand> cmds = new IpCommandParser(null, false).parse(script);
-            applier.apply(cmds);
-            applier.tunnels().forEach(tunnels::add);
-            applier.fous().forEach(tunnels::addFou);
+            tunnels.bind(pipeline);
+            new ConfigApplier(Path.of("t.conf"), fib, devices, null, tunnels, new Seg6(s -> { }))
+                    .apply(new IpCommandParser(null, false).parse(script));
         }
 
         NetDevice dev(String name) {
@@ -59,15 +58,14 @@ class TunnelStackTest {
             return pipeline.receive(dev(dev), SkBuff.of(p, 64));
         }
 
+        List<byte[]> sentOn(String dev) {
+            return sent.stream().filter(o -> o.dev().equals(dev)).map(Out::packet).toList();
+        }
+
         @Override
         public boolean transmit(NetDevice dev, SkBuff skb, Route route) {
             sent.add(new Out(dev.name, skb.toByteArray()));
             return true;
-        }
-
-        @Override
-        public void receiveLater(NetDevice dev, SkBuff skb) {
-            requeued.add(new Out(dev.name, skb.toByteArray()));
         }
     }
 
@@ -83,8 +81,27 @@ class TunnelStackTest {
         return PacketBuilder.ipv4("10.0.1.1", "10.0.9.9").dontFragment().icmpEchoRequest(1, 1, 56);
     }
 
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
-    void shouldEncapsulateIntoGreWithKeyAndInheritTtl() {
+    void shouldCreateTheTunnelAsADeviceWithTheKernelMtu() {
+        Box r = new Box(BASE + """
+                ip link set dev eth1 mtu 1400
+                ip link add gre1 type gre local 10.0.2.254 remote 10.0.2.1
+                ip link add vx0 type vxlan id 1 dstport 4789 local 10.0.2.254 remote 10.0.2.1
+                """);
+        assertThat(r.tunnels.byName("gre1").device()).isSameAs(r.dev("gre1"));
+        assertThat(r.dev("gre1").isUp()).as("new links are down").isFalse();
+        assertThat(r.dev("gre1").mtu()).as("the route to the remote goes out eth1: 1400 - 24").isEqualTo(1376);
+        assertThat(r.dev("vx0").mtu()).as("vxlan without dev keeps 1500").isEqualTo(1500);
+    }
+
+    @Test
+    void shouldEncapsulateIntoGreWithAnOutputKeyAndInheritTtl() {
         Box r = new Box(BASE + """
                 ip link add gre1 type gre local 10.0.2.254 remote 10.0.2.1 okey 5
                 ip link set dev gre1 up
@@ -111,49 +128,46 @@ class TunnelStackTest {
     }
 
     @Test
-    void shouldDecapsulateGreOnlyWithTheMatchingKey() {
+    void shouldDecapsulateGreOnlyWithTheInputKeyAndPeer() {
         Box r = new Box(BASE + """
                 ip link add gre1 type gre local 10.0.2.254 remote 10.0.2.1 ikey 5
                 ip link set dev gre1 up
                 """);
-        byte[] inner = ping();
-        byte[] greHdr = Bytes.fromHex("20000800" + "00000005");
-        byte[] payload = concat(greHdr, inner);
+        byte[] inner = PacketBuilder.ipv4("10.0.9.9", "10.0.1.1").icmpEchoRequest(1, 1, 56);
+        byte[] payload = concat(Bytes.fromHex("20000800" + "00000005"), inner);
         byte[] outer = PacketBuilder.ipv4("10.0.2.1", "10.0.2.254").raw(IpProtocol.GRE, payload);
-        assertThat(r.receive("eth1", outer)).isEqualTo(Outcome.DELIVERED);
-        assertThat(r.requeued).hasSize(1);
-        assertThat(r.requeued.get(0).dev()).isEqualTo("gre1");
-        assertThat(r.requeued.get(0).packet()).isEqualTo(inner);
+        r.receive("eth1", outer);
+        assertThat(r.dev("gre1").rxPackets).isEqualTo(1);
+        assertThat(r.sentOn("eth0")).hasSize(1);
+        byte[] fwd = r.sentOn("eth0").get(0);
+        assertThat(Arrays.copyOfRange(fwd, 20, fwd.length)).isEqualTo(Arrays.copyOfRange(inner, 20, inner.length));
+        assertThat(new Ipv4Header().wrap(fwd, 0).ttl()).isEqualTo(63);
 
         byte[] wrongKey = PacketBuilder.ipv4("10.0.2.1", "10.0.2.254").raw(IpProtocol.GRE,
                 concat(Bytes.fromHex("2000080000000006"), inner));
         assertThat(r.receive("eth1", wrongKey)).isEqualTo(Outcome.DROPPED);
-        assertThat(r.pipeline.lastDropReason()).isEqualTo(DropReason.UNHANDLED_PROTO);
+        assertThat(r.pipeline.lastDropReason()).isEqualTo(DropReason.TUNNEL_KEY_MISMATCH);
         byte[] wrongPeer = PacketBuilder.ipv4("10.0.2.7", "10.0.2.254").raw(IpProtocol.GRE, payload);
         assertThat(r.receive("eth1", wrongPeer)).isEqualTo(Outcome.DROPPED);
-        assertThat(r.requeued).hasSize(1);
+        assertThat(r.pipeline.lastDropReason()).isEqualTo(DropReason.TUNNEL_NO_MATCH);
+        assertThat(r.dev("gre1").rxPackets).isEqualTo(1);
+        assertThat(r.sentOn("eth0")).hasSize(1);
     }
 
     @Test
-    void shouldRoundTripIpipBetweenTwoRouters() {
-        Box a = new Box(BASE + """
-                ip link add t1 type ipip local 10.0.2.254 remote 10.0.2.1
-                ip link set dev t1 up
-                ip route add 10.0.9.0/24 dev t1
+    void shouldRateLimitThePortUnreachablesForPacketsNoTunnelTakes() {
+        Box r = new Box(BASE + """
+                ip link add gre1 type gre local 10.0.2.254 remote 10.0.2.1
+                ip link set dev gre1 up
                 """);
-        Box b = new Box("""
-                ip link set dev eth1 up
-                ip addr add 10.0.2.1/24 dev eth1
-                ip link add t1 type ipip local 10.0.2.1 remote 10.0.2.254
-                ip link set dev t1 up
-                """);
-        a.receive("eth0", ping());
-        byte[] outer = a.sent.get(0).packet();
-        assertThat(new Ipv4Header().wrap(outer, 0).protocol()).isEqualTo(IpProtocol.IPIP);
-        assertThat(b.receive("eth1", outer)).isEqualTo(Outcome.DELIVERED);
-        byte[] inner = b.requeued.get(0).packet();
-        assertThat(Arrays.copyOfRange(outer, 20, outer.length)).isEqualTo(inner);
-        assertThat(Ipv4Header.format(new Ipv4Header().wrap(inner, 0).dst())).isEqualTo("10.0.9.9");
+        byte[] stray = PacketBuilder.ipv4("10.0.2.7", "10.0.2.254").raw(IpProtocol.GRE,
+                concat(Bytes.fromHex("00000800"), ping()));
+        for (int i = 0; i < 8; i++) {
+            r.receive("eth1", stray.clone());
+        }
+        assertThat(r.pipeline.counters().drops(DropReason.TUNNEL_NO_MATCH)).isEqualTo(8);
+        assertThat(r.sentOn("eth1")).as("a burst of 6, then one per second (the clock stands still)").hasSize(6);
+        assertThat(r.pipeline.icmpRateLimiter().suppressed).isEqualTo(2);
     }
 
     @Test
@@ -163,8 +177,8 @@ class TunnelStackTest {
                 ip link set dev t6 up
                 ip route add 10.0.9.0/24 dev t6
                 """);
-        r.receive("eth0", ping());
-        assertThat(r.pipeline.lastDropReason()).isEqualTo(DropReason.TUNNEL_ENCAP);
+        assertThat(r.receive("eth0", ping())).isEqualTo(Outcome.DROPPED);
+        assertThat(r.pipeline.lastDropReason()).as("default mode ip6ip6").isEqualTo(DropReason.TUNNEL_BAD_INNER);
         Box any = new Box(BASE + """
                 ip link add t6 type ip6tnl local fc00:2::fe remote fc00:2::1 mode any
                 ip link set dev t6 up
@@ -173,14 +187,15 @@ class TunnelStackTest {
         assertThat(any.receive("eth0", ping())).isEqualTo(Outcome.FORWARDED);
         byte[] out = any.sent.get(0).packet();
         Ipv6Header h = new Ipv6Header().wrap(out, 0);
-        assertThat(h.nextHeader()).isEqualTo(IpProtocol.IPIP);
         assertThat(h.hopLimit()).isEqualTo(64);
-        assertThat(h.payloadLength()).isEqualTo(84);
-        assertThat(Ipv6Header.format(out, 24)).isEqualTo("fc00:2::1");
+        assertThat(Ipv6Header.format(out, Ipv6Header.DST)).isEqualTo("fc00:2::1");
+        assertThat(h.nextHeader()).as("encapsulation limit option first").isEqualTo(IpProtocol.DSTOPTS);
+        assertThat(out[40]).isEqualTo((byte) IpProtocol.IPIP);
+        assertThat(h.payloadLength()).isEqualTo(8 + 84);
     }
 
     @Test
-    void shouldEncapsulateAndDecapsulateVxlan() {
+    void shouldLeaveVxlanTrafficToTheHostWhileTheDeviceIsDown() {
         Box a = new Box(BASE + """
                 ip link add vx0 type vxlan id 1 dstport 4789 local 10.0.2.254 remote 10.0.2.1
                 ip link set dev vx0 up
@@ -188,28 +203,24 @@ class TunnelStackTest {
                 """);
         a.receive("eth0", ping());
         byte[] out = a.sent.get(0).packet();
-        UdpHeader udp = new UdpHeader().wrap(out, 20);
-        assertThat(udp.dstPort()).isEqualTo(4789);
-        assertThat(udp.srcPort()).isBetween(32768, 60999);
-        assertThat(udp.length()).isEqualTo(out.length - 20);
-        assertThat(new VxlanHeader().wrap(out, 28).vni()).isEqualTo(1);
-        assertThat(Bytes.u16(out, 36 + 12)).isEqualTo(0x0800);
-
-        Box b = new Box("""
+        Box down = new Box("""
                 ip link set dev eth1 up
                 ip addr add 10.0.2.1/24 dev eth1
                 ip link add vx0 type vxlan id 1 dstport 4789 local 10.0.2.1 remote 10.0.2.254
-                ip link set dev vx0 up
                 """);
-        assertThat(b.receive("eth1", out)).isEqualTo(Outcome.DELIVERED);
-        assertThat(b.requeued.get(0).packet()).isEqualTo(Arrays.copyOfRange(out, 50, out.length));
-        Box otherVni = new Box("""
-                ip link set dev eth1 up
-                ip addr add 10.0.2.1/24 dev eth1
-                ip link add vx0 type vxlan id 2 dstport 4789 local 10.0.2.1 remote 10.0.2.254
+        assertThat(down.receive("eth1", out)).isEqualTo(Outcome.DROPPED);
+        assertThat(down.pipeline.lastDropReason()).as("no socket on 4789").isEqualTo(DropReason.NO_SOCKET);
+    }
+
+    @Test
+    void shouldDropInnerPacketsOfATunnelThatIsDown() {
+        Box r = new Box(BASE + """
+                ip link add gre1 type gre local 10.0.2.254 remote 10.0.2.1
+                ip route add 10.0.9.0/24 dev gre1
                 """);
-        assertThat(otherVni.receive("eth1", out)).isEqualTo(Outcome.DROPPED);
-        assertThat(otherVni.pipeline.lastDropReason()).isEqualTo(DropReason.NO_SOCKET);
+        assertThat(r.receive("eth0", ping())).isEqualTo(Outcome.DROPPED);
+        assertThat(r.pipeline.lastDropReason()).isEqualTo(DropReason.LINK_DOWN);
+        assertThat(r.sent).isEmpty();
     }
 
     @Test
@@ -219,27 +230,9 @@ class TunnelStackTest {
                 ip link add t1 type ipip remote 10.0.2.1 local 10.0.2.254
                 ip link set dev t1 up
                 """);
-        byte[] inner = ping();
-        byte[] outer = PacketBuilder.ipv4("10.0.2.1", "10.0.2.254").udp(40000, 5555, inner);
-        assertThat(r.receive("eth1", outer)).isEqualTo(Outcome.DELIVERED);
-        assertThat(r.requeued.get(0).dev()).isEqualTo("t1");
-        assertThat(r.requeued.get(0).packet()).isEqualTo(inner);
-    }
-
-    @Test
-    void shouldDropInnerPacketsOfATunnelThatIsDown() {
-        Box r = new Box(BASE + """
-                ip link add gre1 type gre local 10.0.2.254 remote 10.0.2.1
-                ip route add 10.0.9.0/24 dev gre1
-                """);
-        r.receive("eth0", ping());
-        assertThat(r.pipeline.lastDropReason()).isEqualTo(DropReason.LINK_DOWN);
-        assertThat(r.sent).isEmpty();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+        byte[] inner = PacketBuilder.ipv4("10.0.9.9", "10.0.1.1").icmpEchoRequest(1, 1, 56);
+        r.receive("eth1", PacketBuilder.ipv4("10.0.2.1", "10.0.2.254").udp(40000, 5555, inner));
+        assertThat(r.dev("t1").rxPackets).isEqualTo(1);
+        assertThat(r.sentOn("eth0")).hasSize(1);
     }
 }
