@@ -49,7 +49,7 @@ public final class BpfLwtProgram implements LwtProgram {
         LwtVerdict v = ctx.verdict;
         int device = switch (ctx.hook) {
             case XMIT -> ifindex(ctx.egress, 0);
-            case IN, SEG6LOCAL -> ifindex(ctx.ingress, NetDevices.LOOPBACK_IFINDEX);
+            case IN -> ifindex(ctx.ingress, NetDevices.LOOPBACK_IFINDEX);
             case OUT -> 0;
         };
         long r0;
