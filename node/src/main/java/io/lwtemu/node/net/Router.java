@@ -86,12 +86,19 @@ public final class Router implements Egress, OutcomeListener {
     private int curHops;
     private int outcomes;
     private boolean idUsed;
+    /**
+     * A new skb derived from the current packet (the inner packet of a decapsulation) was queued to be received
+     * again with the current id; when the current skb then ends DELIVERED, that delivery is the tunnel endpoint's,
+     * not the packet's: the packet continues as the inner one and gets its outcome there.
+     */
+    private boolean continuation;
+    private boolean continuationMatched;
     /** The skb of a received packet (its id follows it); null while an application originates a packet. */
     private SkBuff curSkb;
     private boolean originating;
     private String[] nodeNames = new String[0];
 
-    private record LocalRx(NetDevice dev, SkBuff skb, int flow, long id) {}
+    private record LocalRx(NetDevice dev, SkBuff skb, int flow, long id, long sentAt, int hops) {}
 
     public Router(int index, String name, boolean host, int cpus, long seed, Consumer<String> log) {
         this.index = index;
@@ -263,7 +270,7 @@ public final class Router implements Egress, OutcomeListener {
         for (;;) {
             if (!localQueue.isEmpty()) {
                 LocalRx rx = localQueue.poll();
-                beginCall(rx.flow, rx.id, now, 0);
+                beginCall(rx.flow, rx.id, rx.sentAt, rx.hops);
                 curSkb = rx.skb;
                 pipeline.receive(rx.dev, rx.skb);
                 endCall();
@@ -389,6 +396,8 @@ public final class Router implements Egress, OutcomeListener {
         curHops = hops;
         outcomes = 0;
         idUsed = false;
+        continuation = false;
+        continuationMatched = false;
         curSkb = null;
         runner.context().cpu = flow % cpus;
         processed++;
@@ -404,6 +413,9 @@ public final class Router implements Egress, OutcomeListener {
         if (outcomes > 1) {
             flows.countSent(curFlow, outcomes - 1);
         }
+        if (continuation && !continuationMatched) {
+            flows.countSent(curFlow, 1); // the queued packet did not replace the current one: it is an extra one
+        }
     }
 
     // ---------------------------------------------------------------- pipeline callbacks
@@ -411,6 +423,13 @@ public final class Router implements Egress, OutcomeListener {
     @Override
     public void onOutcome(SkBuff skb, Outcome outcome, DropReason reason, NetDevice dev, boolean generated) {
         outcomes++;
+        if (continuation && !continuationMatched && outcome == Outcome.DELIVERED && skb == curSkb && !generated) {
+            continuationMatched = true;
+            if (tracer != null) {
+                trace(curId, curFlow, "decapsulated", dev, PacketSummary.of(skb.head, skb.data, skb.len));
+            }
+            return;
+        }
         int ifx = dev == null ? NetDevices.LOOPBACK_IFINDEX : dev.ifindex;
         switch (outcome) {
             case DELIVERED -> {
@@ -510,10 +529,15 @@ public final class Router implements Egress, OutcomeListener {
         if (!idUsed && (curSkb == null || skb == curSkb)) {
             idUsed = true;
             id = curId;
+        } else if (!idUsed && !continuation) {
+            idUsed = true;
+            continuation = true;
+            id = curId;
         } else {
             id = nextId++;
         }
-        localQueue.add(new LocalRx(dev, skb, curFlow, id));
+        boolean same = id == curId;
+        localQueue.add(new LocalRx(dev, skb, curFlow, id, same ? curSentAt : now, same ? curHops : 0));
     }
 
     private boolean onIcmp(SkBuff skb, int l4) {

@@ -39,9 +39,9 @@ public final class TopologyBuilder {
         this.log = log;
     }
 
-    /** Builds with the tunnel support found on the class path. */
+    /** Builds with lwtemu's tunnel devices and SRv6 states. */
     public static Network build(Topology topo, Consumer<String> log) {
-        return build(topo, TunnelSupport.load(), log);
+        return build(topo, new RouterTunnels(log), log);
     }
 
     public static Network build(Topology topo, TunnelSupport tunnels, Consumer<String> log) {
@@ -83,10 +83,6 @@ public final class TopologyBuilder {
             Router r = net.router(e.node());
             io.lwtemu.node.net.Link link = r.port(r.devices().byName(e.iface()).ifindex).link();
             net.at(e.atNs(), "link " + link + (e.up() ? " up" : " down"), () -> link.setUp(e.up()));
-        }
-        if (tunnels instanceof MissingTunnelSupport m) {
-            m.finish();
-            m.warnings().forEach(log);
         }
         return net;
     }
