@@ -313,24 +313,7 @@ public final class ForwardingPipeline {
             return;
         }
         skb.protocol = version == 4 ? SkBuff.ETH_P_IP : SkBuff.ETH_P_IPV6;
-        lookup(skb, "lo", res);
-        FibStatus status = res.status;
-        Route r = res.route;
-        if (status.isError()) {
-            drop(skb, reasonFor(status), in);
-            return;
-        }
-        counters.routeHit(r);
-        if (r.type == RouteType.LOCAL) {
-            localDeliver(devices.loopback(), skb);
-            return;
-        }
-        NetDevice out = deviceOf(r);
-        if (out == null) {
-            drop(skb, DropReason.NO_DEVICE, in);
-            return;
-        }
-        dstOutput(in, skb, r, out);
+        outputRoute(in, skb);
     }
 
     /** kfree_skb_reason for a packet a tunnel or LWT state owns: counted like the pipeline's own drops. */
@@ -678,6 +661,11 @@ public final class ForwardingPipeline {
             drop(skb, DropReason.MALFORMED, in);
             return;
         }
+        outputRoute(in, skb);
+    }
+
+    /** Output lookup on the packet's mark and addresses from "lo", then dst_output on the route found. */
+    private void outputRoute(NetDevice in, SkBuff skb) {
         lookup(skb, "lo", res);
         FibStatus status = res.status;
         Route r = res.route;
