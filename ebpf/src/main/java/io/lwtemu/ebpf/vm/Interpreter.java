@@ -479,13 +479,11 @@ public final class Interpreter {
         int v = (int) r[s];
         int old;
         switch (op & ~BPF_FETCH) {
-            case BPF_ADD: old = (int) AddressSpace.LE_INT.getAndAdd(b, i, v); break;
-            case BPF_OR: old = (int) AddressSpace.LE_INT.getAndBitwiseOr(b, i, v); break;
-            case BPF_AND: old = (int) AddressSpace.LE_INT.getAndBitwiseAnd(b, i, v); break;
-            case BPF_XOR: old = (int) AddressSpace.LE_INT.getAndBitwiseXor(b, i, v); break;
-            case BPF_XCHG & ~BPF_FETCH: old = (int) AddressSpace.LE_INT.getAndSet(b, i, v); break;
+            case BPF_ADD: case BPF_OR: case BPF_AND: case BPF_XOR: case BPF_XCHG & ~BPF_FETCH:
+                old = AtomicBytes.getAndOp32(b, i, op & ~BPF_FETCH, v);
+                break;
             case BPF_CMPXCHG & ~BPF_FETCH:
-                r[0] = (int) AddressSpace.LE_INT.compareAndExchange(b, i, (int) r[0], v) & M32;
+                r[0] = AtomicBytes.cmpxchg32(b, i, (int) r[0], v) & M32;
                 return;
             default:
                 throw new BpfFault("unknown atomic operation 0x" + Integer.toHexString(op));
@@ -504,13 +502,11 @@ public final class Interpreter {
         long v = r[s];
         long old;
         switch (op & ~BPF_FETCH) {
-            case BPF_ADD: old = (long) AddressSpace.LE_LONG.getAndAdd(b, i, v); break;
-            case BPF_OR: old = (long) AddressSpace.LE_LONG.getAndBitwiseOr(b, i, v); break;
-            case BPF_AND: old = (long) AddressSpace.LE_LONG.getAndBitwiseAnd(b, i, v); break;
-            case BPF_XOR: old = (long) AddressSpace.LE_LONG.getAndBitwiseXor(b, i, v); break;
-            case BPF_XCHG & ~BPF_FETCH: old = (long) AddressSpace.LE_LONG.getAndSet(b, i, v); break;
+            case BPF_ADD: case BPF_OR: case BPF_AND: case BPF_XOR: case BPF_XCHG & ~BPF_FETCH:
+                old = AtomicBytes.getAndOp64(b, i, op & ~BPF_FETCH, v);
+                break;
             case BPF_CMPXCHG & ~BPF_FETCH:
-                r[0] = (long) AddressSpace.LE_LONG.compareAndExchange(b, i, r[0], v);
+                r[0] = AtomicBytes.cmpxchg64(b, i, r[0], v);
                 return;
             default:
                 throw new BpfFault("unknown atomic operation 0x" + Integer.toHexString(op));

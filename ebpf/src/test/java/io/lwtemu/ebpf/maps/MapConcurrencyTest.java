@@ -1,12 +1,10 @@
 package io.lwtemu.ebpf.maps;
 
 import io.lwtemu.ebpf.vm.AddressSpace;
+import io.lwtemu.ebpf.vm.AtomicBytes;
 import io.lwtemu.ebpf.vm.MemoryRegion;
 import org.junit.jupiter.api.Test;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -21,7 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * checked after the threads joined; no timing assumptions.
  */
 class MapConcurrencyTest {
-    private static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int THREADS = 4;
 
     private static void runAll(List<Runnable> tasks) throws Exception {
@@ -53,7 +50,7 @@ class MapConcurrencyTest {
     /** A program's {@code lock xadd} on a map value: atomic add through the pointer lookupElem returned. */
     private static void atomicAdd(AddressSpace mem, long pointer, long delta) {
         MemoryRegion r = mem.resolve(pointer, 8, true);
-        LE_LONG.getAndAdd(r.bytes, (int) pointer, delta);
+        AtomicBytes.getAndOp64(r.bytes, (int) pointer, AtomicBytes.ADD, delta);
     }
 
     @Test
