@@ -236,6 +236,11 @@ public final class ForwardingPipeline {
             inputError(in, skb, status, r);
             return;
         }
+        routeFound(in, skb, r);
+    }
+
+    /** After a successful input lookup: count the route, then its LWT in state or dst_input. */
+    private void routeFound(NetDevice in, SkBuff skb, Route r) {
         counters.routeHit(r);
         skb.routeRealm = r.realm;
         if (r.encap instanceof BpfLwt bpf && bpf.in() != null) {
@@ -287,17 +292,7 @@ public final class ForwardingPipeline {
             }, r);
             return;
         }
-        counters.routeHit(r);
-        skb.routeRealm = r.realm;
-        if (r.encap instanceof BpfLwt bpf && bpf.in() != null) {
-            lwtInput(in, skb, r, bpf);
-            return;
-        }
-        if (r.encap instanceof LwtTunnel t && t.redirectsInput()) {
-            lwtTunnelInput(in, skb, r, t);
-            return;
-        }
-        dstInput(in, skb, r);
+        routeFound(in, skb, r);
     }
 
     /**
