@@ -16,14 +16,17 @@ import static org.objectweb.asm.Opcodes.*;
 
 /**
  * Translates a program's decoded bytecode (the {@link Interpreter}'s arrays, so both engines see the same
- * checked instructions) into a hidden JVM class: one method, r0–r10 as {@code long} locals, BPF jumps as
+ * checked instructions) into a hidden JVM class: one static method per BPF function (the main program and
+ * each bpf-to-bpf callee; r6–r9 survive a call because they are the caller's locals, the callee's r10 is
+ * 512 bytes below the caller's, as in the interpreter), r0–r10 as {@code long} locals, BPF jumps as
  * labels, ALU operations inline with the interpreter's semantics, memory accesses through the
  * interpreter's static load/store fast paths, helpers through the {@link HelperProto} of each call site.
  *
  * <p>What it does not translate, and why the interpreter runs those programs instead:
  * <ul>
- *   <li>bpf-to-bpf calls, {@code bpf_loop}, {@code callx}: need call frames on the BPF stack;</li>
+ *   <li>{@code bpf_loop}, {@code callx}: callbacks and calls by number;</li>
  *   <li>tail calls: continue in another program's frame;</li>
+ *   <li>code whose jumps or fall-through leave its function (the verifier rejects it);</li>
  *   <li>programs whose method would exceed HotSpot's huge-method limit (8000 bytes of bytecode): the JVM
  *       would never compile them, and interpreted JVM bytecode is slower than the BPF interpreter.</li>
  * </ul>
@@ -47,15 +50,18 @@ public final class JitCompiler {
     private static final String PROTO_D = Type.getDescriptor(HelperProto.class);
     private static final String NAME = "io/lwtemu/ebpf/vm/JitProgram";
 
-    // locals of exec(ctx, mem, r1, r2)
-    private static final int L_CTX = 1;
-    private static final int L_MEM = 2;
+    /** Descriptor of each function's static method: (ctx, mem, calls, r1..r5, r10, depth) -> r0. */
+    private static final String FN_D = "(" + CTX_D + MEM_D + "[" + PROTO_D + "JJJJJJI)J";
+    // locals of a function's method
+    private static final int L_CTX = 0;
+    private static final int L_MEM = 1;
+    private static final int L_CALLS = 2;
     private static final int L_ARG1 = 3;
-    private static final int L_ARG2 = 5;
-    private static final int L_CALLS = 7;
-    private static final int L_PC = 8;
-    private static final int L_LEFT = 9;
-    private static final int L_R0 = 11;
+    private static final int L_ARG10 = 13;
+    private static final int L_DEPTH = 15;
+    private static final int L_PC = 16;
+    private static final int L_LEFT = 17;
+    private static final int L_R0 = 19;
 
     private JitCompiler() {
     }
@@ -80,7 +86,6 @@ public final class JitCompiler {
         for (int pc = 0; pc < code.length; pc++) {
             int op = (int) code[pc] & 0xff;
             switch (op) {
-                case CALL_LOCAL: return "bpf-to-bpf call at instruction " + pc;
                 case TAIL_CALL: return "tail call at instruction " + pc;
                 case LOOP: return "bpf_loop at instruction " + pc;
                 case CALLX: return "callx at instruction " + pc;
@@ -99,10 +104,12 @@ public final class JitCompiler {
             return null;
         }
         try {
-            Label[] end = new Label[1];
-            byte[] bytes = generate(interpreter, end);
-            if (end[0].getOffset() > HUGE_METHOD_LIMIT) {
-                return null;
+            java.util.List<Label> ends = new java.util.ArrayList<>();
+            byte[] bytes = generate(interpreter, ends);
+            for (Label end : ends) {
+                if (end.getOffset() > HUGE_METHOD_LIMIT) {
+                    return null;
+                }
             }
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
             CompiledProgram.Code code = (CompiledProgram.Code) lookup.findConstructor(lookup.lookupClass(),
@@ -133,11 +140,16 @@ public final class JitCompiler {
         return L_R0 + 2 * r;
     }
 
-    private static byte[] generate(Interpreter interp, Label[] endOut) {
+    private static byte[] generate(Interpreter interp, java.util.List<Label> ends) {
         long[] code = interp.code;
-        long[] wide = interp.wide;
-        String progName = interp.program().name();
         int n = code.length; // includes the FELL_OFF sentinel
+        java.util.TreeSet<Integer> entries = new java.util.TreeSet<>();
+        entries.add(0);
+        for (int pc = 0; pc < n; pc++) {
+            if (((int) code[pc] & 0xff) == CALL_LOCAL) {
+                entries.add((int) (code[pc] >> 32));
+            }
+        }
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -159,10 +171,43 @@ public final class JitCompiler {
         init.visitMaxs(0, 0);
         init.visitEnd();
 
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "exec", "(" + CTX_D + MEM_D + "JJ)J", null, null);
+        MethodVisitor ex = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "exec", "(" + CTX_D + MEM_D + "JJ)J", null, null);
+        ex.visitCode();
+        ex.visitVarInsn(ALOAD, 1);
+        ex.visitVarInsn(ALOAD, 2);
+        ex.visitVarInsn(ALOAD, 0);
+        ex.visitFieldInsn(GETFIELD, NAME, "calls", "[" + PROTO_D);
+        ex.visitVarInsn(LLOAD, 3);
+        ex.visitVarInsn(LLOAD, 5);
+        ex.visitInsn(LCONST_0);
+        ex.visitInsn(LCONST_0);
+        ex.visitInsn(LCONST_0);
+        ex.visitLdcInsn(Pointer.of(AddressSpace.STACK, Interpreter.STACK_SIZE));
+        ex.visitInsn(ICONST_0);
+        ex.visitMethodInsn(INVOKESTATIC, NAME, "f0", FN_D, false);
+        ex.visitInsn(LRETURN);
+        ex.visitMaxs(0, 0);
+        ex.visitEnd();
+
+        Integer[] starts = entries.toArray(new Integer[0]);
+        for (int k = 0; k < starts.length; k++) {
+            int from = starts[k];
+            int to = k + 1 < starts.length ? starts[k + 1] : n; // exclusive
+            ends.add(function(cw, interp, from, to));
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** Emits the method of the function at [from, to); returns the label at its end (for its size). */
+    private static Label function(ClassWriter cw, Interpreter interp, int from, int to) {
+        long[] code = interp.code;
+        long[] wide = interp.wide;
+        String progName = interp.program().name();
+        MethodVisitor mv = cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + from, FN_D, null, null);
         mv.visitCode();
-        Label[] at = new Label[n];
-        for (int i = 0; i < n; i++) {
+        Label[] at = new Label[code.length];
+        for (int i = from; i < to; i++) {
             at[i] = new Label();
         }
         Label tryStart = new Label();
@@ -171,22 +216,17 @@ public final class JitCompiler {
         Label end = new Label();
         mv.visitTryCatchBlock(tryStart, tryEnd, handler, "java/lang/RuntimeException");
 
-        // prologue: registers as the interpreter sets them
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, NAME, "calls", "[" + PROTO_D);
-        mv.visitVarInsn(ASTORE, L_CALLS);
+        // prologue: r1-r5 and r10 from the caller, the rest zero
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, L_PC);
         mv.visitVarInsn(ALOAD, L_CTX);
         mv.visitFieldInsn(GETFIELD, CTX, "budgetLeft", "J");
         mv.visitVarInsn(LSTORE, L_LEFT);
         for (int r = 0; r <= 10; r++) {
-            if (r == 1) {
-                mv.visitVarInsn(LLOAD, L_ARG1);
-            } else if (r == 2) {
-                mv.visitVarInsn(LLOAD, L_ARG2);
+            if (r >= 1 && r <= 5) {
+                mv.visitVarInsn(LLOAD, L_ARG1 + 2 * (r - 1));
             } else if (r == 10) {
-                mv.visitLdcInsn(Pointer.of(AddressSpace.STACK, Interpreter.STACK_SIZE));
+                mv.visitVarInsn(LLOAD, L_ARG10);
             } else {
                 mv.visitInsn(LCONST_0);
             }
@@ -198,7 +238,7 @@ public final class JitCompiler {
         java.util.List<int[]> stubs = new java.util.ArrayList<>(); // {pc, target}
         java.util.List<Label> stubLabels = new java.util.ArrayList<>();
 
-        for (int pc = 0; pc < n; pc++) {
+        for (int pc = from; pc < to; pc++) {
             mv.visitLabel(at[pc]);
             long w = code[pc];
             int op = (int) w & 0xff;
@@ -217,7 +257,7 @@ public final class JitCompiler {
                     stubs.add(new int[] {pc, target, rel});
                     stubLabels.add(dest);
                 } else {
-                    dest = at[target];
+                    dest = label(at, target);
                 }
                 if ((op & 0xf0) == 0x00) { // JA / gotol
                     mv.visitJumpInsn(GOTO, dest);
@@ -319,7 +359,7 @@ public final class JitCompiler {
                 case 0x18:
                     mv.visitLdcInsn(wide[pc]);
                     store(mv, dst);
-                    mv.visitJumpInsn(GOTO, at[pc + 2]);
+                    mv.visitJumpInsn(GOTO, label(at, pc + 2));
                     break;
                 case 0x61: memLoad(mv, pc, dst, src, off, "loadW", -1); break;
                 case 0x69: memLoad(mv, pc, dst, src, off, "loadH", -1); break;
@@ -379,6 +419,42 @@ public final class JitCompiler {
                     mv.visitLabel(go);
                     break;
                 }
+                case CALL_LOCAL: {
+                    int target = (int) imm;
+                    setPc(mv, pc);
+                    mv.visitVarInsn(ILOAD, L_DEPTH);
+                    pushInt(mv, target);
+                    mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "checkCallDepth", "(II)V", false);
+                    mv.visitVarInsn(ALOAD, L_CTX);
+                    mv.visitVarInsn(LLOAD, L_LEFT);
+                    mv.visitInsn(LCONST_1);
+                    mv.visitInsn(LSUB);
+                    mv.visitFieldInsn(PUTFIELD, CTX, "budgetLeft", "J");
+                    mv.visitVarInsn(ALOAD, L_CTX);
+                    mv.visitVarInsn(ALOAD, L_MEM);
+                    mv.visitVarInsn(ALOAD, L_CALLS);
+                    for (int r = 1; r <= 5; r++) {
+                        load(mv, r);
+                    }
+                    load(mv, 10);
+                    mv.visitLdcInsn((long) Interpreter.STACK_FRAME_SIZE);
+                    mv.visitInsn(LSUB);
+                    mv.visitVarInsn(ILOAD, L_DEPTH);
+                    mv.visitInsn(ICONST_1);
+                    mv.visitInsn(IADD);
+                    mv.visitMethodInsn(INVOKESTATIC, NAME, "f" + target, FN_D, false);
+                    store(mv, 0);
+                    mv.visitVarInsn(ALOAD, L_CTX);
+                    mv.visitFieldInsn(GETFIELD, CTX, "budgetLeft", "J");
+                    mv.visitVarInsn(LSTORE, L_LEFT);
+                    Label go = new Label();
+                    mv.visitVarInsn(ALOAD, L_CTX);
+                    mv.visitFieldInsn(GETFIELD, CTX, "exitRequested", "Z");
+                    mv.visitJumpInsn(IFEQ, go);
+                    emitExit(mv);
+                    mv.visitLabel(go);
+                    break;
+                }
                 case EXIT:
                     emitExit(mv);
                     break;
@@ -392,6 +468,11 @@ public final class JitCompiler {
                     throw new UnsupportedOpcode();
             }
         }
+        // the last instruction must not fall through into the next function
+        int lastOp = (int) code[to - 1] & 0xff;
+        if (lastOp != EXIT && lastOp != FELL_OFF && lastOp != LDDW_SLOT2 && lastOp != 0x05 && lastOp != GOTOL) {
+            throw new UnsupportedOpcode();
+        }
         for (int i = 0; i < stubs.size(); i++) {
             int[] s = stubs.get(i);
             mv.visitLabel(stubLabels.get(i));
@@ -402,7 +483,7 @@ public final class JitCompiler {
             mv.visitVarInsn(LSTORE, L_LEFT);
             mv.visitInsn(LCONST_0);
             mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFGE, at[s[1]]);
+            mv.visitJumpInsn(IFGE, label(at, s[1]));
             mv.visitVarInsn(ALOAD, L_CTX);
             mv.visitLdcInsn(s[0]);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "budgetExceeded",
@@ -419,10 +500,16 @@ public final class JitCompiler {
         mv.visitLabel(end);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
-        cw.visitEnd();
-        byte[] bytes = cw.toByteArray();
-        endOut[0] = end;
-        return bytes;
+        return end;
+    }
+
+    /** The label of {@code target}, which must lie in the function being compiled. */
+    private static Label label(Label[] at, int target) {
+        Label l = target >= 0 && target < at.length ? at[target] : null;
+        if (l == null) {
+            throw new UnsupportedOpcode();
+        }
+        return l;
     }
 
     private static boolean isJump(int op) {

@@ -35,6 +35,13 @@ public final class JitSupport {
         return new BpfFault(pc, "internal error in program '" + program + "': " + e);
     }
 
+    /** The interpreter's frame limit for a bpf-to-bpf call from frame {@code depth}. */
+    public static void checkCallDepth(int depth, int target) {
+        if (depth + 1 >= MAX_CALL_FRAMES) {
+            throw new BpfFault("call to instruction " + target + " exceeds " + MAX_CALL_FRAMES + " call frames");
+        }
+    }
+
     public static BpfFault budgetExceeded(ExecutionContext ctx, int pc) {
         return new BpfFault(pc, "instruction budget of " + ctx.instructionBudget + " exceeded (endless loop?)");
     }

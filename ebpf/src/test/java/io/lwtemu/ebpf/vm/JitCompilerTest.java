@@ -71,10 +71,28 @@ class JitCompilerTest {
     }
 
     @Test
-    void shouldLeaveCallsAndTailCallsToTheInterpreter() {
-        Interpreter local = new Interpreter(program(prog(callLocal(1), exit(), mov(0, 1), exit())), new HelperProto[0]);
-        assertThat(JitCompiler.unsupportedReason(local)).contains("bpf-to-bpf call at instruction 0");
-        assertThat(JitCompiler.compile(local)).isNull();
+    void shouldCompileBpfToBpfCallsAsOneMethodPerFunction() {
+        // main: r6 = 6, r1 = 10, call sub, r0 += r6, exit; sub: r6 = 100, r0 = r1 * 2, exit
+        CompiledProgram c = compile(new HelperProto[0], mov(6, 6), mov(1, 10), callLocal(2), alu64x(BPF_ADD, 0, 6),
+                exit(), mov(6, 100), movx(0, 1), alu64(BPF_MUL, 0, 2), exit());
+        assertThat(c.run(new ExecutionContext(), 0)).isEqualTo(26);
+    }
+
+    @Test
+    void shouldFaultAtTheCallWhenCallsNestTooDeep() {
+        // a function calling itself forever
+        CompiledProgram c = compile(new HelperProto[0], callLocal(-1), exit());
+        assertThatThrownBy(() -> c.run(new ExecutionContext(), 0)).isInstanceOfSatisfying(BpfFault.class, f -> {
+            assertThat(f.pc()).isEqualTo(0);
+            assertThat(f.getMessage()).contains("exceeds " + MAX_CALL_FRAMES + " call frames");
+        });
+    }
+
+    @Test
+    void shouldLeaveCodeThatFallsIntoAnotherFunctionToTheInterpreter() {
+        Interpreter vm = new Interpreter(program(prog(callLocal(1), mov(0, 1), mov(0, 2), exit())), new HelperProto[0]);
+        assertThat(JitCompiler.unsupportedReason(vm)).isNull();
+        assertThat(JitCompiler.compile(vm)).isNull();
     }
 
     @Test
