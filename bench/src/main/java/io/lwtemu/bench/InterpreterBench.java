@@ -6,7 +6,9 @@ import io.lwtemu.ebpf.isa.Insn;
 import io.lwtemu.ebpf.prog.ProgramType;
 import io.lwtemu.ebpf.vm.AddressSpace;
 import io.lwtemu.ebpf.vm.ExecutionContext;
+import io.lwtemu.ebpf.vm.CompiledProgram;
 import io.lwtemu.ebpf.vm.Interpreter;
+import io.lwtemu.ebpf.vm.JitCompiler;
 import io.lwtemu.ebpf.vm.MemoryRegion;
 import io.lwtemu.ebpf.vm.Pointer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -52,6 +54,8 @@ public class InterpreterBench {
     private ExecutionContext ctx;
     private Interpreter checksum;
     private Interpreter straight;
+    private CompiledProgram checksumJit;
+    private CompiledProgram straightJit;
     private long packet;
 
     @Setup
@@ -67,8 +71,15 @@ public class InterpreterBench {
         HelperProto[] none = new HelperProto[0];
         checksum = new Interpreter(program("checksum", checksumProgram()), none);
         straight = new Interpreter(program("straight", straightLineProgram()), none);
-        checksum.run(ctx, packet);
-        straight.run(ctx, packet);
+        checksumJit = JitCompiler.compile(checksum);
+        straightJit = JitCompiler.compile(straight);
+        if (checksumJit == null || straightJit == null) {
+            throw new IllegalStateException("JIT refused a benchmark program");
+        }
+        if (checksumJit.run(ctx, packet) != checksum.run(ctx, packet)
+                || straightJit.run(ctx, packet) != straight.run(ctx, packet)) {
+            throw new IllegalStateException("JIT and interpreter disagree");
+        }
     }
 
     @Benchmark
@@ -79,6 +90,18 @@ public class InterpreterBench {
     @Benchmark
     public long straightLine() {
         return straight.run(ctx, packet);
+    }
+
+    /** {@link #checksumLoop} compiled by the {@link JitCompiler}. */
+    @Benchmark
+    public long checksumLoopJit() {
+        return checksumJit.run(ctx, packet);
+    }
+
+    /** {@link #straightLine} compiled by the {@link JitCompiler}. */
+    @Benchmark
+    public long straightLineJit() {
+        return straightJit.run(ctx, packet);
     }
 
     static BpfProgram program(String name, long[] insns) {

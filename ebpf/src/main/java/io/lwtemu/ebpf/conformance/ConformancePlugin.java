@@ -9,7 +9,10 @@ import io.lwtemu.ebpf.prog.ProgramType;
 import io.lwtemu.ebpf.vm.AddressSpace;
 import io.lwtemu.ebpf.vm.BpfFault;
 import io.lwtemu.ebpf.vm.ExecutionContext;
+import io.lwtemu.ebpf.vm.BpfExecutable;
+import io.lwtemu.ebpf.vm.CompiledProgram;
 import io.lwtemu.ebpf.vm.Interpreter;
+import io.lwtemu.ebpf.vm.JitCompiler;
 import io.lwtemu.ebpf.vm.MemoryRegion;
 import io.lwtemu.ebpf.vm.Pointer;
 
@@ -71,8 +74,24 @@ public final class ConformancePlugin {
 
     /** Runs {@code program} (little-endian bytecode) over a copy-free, writable {@code memory}; returns r0. */
     public static long execute(byte[] program, byte[] memory) {
+        return execute(program, memory, false);
+    }
+
+    /**
+     * As {@link #execute(byte[], byte[])}, with {@code jit}: through the JIT compiler when it takes the program
+     * (programs it leaves to the interpreter still run there).
+     */
+    public static long execute(byte[] program, byte[] memory, boolean jit) {
         BpfProgram prog = new BpfProgram("conformance", "", ProgramType.UNSPEC, Insn.decode(program), List.of(), "");
-        Interpreter interpreter = new Interpreter(prog, HELPERS);
+        Interpreter plain = new Interpreter(prog, HELPERS);
+        BpfExecutable interpreter = plain;
+        if (jit) {
+            CompiledProgram compiled = JitCompiler.compile(plain);
+            if (compiled == null && JitCompiler.unsupportedReason(plain) == null) {
+                throw new IllegalStateException("JIT refused a program it supports");
+            }
+            interpreter = compiled != null ? compiled : plain;
+        }
         ExecutionContext ctx = new ExecutionContext();
         ctx.memory.set(AddressSpace.MEMORY,
                 new MemoryRegion(MemoryRegion.Kind.MEMORY, "memory", memory, 0, memory.length, true));

@@ -12,7 +12,7 @@ import io.lwtemu.ebpf.verifier.Verifier;
 import io.lwtemu.ebpf.verifier.VerifierEnv;
 import io.lwtemu.ebpf.verifier.VerifierException;
 import io.lwtemu.ebpf.verifier.VerifierResult;
-import io.lwtemu.ebpf.vm.Interpreter;
+import io.lwtemu.ebpf.vm.JitCompiler;
 
 import java.util.HashMap;
 import java.util.List;
@@ -82,7 +82,7 @@ public final class LoadedObject {
             throw new ProgramRejectedException(object.path() + ": section " + p.section() + ": program "
                     + p.name() + " rejected by the verifier: " + e.getMessage(), e);
         }
-        return new LoadedProgram(p, new Interpreter(p, helpers), result);
+        return new LoadedProgram(p, JitCompiler.prepare(p, helpers), result);
     }
 
     /**

@@ -23,7 +23,7 @@ import static io.lwtemu.ebpf.vm.Decoder.*;
  * frame {@code d}'s r10 is {@code STACK_SIZE - d * 512}, so frame 0 sits at the top and callees grow
  * downwards like a real stack.
  */
-public final class Interpreter {
+public final class Interpreter implements BpfExecutable {
     public static final int STACK_FRAME_SIZE = MAX_BPF_STACK;
     public static final int STACK_SIZE = MAX_CALL_FRAMES * STACK_FRAME_SIZE;
     /** Kernel's BPF_MAX_LOOPS: most iterations one bpf_loop call may run. */
@@ -36,10 +36,10 @@ public final class Interpreter {
     private final BpfProgram program;
     private final HelperProto[] helpers;
     /** Per instruction: {@code imm << 32 | off << 16 | src << 12 | dst << 8 | op} (see {@link Decoder}). */
-    private final long[] code;
+    final long[] code;
     /** 64-bit constants of ld_imm64, at the instruction's index. */
-    private final long[] wide;
-    private final HelperProto[] calls;
+    final long[] wide;
+    final HelperProto[] calls;
 
     /**
      * @param program      self-contained bytecode and its maps
@@ -69,11 +69,13 @@ public final class Interpreter {
     }
 
     /** Runs the program with r1 = {@code r1} (the context or memory pointer); returns r0. */
+    @Override
     public long run(ExecutionContext ctx, long r1) {
         return run(ctx, r1, 0);
     }
 
     /** Runs the program with r1 and r2 set (memory pointer and length for raw-memory programs); returns r0. */
+    @Override
     public long run(ExecutionContext ctx, long r1, long r2) {
         long[] r = ctx.registers;
         java.util.Arrays.fill(r, 0);
@@ -318,43 +320,43 @@ public final class Interpreter {
     }
 
     /** The fault for a backward jump by {@code offset} that just landed on {@code pc}. */
-    private static BpfFault budgetExceeded(ExecutionContext ctx, int pc, int offset) {
+    static BpfFault budgetExceeded(ExecutionContext ctx, int pc, int offset) {
         return new BpfFault(pc - offset - 1, "instruction budget of " + ctx.instructionBudget + " exceeded (endless loop?)");
     }
 
     // ---- ALU edge cases -------------------------------------------------------------------------
 
-    private static long udiv64(long a, long b) {
+    static long udiv64(long a, long b) {
         return b == 0 ? 0 : Long.divideUnsigned(a, b);
     }
 
-    private static long umod64(long a, long b) {
+    static long umod64(long a, long b) {
         return b == 0 ? a : Long.remainderUnsigned(a, b);
     }
 
-    private static long sdiv64(long a, long b) {
+    static long sdiv64(long a, long b) {
         return b == 0 ? 0 : b == -1 ? -a : a / b;
     }
 
-    private static long smod64(long a, long b) {
+    static long smod64(long a, long b) {
         return b == 0 ? a : b == -1 ? 0 : a % b;
     }
 
-    private static long udiv32(long a, long b) {
+    static long udiv32(long a, long b) {
         return (int) b == 0 ? 0 : Integer.divideUnsigned((int) a, (int) b) & M32;
     }
 
-    private static long umod32(long a, long b) {
+    static long umod32(long a, long b) {
         return (int) b == 0 ? a & M32 : Integer.remainderUnsigned((int) a, (int) b) & M32;
     }
 
-    private static long sdiv32(long a, long b) {
+    static long sdiv32(long a, long b) {
         int x = (int) a;
         int y = (int) b;
         return (y == 0 ? 0 : y == -1 ? -x : x / y) & M32;
     }
 
-    private static long smod32(long a, long b) {
+    static long smod32(long a, long b) {
         int x = (int) a;
         int y = (int) b;
         return (y == 0 ? x : y == -1 ? 0 : x % y) & M32;
@@ -362,7 +364,7 @@ public final class Interpreter {
 
     // ---- memory: inlined fast path, AddressSpace for context, faults and their messages -----------
 
-    private static long loadDW(AddressSpace mem, long a) {
+    static long loadDW(AddressSpace mem, long a) {
         MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 8 && m.context == null) {
@@ -375,7 +377,7 @@ public final class Interpreter {
      * Zero-extended (sign-extending loads cast the result). Context loads are not truncated: the kernel
      * rewrites a 4-byte load of {@code __sk_buff.data} into a 64-bit pointer load, and so does the context.
      */
-    private static long loadW(AddressSpace mem, long a) {
+    static long loadW(AddressSpace mem, long a) {
         MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 4 && m.context == null) {
@@ -384,7 +386,7 @@ public final class Interpreter {
         return slowLoad(mem, a, 4);
     }
 
-    private static long loadH(AddressSpace mem, long a) {
+    static long loadH(AddressSpace mem, long a) {
         MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 2 && m.context == null) {
@@ -393,7 +395,7 @@ public final class Interpreter {
         return slowLoad(mem, a, 2);
     }
 
-    private static long loadB(AddressSpace mem, long a) {
+    static long loadB(AddressSpace mem, long a) {
         MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i < m.end && m.context == null) {
@@ -402,7 +404,7 @@ public final class Interpreter {
         return slowLoad(mem, a, 1);
     }
 
-    private static void storeDW(AddressSpace mem, long a, long v) {
+    static void storeDW(AddressSpace mem, long a, long v) {
         MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 8 && m.writable && m.context == null) {
@@ -412,7 +414,7 @@ public final class Interpreter {
         }
     }
 
-    private static void storeW(AddressSpace mem, long a, int v) {
+    static void storeW(AddressSpace mem, long a, int v) {
         MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 4 && m.writable && m.context == null) {
@@ -422,7 +424,7 @@ public final class Interpreter {
         }
     }
 
-    private static void storeH(AddressSpace mem, long a, short v) {
+    static void storeH(AddressSpace mem, long a, short v) {
         MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i <= m.end - 2 && m.writable && m.context == null) {
@@ -432,7 +434,7 @@ public final class Interpreter {
         }
     }
 
-    private static void storeB(AddressSpace mem, long a, byte v) {
+    static void storeB(AddressSpace mem, long a, byte v) {
         MemoryRegion m = mem.region((int) (a >>> 32));
         int i = (int) a;
         if (m != null && i >= m.start && i < m.end && m.writable && m.context == null) {
@@ -457,7 +459,7 @@ public final class Interpreter {
     }
 
     /** Resolves the memory of an atomic operation: writable, in bounds, naturally aligned, not the context. */
-    private static MemoryRegion atomicTarget(AddressSpace mem, long a, int size) {
+    static MemoryRegion atomicTarget(AddressSpace mem, long a, int size) {
         if (Pointer.region(a) == 0) {
             throw new BpfFault("atomic access of " + size + " bytes at 0x" + Long.toHexString(a)
                     + ": null pointer dereference");

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every vector of the bpf_conformance suite (ISA v1–v4) through the interpreter. */
+/** Every vector of the bpf_conformance suite (ISA v1–v4) through the interpreter and the JIT. */
 class ConformanceVectorsTest {
 
     static Stream<Arguments> vectors() throws IOException {
@@ -25,7 +25,9 @@ class ConformanceVectorsTest {
                     continue;
                 }
                 String[] f = line.split("\t", -1);
-                list.add(Arguments.of(f[0], f[1], f[2], Long.parseUnsignedLong(f[3].trim().replaceFirst("^0x", ""), 16)));
+                long r0 = Long.parseUnsignedLong(f[3].trim().replaceFirst("^0x", ""), 16);
+                list.add(Arguments.of(f[0], f[1], f[2], r0, false));
+                list.add(Arguments.of(f[0] + " [jit]", f[1], f[2], r0, true));
             }
         }
         return list.stream();
@@ -33,13 +35,13 @@ class ConformanceVectorsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void shouldProduceExpectedR0(String name, String program, String memory, long expected) {
-        long r0 = ConformancePlugin.execute(ConformancePlugin.parseHex(program), ConformancePlugin.parseHex(memory));
+    void shouldProduceExpectedR0(String name, String program, String memory, long expected, boolean jit) {
+        long r0 = ConformancePlugin.execute(ConformancePlugin.parseHex(program), ConformancePlugin.parseHex(memory), jit);
         assertThat(Long.toHexString(r0)).as(name).isEqualTo(Long.toHexString(expected));
     }
 
     @org.junit.jupiter.api.Test
     void shouldShipAllVectors() throws IOException {
-        assertThat(vectors().count()).isEqualTo(313);
+        assertThat(vectors().count()).isEqualTo(2 * 313);
     }
 }

@@ -136,8 +136,39 @@ final class Asm {
         return run(new byte[64], insns);
     }
 
+    /**
+     * Runs {@code insns} through the interpreter and, when it can take the program, the JIT on a copy of
+     * {@code memory}, and checks both engines agree on r0, the memory afterwards, or the fault (message and pc).
+     */
     static long run(byte[] memory, long... insns) {
-        ExecutionContext ctx = context(memory);
-        return new Interpreter(program(insns), new HelperProto[0]).run(ctx, memory(0), memory.length);
+        byte[] copy = memory.clone();
+        Interpreter interpreter = new Interpreter(program(insns), new HelperProto[0]);
+        CompiledProgram compiled = JitCompiler.compile(interpreter);
+        Object expected;
+        try {
+            expected = interpreter.run(context(memory), memory(0), memory.length);
+        } catch (BpfFault f) {
+            expected = f;
+        }
+        if (compiled != null) {
+            Object actual;
+            try {
+                actual = compiled.run(context(copy), memory(0), copy.length);
+            } catch (BpfFault f) {
+                actual = f;
+            }
+            if (expected instanceof BpfFault f) {
+                org.assertj.core.api.Assertions.assertThat(actual).as("JIT fault").isInstanceOf(BpfFault.class);
+                org.assertj.core.api.Assertions.assertThat(((BpfFault) actual).getMessage()).isEqualTo(f.getMessage());
+                org.assertj.core.api.Assertions.assertThat(((BpfFault) actual).pc()).isEqualTo(f.pc());
+            } else {
+                org.assertj.core.api.Assertions.assertThat(actual).as("JIT r0").isEqualTo(expected);
+                org.assertj.core.api.Assertions.assertThat(copy).as("JIT memory").isEqualTo(memory);
+            }
+        }
+        if (expected instanceof BpfFault f) {
+            throw f;
+        }
+        return (Long) expected;
     }
 }
