@@ -4,12 +4,9 @@ import io.lwtemu.ebpf.BpfProgram;
 import io.lwtemu.ebpf.isa.Disassembler;
 import io.lwtemu.ebpf.isa.Insn;
 import io.lwtemu.ebpf.isa.Opcodes;
-import io.lwtemu.ebpf.loader.BpfLoadException;
 import io.lwtemu.ebpf.loader.ProgramFunction;
 import io.lwtemu.ebpf.maps.BpfMap;
 import io.lwtemu.ebpf.maps.MapDefinition;
-import io.lwtemu.ebpf.prog.ProgramType;
-import io.lwtemu.ebpf.runtime.BpfRuntime;
 import io.lwtemu.ebpf.runtime.LoadedObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,12 +47,7 @@ public final class BpfDumpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        LoadedObject obj;
-        try {
-            obj = new BpfRuntime(1).open(object, type == null ? null : ProgramType.parse(type));
-        } catch (BpfLoadException | IllegalArgumentException e) {
-            throw new UserException(e.getMessage(), e);
-        }
+        LoadedObject obj = BpfCommand.open(object, type);
         out.println(object + ": license \"" + obj.object().license() + "\"");
         out.println();
         out.println("Programs:");

@@ -1,9 +1,6 @@
 package io.lwtemu.cli;
 
 import io.lwtemu.ebpf.BpfProgram;
-import io.lwtemu.ebpf.loader.BpfLoadException;
-import io.lwtemu.ebpf.prog.ProgramType;
-import io.lwtemu.ebpf.runtime.BpfRuntime;
 import io.lwtemu.ebpf.runtime.LoadedObject;
 import io.lwtemu.ebpf.runtime.LoadedProgram;
 import io.lwtemu.ebpf.runtime.ProgramRejectedException;
@@ -34,12 +31,7 @@ public final class BpfVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        LoadedObject obj;
-        try {
-            obj = new BpfRuntime(1).open(object, type == null ? null : ProgramType.parse(type));
-        } catch (BpfLoadException | IllegalArgumentException e) {
-            throw new UserException(e.getMessage(), e);
-        }
+        LoadedObject obj = BpfCommand.open(object, type);
         int rejected = 0;
         for (BpfProgram p : obj.programs()) {
             try {
