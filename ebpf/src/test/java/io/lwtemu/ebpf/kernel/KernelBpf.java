@@ -523,53 +523,11 @@ public final class KernelBpf {
                 if (def.pinning() == MapDefinition.PIN_BY_NAME) {
                     out.add(BPFFS.resolve(def.name()));
                 }
-                return new NoMap(def);
+                return new io.lwtemu.ebpf.loader.RecordingMapProvider.StubMap(def, init);
             }).withProgramType(ProgramType.LWT_XMIT));
             return out;
         } catch (BpfLoadException e) {
             return List.of(); // the kernel will say what is wrong with it
-        }
-    }
-
-    /** Placeholder map for reading an object's map definitions only. */
-    private static final class NoMap extends io.lwtemu.ebpf.maps.BpfMap {
-        NoMap(MapDefinition d) {
-            super(d);
-        }
-
-        @Override
-        public long lookupElem(byte[] key, int keyOffset, int cpu) {
-            return 0;
-        }
-
-        @Override
-        public int updateElem(byte[] key, int keyOffset, byte[] value, int valueOffset, long flags, int cpu) {
-            return 0;
-        }
-
-        @Override
-        public int deleteElem(byte[] key, int keyOffset) {
-            return 0;
-        }
-
-        @Override
-        public byte[] lookup(byte[] key) {
-            return null;
-        }
-
-        @Override
-        public int update(byte[] key, byte[] value, long flags) {
-            return 0;
-        }
-
-        @Override
-        public int delete(byte[] key) {
-            return 0;
-        }
-
-        @Override
-        public byte[] nextKey(byte[] key) {
-            return null;
         }
     }
 

@@ -24,7 +24,7 @@ public final class RecordingMapProvider implements MapProvider {
     public static final class StubMap extends BpfMap {
         public final byte[] initialValue;
 
-        StubMap(MapDefinition definition, byte[] initialValue) {
+        public StubMap(MapDefinition definition, byte[] initialValue) {
             super(definition);
             this.initialValue = initialValue;
         }
