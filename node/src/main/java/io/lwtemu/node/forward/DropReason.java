@@ -70,7 +70,20 @@ public enum DropReason {
     /** SRv6 End.DX4/End.DX6: segments left not 0 or no inner packet of the expected family to decapsulate. */
     SEG6_DECAP_FAILED,
     /** SRv6 encap: the packet cannot take this encapsulation (inline needs IPv6, headers do not fit). */
-    SEG6_ENCAP_FAILED;
+    SEG6_ENCAP_FAILED,
+    // Causes outside one router's pipeline: links, faults, the cluster and TUN devices.
+    /** A link impairment (netem-style loss model) dropped the packet on the wire. */
+    LOSS,
+    /** The router crashed or is stopped: packets to it, queued in it or in flight inside it are lost. */
+    ROUTER_DOWN,
+    /** The router is paused and its configuration drops (rather than queues) what arrives meanwhile. */
+    ROUTER_PAUSED,
+    /** The cluster member hosting the router (or the link's far end) left or crashed. */
+    MEMBER_DOWN,
+    /** A network partition between cluster members cut the link. */
+    PARTITIONED,
+    /** A TUN device refused the packet (device down, host side not reading, queue full). */
+    TUN_DROP;
 
     /** Lower-case name as shown in reports ("bpf_drop"). */
     public String label() {
