@@ -89,4 +89,45 @@ public final class FlowCounters {
         }
         return s;
     }
+
+    /** Cells per flow in {@link #toVector()}: sent, delivered, latency count, sum and max, then drops by cause. */
+    public static final int VECTOR_STRIDE = 5 + Drops.COUNT;
+
+    /**
+     * Every counter as one vector ({@link #VECTOR_STRIDE} cells per flow), so a cluster member can ship a router's
+     * counters and another can add them up ({@link #addVector}).
+     */
+    public long[] toVector() {
+        int n = sent.length;
+        long[] v = new long[n * VECTOR_STRIDE];
+        for (int f = 0; f < n; f++) {
+            int o = f * VECTOR_STRIDE;
+            v[o] = sent[f];
+            v[o + 1] = delivered[f];
+            v[o + 2] = latencyCount[f];
+            v[o + 3] = latencySum[f];
+            v[o + 4] = latencyMax[f];
+            System.arraycopy(dropped, f * Drops.COUNT, v, o + 5, Drops.COUNT);
+        }
+        return v;
+    }
+
+    /** Adds a vector from {@link #toVector()} (latency max: the larger of both). */
+    public void addVector(long[] v) {
+        int flowsIn = v.length / VECTOR_STRIDE;
+        if (flowsIn > 0) {
+            ensure(flowsIn - 1);
+        }
+        for (int f = 0; f < flowsIn; f++) {
+            int o = f * VECTOR_STRIDE;
+            sent[f] += v[o];
+            delivered[f] += v[o + 1];
+            latencyCount[f] += v[o + 2];
+            latencySum[f] += v[o + 3];
+            latencyMax[f] = Math.max(latencyMax[f], v[o + 4]);
+            for (int c = 0; c < Drops.COUNT; c++) {
+                dropped[f * Drops.COUNT + c] += v[o + 5 + c];
+            }
+        }
+    }
 }

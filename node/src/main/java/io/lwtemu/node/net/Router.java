@@ -556,6 +556,16 @@ public final class Router implements Egress, OutcomeListener {
         }
     }
 
+    /** Packets on their way to this router (on its links' far ends, or queued for re-injection), per flow. */
+    public void countInFlightTowards(long[] perFlow) {
+        for (Port p : portArray) {
+            for (Packet pkt : p.incoming) {
+                perFlow[pkt.getFlowId()]++;
+            }
+        }
+        countPending(perFlow);
+    }
+
     int localPending() {
         return localQueue.size();
     }

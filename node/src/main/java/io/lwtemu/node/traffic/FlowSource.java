@@ -49,6 +49,17 @@ public final class FlowSource extends TimerTask {
         return spec.count() >= 0 && sent >= spec.count() || at >= endNs;
     }
 
+    /**
+     * Skips the packets due before {@code nowNs} (a flow restarted on another cluster member continues where the
+     * original would be, instead of sending the missed packets in a burst).
+     */
+    public void resumeAt(long nowNs) {
+        while (!finished() && at < nowNs) {
+            sent++;
+            at = spec.startNs() + (long) (sent * (1e9 / spec.ratePps()));
+        }
+    }
+
     @Override
     public boolean fire(Router router, long now) {
         if (finished()) {
