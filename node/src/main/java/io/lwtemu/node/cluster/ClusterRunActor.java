@@ -13,7 +13,6 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.lwtemu.ebpf.maps.MapSnapshot;
 import io.lwtemu.node.forward.DropReason;
 import io.lwtemu.node.forward.NetDevice;
 import io.lwtemu.node.net.Drops;
@@ -22,6 +21,7 @@ import io.lwtemu.node.net.Network;
 import io.lwtemu.node.net.Port;
 import io.lwtemu.node.net.Router;
 import io.lwtemu.node.serialization.ControlMessage;
+import io.lwtemu.node.serialization.RouterSnapshot;
 import io.lwtemu.node.topology.Placement;
 import io.lwtemu.proto.Packet;
 import io.lwtemu.proto.PacketBatch;
@@ -75,7 +75,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
      */
     public record TickDone(int router, int incarnation, long round, long nextEvent, int[] dests, long[] firstArrival,
             int[] seqs, long processed, long delivered, long dropped, int[] counterIdx, long[] counterVal,
-            long[] census, Map<String, MapSnapshot> maps) implements Command, ControlMessage {}
+            long[] census, RouterSnapshot snapshot) implements Command, ControlMessage {}
 
     /** Everything the report needs of one router at the end. {@code inFlight} is a serialized PacketBatch. */
     public record RouterReport(int router, int incarnation, long[] flows, long[] deviceOutcomes, List<long[]> devices,
@@ -138,7 +138,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     private final long[] baseTotals;
     private final long[][] live;
     private final long[][] census;
-    private final List<Map<String, MapSnapshot>> snapshots = new ArrayList<>();
+    private final List<RouterSnapshot> snapshots = new ArrayList<>();
     private final boolean[] inRound;
     private final TreeSet<Integer> lost = new TreeSet<>();
     private final Set<String> awaitingApplied = new HashSet<>();
@@ -487,8 +487,8 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         if (d.census() != null) {
             census[r] = d.census();
         }
-        if (d.maps() != null) {
-            snapshots.set(r, d.maps());
+        if (d.snapshot() != null) {
+            snapshots.set(r, d.snapshot());
         }
         if (--pending == 0) {
             roundComplete();

@@ -8,12 +8,11 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.StashBuffer;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
-import io.lwtemu.ebpf.maps.BpfMap;
-import io.lwtemu.ebpf.maps.MapSnapshot;
 import io.lwtemu.node.forward.NetDevice;
 import io.lwtemu.node.net.Port;
 import io.lwtemu.node.net.Router;
 import io.lwtemu.node.serialization.ControlMessage;
+import io.lwtemu.node.serialization.RouterSnapshot;
 import io.lwtemu.proto.Packet;
 import io.lwtemu.proto.PacketBatch;
 import java.time.Duration;
@@ -21,8 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One router of a cluster run, on the member that hosts it: a Cluster Sharding entity (automatic placement) or a
@@ -46,7 +43,7 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
      * emulated time {@code nowNs} with its pinned maps from the last snapshot; answered by
      * {@link ClusterRunActor.Hello}.
      */
-    public record Start(String runId, String router, int incarnation, long nowNs, Map<String, MapSnapshot> maps,
+    public record Start(String runId, String router, int incarnation, long nowNs, RouterSnapshot snapshot,
             ActorRef<ClusterRunActor.Command> coordinator) implements Command, ControlMessage {}
 
     /** The actors of all routers by index, and their incarnations (-1: down, send nothing, expect nothing). */
@@ -119,7 +116,13 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
                 return this;
             }
             Router router = run.router(s.router(), s.nowNs());
-            restoreMaps(router, s.maps(), log);
+            if (s.snapshot() != null) {
+                try {
+                    s.snapshot().restoreInto(router);
+                } catch (IllegalArgumentException e) {
+                    log.accept(router.name + ": pinned maps not restored: " + e.getMessage());
+                }
+            }
             log.accept("hosting router " + s.router() + (s.incarnation() > 0 ? " (restarted, incarnation "
                     + s.incarnation() + ")" : ""));
             RouterEntity running = new RouterEntity(getContext(), run, router, s, log);
@@ -127,35 +130,6 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
                     member, router.nextEventTime()));
             return stash.unstashAll(running);
         }
-    }
-
-    /** Writes the snapshot's entries into the router's pinned maps (same pin paths). */
-    static void restoreMaps(Router router, Map<String, MapSnapshot> maps, java.util.function.Consumer<String> log) {
-        if (maps == null) {
-            return;
-        }
-        Map<String, BpfMap> pins = router.bpf().pins().list();
-        for (Map.Entry<String, MapSnapshot> e : maps.entrySet()) {
-            BpfMap m = pins.get(e.getKey());
-            if (m == null) {
-                log.accept(router.name + ": snapshot map " + e.getKey() + " is not pinned here; not restored");
-                continue;
-            }
-            try {
-                e.getValue().restoreInto(m);
-            } catch (IllegalArgumentException ex) {
-                log.accept(router.name + ": cannot restore " + e.getKey() + ": " + ex.getMessage());
-            }
-        }
-    }
-
-    /** Every pinned map of the router. */
-    static TreeMap<String, MapSnapshot> snapshotMaps(Router router) {
-        TreeMap<String, MapSnapshot> m = new TreeMap<>();
-        for (Map.Entry<String, BpfMap> e : router.bpf().pins().list().entrySet()) {
-            m.put(e.getKey(), MapSnapshot.capture(e.getValue()));
-        }
-        return m;
     }
 
     private final LocalRun run;
@@ -336,7 +310,7 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
         lastVector = v;
         coordinator.tell(new ClusterRunActor.TickDone(index, incarnation, t.round(), router.nextEventTime(), dests,
                 firstArrival, seqs, router.processed(), router.deliveredTotal(), router.droppedTotal(), idx, val,
-                census, t.snapshot() ? snapshotMaps(router) : null));
+                census, t.snapshot() ? RouterSnapshot.capture(router) : null));
     }
 
     private void send(Router to, int toPort, Packet p) {

@@ -53,6 +53,25 @@ public final class ControlRegistry {
         m.put(NetworkActor.ControlDone.class, 105);
 
         m.put(RouterSnapshot.class, 150);
+
+        m.put(io.lwtemu.node.cluster.TopologyBundle.class, 200);
+        m.put(io.lwtemu.node.cluster.RouterEntity.Start.class, 201);
+        m.put(io.lwtemu.node.cluster.RouterEntity.Peers.class, 202);
+        m.put(io.lwtemu.node.cluster.RouterEntity.Tick.class, 203);
+        m.put(io.lwtemu.node.cluster.RouterEntity.Collect.class, 204);
+        m.put(io.lwtemu.node.cluster.RouterEntity.Stop.class, 205);
+        m.put(io.lwtemu.node.cluster.RouterEntity.HandOff.class, 206);
+        m.put(io.lwtemu.node.cluster.MemberHost.Prepare.class, 210);
+        m.put(io.lwtemu.node.cluster.MemberHost.SpawnRouter.class, 211);
+        m.put(io.lwtemu.node.cluster.MemberHost.ApplyActions.class, 212);
+        m.put(io.lwtemu.node.cluster.MemberHost.SetRouterLinks.class, 213);
+        m.put(io.lwtemu.node.cluster.MemberHost.Finish.class, 214);
+        m.put(io.lwtemu.node.cluster.ClusterRunActor.Prepared.class, 220);
+        m.put(io.lwtemu.node.cluster.ClusterRunActor.Hello.class, 221);
+        m.put(io.lwtemu.node.cluster.ClusterRunActor.TickDone.class, 222);
+        m.put(io.lwtemu.node.cluster.ClusterRunActor.RouterReport.class, 223);
+        m.put(io.lwtemu.node.cluster.ClusterRunActor.Leaving.class, 224);
+        m.put(io.lwtemu.node.cluster.ClusterRunActor.Applied.class, 225);
         return m;
     }
 

@@ -1,0 +1,137 @@
+package io.lwtemu.sim.cluster;
+
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.lwtemu.node.cluster.ClusterMember;
+import io.lwtemu.node.cluster.ClusterRun;
+import io.lwtemu.node.net.Network;
+import io.lwtemu.node.report.RunReport;
+import io.lwtemu.node.report.Tally;
+import io.lwtemu.node.topology.Topology;
+import io.lwtemu.node.topology.TopologyBuilder;
+import io.lwtemu.node.topology.TopologyLoader;
+import io.lwtemu.node.traffic.Traffic;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** Helpers of the cluster tests: member configurations on free loopback ports, runs, and waiting for conditions. */
+final class TestCluster {
+    static final Path IPIP = Path.of("../topology-examples/ipip-3hop/topology.yaml");
+
+    private TestCluster() {
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A member on 127.0.0.1:{@code port} joining the seed on {@code seedPort}; quick failure detection. */
+    static Config memberConfig(String name, int port, int seedPort) {
+        return ConfigFactory.parseString("""
+                akka {
+                  loglevel = WARNING
+                  actor.provider = cluster
+                  remote.artery {
+                    transport = tcp
+                    canonical.hostname = "127.0.0.1"
+                    canonical.port = %d
+                  }
+                  cluster {
+                    seed-nodes = ["akka://lwtemu@127.0.0.1:%d"]
+                    downing-provider-class = "akka.cluster.sbr.SplitBrainResolverProvider"
+                    split-brain-resolver {
+                      active-strategy = keep-majority
+                      stable-after = 2s
+                    }
+                    failure-detector.acceptable-heartbeat-pause = 2s
+                    jmx.multi-mbeans-in-same-jvm = on
+                  }
+                }
+                lwtemu.cluster.member-name = "%s"
+                """.formatted(port, seedPort, name));
+    }
+
+    static final List<String> LOG = Collections.synchronizedList(new ArrayList<>());
+
+    static ClusterMember host(String name, int port, int seedPort) {
+        return ClusterMember.startHost(memberConfig(name, port, seedPort), name, List.of(), line -> {
+            LOG.add(name + ": " + line);
+        });
+    }
+
+    static ClusterMember client(int seedPort) {
+        return ClusterMember.startClient(memberConfig("client", 0, seedPort), LOG::add);
+    }
+
+    static void awaitUp(ClusterMember m, int members) {
+        await("cluster of " + members + " members up", () -> {
+            int up = 0;
+            for (akka.cluster.Member x : Cluster.get(m.system()).state().getMembers()) {
+                if (x.status() == MemberStatus.up()) {
+                    up++;
+                }
+            }
+            return up >= members;
+        }, Duration.ofSeconds(60));
+    }
+
+    static void await(String what, BooleanSupplier cond, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what + "\n" + String.join("\n", LOG));
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** The topology's run in one JVM, sequentially. */
+    static RunReport embedded(Path file, long untilNs) {
+        Topology t = TopologyLoader.load(file);
+        Network net = TopologyBuilder.build(t, line -> { });
+        Traffic.install(net, t, untilNs, line -> { });
+        net.runUntil(untilNs);
+        return RunReport.of(net);
+    }
+
+    /** Starts the topology on the cluster the client joined. */
+    static ClusterRun submit(ClusterMember client, Path file, long untilNs, int minMembers, List<String> out) {
+        Topology t = TopologyLoader.load(file);
+        Network mirror = TopologyBuilder.build(t, line -> { });
+        Traffic.install(mirror, t, untilNs, line -> { });
+        return new ClusterRun(client.system(), t, mirror, untilNs, minMembers, Duration.ofMillis(20),
+                Duration.ofSeconds(60), out::add);
+    }
+
+    /** Per flow: sent, delivered, and drops by label. */
+    static Map<String, String> perFlow(RunReport r) {
+        Map<String, String> m = new LinkedHashMap<>();
+        r.flows.forEach((k, t) -> m.put(k, describe(t)));
+        return m;
+    }
+
+    static String describe(Tally t) {
+        return "sent=" + t.sent + " delivered=" + t.delivered + " dropped=" + t.dropsByLabel() + " in_flight="
+                + t.inFlight;
+    }
+}
