@@ -11,6 +11,7 @@ import io.lwtemu.node.traffic.Traffic;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,23 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--trace", description = "print every packet outcome at every hop (verbose)")
     boolean trace;
+
+    @Option(names = "--cluster", paramLabel = "MEMBER_CONF",
+            description = "submit to the running cluster this member file joins (e.g. cluster-config/member-a.conf)")
+    Path cluster;
+
+    @Option(names = "--members", paramLabel = "N", defaultValue = "1",
+            description = "with --cluster: members hosting routers to wait for before starting (default 1)")
+    int members;
+
+    @Option(names = "--snapshot-interval", paramLabel = "TIME",
+            description = "with --cluster: emulated time between snapshots of pinned BPF maps (default 100ms)")
+    String snapshotInterval;
+
+    @Option(names = "--pace", paramLabel = "FACTOR", defaultValue = "0",
+            description = "with --cluster: wall seconds per emulated second at least (1 = real time; default 0 ="
+                    + " as fast as possible), to watch a run or stop a member while it goes on")
+    double pace;
 
     @Override
     public Integer call() throws Exception {
@@ -82,7 +100,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         out.flush();
         long wallStart = System.nanoTime();
         long cpuStart = processCpuNs();
-        if (sequential) {
+        long clusterProcessed = -1;
+        if (cluster != null) {
+            clusterProcessed = ClusterSubmit.run(cluster, members, snapshotInterval, pace, lt.topology(), net, until,
+                    out);
+        } else if (sequential) {
             net.runUntil(until);
         } else {
             try (ActorDriver driver = new ActorDriver(net)) {
@@ -92,13 +114,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
         double cpu = (processCpuNs() - cpuStart) / 1e9;
-        for (PingSession p : traffic.pings()) {
+        for (PingSession p : cluster == null ? traffic.pings() : List.<PingSession>of()) {
             p.finish();
         }
         RunReport rep = RunReport.of(net);
         rep.printSummary(new java.io.PrintStream(new WriterOutputStream(out), true));
         out.printf(Locale.ROOT, "%nwall time %.2fs, process CPU time %.2fs, %d packet events (%.0f/s of wall time)%n",
-                wall, cpu, processed(net), processed(net) / Math.max(wall, 1e-9));
+                wall, cpu, clusterProcessed >= 0 ? clusterProcessed : processed(net),
+                (clusterProcessed >= 0 ? clusterProcessed : processed(net)) / Math.max(wall, 1e-9));
         out.flush();
         if (report != null) {
             try {

@@ -96,6 +96,7 @@ public final class ClusterMember implements AutoCloseable {
         ClusterSharding.get(system).init(Entity.of(RouterEntity.TYPE, ctx -> RouterEntity.create(address, log))
                 .withRole(HOST_ROLE)
                 .withStopMessage(new RouterEntity.HandOff())
+                .withAllocationStrategy(new BalancedByCount())
                 .withMessageExtractor(new OneEntityPerShard()));
     }
 

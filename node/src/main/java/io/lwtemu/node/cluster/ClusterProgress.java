@@ -1,12 +1,22 @@
 package io.lwtemu.node.cluster;
 
+import io.lwtemu.node.serialization.RouterSnapshot;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** What a cluster run has done so far, published by the {@link ClusterRunActor} after every tick. */
 public final class ClusterProgress {
     /** One router: where it runs, its state (running, starting, lost, down) and its counters so far. */
     public record RouterView(String name, String member, String state, long processed, long delivered,
             long dropped) {}
+
+    /** A router started again after its member was lost, with the snapshot its pinned maps came from (or null). */
+    public record Restart(String router, int incarnation, long atNs, RouterSnapshot snapshot) {}
+
+    public final List<Restart> restarts = new CopyOnWriteArrayList<>();
+    /** The last snapshot of every router's pinned maps (the final one once the run is done). */
+    public volatile Map<String, RouterSnapshot> snapshots = Map.of();
 
     public volatile long emulatedNs;
     public volatile long ticks;

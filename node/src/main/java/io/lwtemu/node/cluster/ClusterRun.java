@@ -27,10 +27,16 @@ public final class ClusterRun {
      */
     public ClusterRun(ActorSystem<?> client, Topology topo, Network mirror, long untilNs, int minMembers,
             Duration snapshotInterval, Duration startTimeout, Consumer<String> out) {
+        this(client, topo, mirror, untilNs, minMembers, snapshotInterval, startTimeout, 0, out);
+    }
+
+    /** @param pace wall seconds per emulated second at least (1 = real time, 0 = as fast as possible) */
+    public ClusterRun(ActorSystem<?> client, Topology topo, Network mirror, long untilNs, int minMembers,
+            Duration snapshotInterval, Duration startTimeout, double pace, Consumer<String> out) {
         this.runId = topo.name().replaceAll("[^A-Za-z0-9_-]", "_") + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
         ClusterRunActor.Options options = new ClusterRunActor.Options(minMembers, snapshotInterval.toNanos(),
-                startTimeout);
+                startTimeout, pace);
         client.systemActorOf(ClusterRunActor.create(runId, TopologyBundle.of(topo), mirror, Placement.of(topo),
                 untilNs, options, progress, done, out), "run-" + runId, Props.empty());
     }

@@ -95,8 +95,18 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
 
     private record StartTimeout() implements Command {}
 
-    /** How the run is placed and protected. */
-    public record Options(int minMembers, long snapshotIntervalNs, Duration startTimeout) {}
+    /** Sends Start again to automatically placed routers that have not answered (a shard moving between members). */
+    private record RetryStarts() implements Command {}
+
+    private static final Duration START_RETRY = Duration.ofSeconds(2);
+
+    private record Paced(long round) implements Command {}
+
+    /**
+     * How the run is placed and protected. {@code pace}: wall-clock seconds per emulated second at least (1 = real
+     * time, 0 = as fast as possible), so people and tests can act while a run is going.
+     */
+    public record Options(int minMembers, long snapshotIntervalNs, Duration startTimeout, double pace) {}
 
     private enum State { STARTING, RUNNING, LOST, DOWN }
 
@@ -155,6 +165,9 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     private boolean returnWanted;
     private Runnable afterApplied;
     private long memberDownTotal;
+    private final TimerScheduler<Command> timers;
+    private long wallStart;
+    private long wallStartEmulated;
 
     @SuppressWarnings("unchecked")
     private ClusterRunActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, String runId,
@@ -191,6 +204,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         for (int i = 0; i < n; i++) {
             snapshots.add(null);
         }
+        this.timers = timers;
         this.now = mirror.now();
         this.nextSnapshotAt = options.snapshotIntervalNs();
         ActorRef<Receptionist.Listing> listing = ctx.messageAdapter(Receptionist.Listing.class,
@@ -208,9 +222,16 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
                 .onMessage(HostsChanged.class, this::onHosts)
                 .onMessage(Prepared.class, this::onPrepared)
                 .onMessage(StartTimeout.class, this::onStartTimeout)
+                .onMessage(RetryStarts.class, this::onRetryStarts)
                 .onMessage(Hello.class, this::onHello)
                 .onMessage(TickDone.class, this::onTickDone)
                 .onMessage(RoundEmpty.class, this::onRoundEmpty)
+                .onMessage(Paced.class, p -> {
+                    if (p.round() == round && pending == 0 && phase == Phase.RUNNING) {
+                        sendTick(false);
+                    }
+                    return this;
+                })
                 .onMessage(Applied.class, this::onApplied)
                 .onMessage(Leaving.class, this::onLeaving)
                 .onMessage(MemberGone.class, this::onMemberGone)
@@ -335,6 +356,25 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         }
         state[i] = State.STARTING;
         starting++;
+        if (!timers.isTimerActive("retry-starts")) {
+            timers.startTimerWithFixedDelay("retry-starts", new RetryStarts(), START_RETRY);
+        }
+    }
+
+    private Behavior<Command> onRetryStarts(RetryStarts r) {
+        if (starting == 0) {
+            timers.cancel("retry-starts");
+            return this;
+        }
+        for (int i = 0; i < n; i++) {
+            String name = routers.get(i).name;
+            if (state[i] == State.STARTING && !placement.pinned(name)) {
+                ClusterSharding.get(getContext().getSystem()).entityRefFor(RouterEntity.TYPE, runId + "~" + name)
+                        .tell(new RouterEntity.Start(runId, name, inc[i], now, snapshots.get(i),
+                                getContext().getSelf()));
+            }
+        }
+        return this;
     }
 
     private Behavior<Command> onHello(Hello h) {
@@ -386,7 +426,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
             flushing = false;
             actionTick = true;
             tickEnd = Math.max(action, now);
-            sendTick(false);
+            paced();
             return;
         }
         actionTick = false;
@@ -397,13 +437,31 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
             flushing = false;
             tickEnd = Math.min(Math.min(until, action), Math.max(next, now) + lookahead);
         }
+        paced();
+    }
+
+    /** Sends the tick now, or later when the run is ahead of its pace. */
+    private void paced() {
+        if (options.pace() > 0) {
+            if (wallStart == 0) {
+                wallStart = System.nanoTime();
+                wallStartEmulated = now;
+            }
+            long due = wallStart + (long) ((now - wallStartEmulated) * options.pace());
+            long wait = due - System.nanoTime();
+            if (wait > 1_000_000) {
+                pending = 0;
+                timers.startSingleTimer(new Paced(round), Duration.ofNanos(wait));
+                return;
+            }
+        }
         sendTick(false);
     }
 
     private void sendTick(boolean censusRound) {
         round++;
         pending = 0;
-        boolean snapshot = !censusRound && now >= nextSnapshotAt;
+        boolean snapshot = !censusRound && (now >= nextSnapshotAt || flushing);
         if (snapshot) {
             nextSnapshotAt = now + options.snapshotIntervalNs();
         }
@@ -476,7 +534,9 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         for (int k = 0; k < d.counterIdx().length; k++) {
             int idx = d.counterIdx()[k];
             if (idx >= v.length) {
-                v = Arrays.copyOf(v, Math.max(idx + 1, v.length * 2));
+                // Whole flows only: readers take the vector flow by flow.
+                int stride = FlowCounters.VECTOR_STRIDE;
+                v = Arrays.copyOf(v, (idx / stride + 1) * stride);
             }
             v[idx] = d.counterVal()[k];
         }
@@ -694,6 +754,9 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
             total += residual[f];
         }
         memberDownTotal += total;
+        if (getContext().getLog().isDebugEnabled()) {
+            getContext().getLog().debug("recovery at {}: residual per flow {}", now, Arrays.toString(residual));
+        }
         List<String> names = new ArrayList<>();
         for (int i : lost) {
             base[i] = add(add(base[i], vec[i]), i == first ? down : new long[0]);
@@ -747,6 +810,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     private void startAgain(List<Integer> which) {
         phase = Phase.RESTARTING;
         for (int i : which) {
+            progress.restarts.add(new ClusterProgress.Restart(routers.get(i).name, inc[i], now, snapshots.get(i)));
             place(i);
         }
         if (starting == 0) {
@@ -882,6 +946,13 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         progress.emulatedNs = now;
         progress.ticks = round;
         progress.memberDown = memberDownTotal;
+        Map<String, RouterSnapshot> snaps = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            if (snapshots.get(i) != null) {
+                snaps.put(routers.get(i).name, snapshots.get(i));
+            }
+        }
+        progress.snapshots = Map.copyOf(snaps);
     }
 
     private void publishMembers() {

@@ -16,6 +16,7 @@ import io.lwtemu.node.traffic.Traffic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,6 +106,77 @@ final class TestCluster {
         }
     }
 
+    /**
+     * h1 - r1 - r2 - r3 - h2 with 1 ms links: r1 tunnels h1's traffic to r3 in IPIP with an LWT BPF program, r2
+     * counts the return traffic in a pinned map ({@code route_packets}); written with its objects into {@code dir}.
+     */
+    static Path chain(Path dir, String extra) {
+        try {
+            Files.copy(Path.of("../topology-examples/ipip-3hop/ipip_encap.o"), dir.resolve("ipip_encap.o"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (var in = TestCluster.class.getResourceAsStream("/cluster/count_pinned.o")) {
+                Files.copy(in, dir.resolve("count_pinned.o"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Path f = dir.resolve("chain.yaml");
+            Files.writeString(f, """
+                    name: cluster-chain
+                    nodes:
+                      h1:
+                        kind: host
+                        interfaces: {eth0: {}}
+                        config: |
+                          ip addr add 10.0.1.2/24 dev eth0
+                          ip route add default via 10.0.1.1 dev eth0
+                      r1:
+                        interfaces: {eth0: {}, eth1: {}}
+                        config: |
+                          ip addr add 10.0.1.1/24 dev eth0
+                          ip addr add 10.0.12.1/24 dev eth1
+                          ip route add 10.0.23.0/24 via 10.0.12.2 dev eth1
+                          ip route add 10.0.3.0/24 encap bpf xmit obj ipip_encap.o section lwt_xmit/ipip headroom 20 via 10.0.12.2 dev eth1
+                      r2:
+                        interfaces: {eth0: {}, eth1: {}}
+                        config: |
+                          ip addr add 10.0.12.2/24 dev eth0
+                          ip addr add 10.0.23.2/24 dev eth1
+                          ip route add 10.0.1.0/24 encap bpf xmit obj count_pinned.o section lwt_xmit/count via 10.0.12.1 dev eth0
+                      r3:
+                        interfaces: {eth0: {}, eth1: {}}
+                        config: |
+                          ip addr add 10.0.23.3/24 dev eth0
+                          ip addr add 10.0.3.1/24 dev eth1
+                          ip route add 10.0.1.0/24 via 10.0.23.2 dev eth0
+                          ip route add 10.0.12.0/24 via 10.0.23.2 dev eth0
+                          ip link add tun0 type ipip local 10.0.23.3 remote 10.0.12.1
+                          ip link set tun0 up
+                      h2:
+                        kind: host
+                        interfaces: {eth0: {}}
+                        config: |
+                          ip addr add 10.0.3.2/24 dev eth0
+                          ip route add default via 10.0.3.1 dev eth0
+                    links:
+                      - {a: h1:eth0, b: r1:eth0, delay: 1ms}
+                      - {a: r1:eth1, b: r2:eth0, delay: 1ms, bandwidth: 1Gbit}
+                      - {a: r2:eth1, b: r3:eth0, delay: 1ms, bandwidth: 1Gbit}
+                      - {a: r3:eth1, b: h2:eth0, delay: 1ms}
+                    traffic:
+                      flows:
+                        - {name: up, from: h1, to: 10.0.3.2, proto: udp, dport: 5000, size: 500, rate: 5kpps}
+                        - {name: down, from: h2, to: 10.0.1.2, proto: udp, dport: 6000, size: 200, rate: 2kpps}
+                    """ + extra);
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The value of the first entry of r's pinned map route_packets in a snapshot. */
+    static long routePackets(io.lwtemu.node.serialization.RouterSnapshot s) {
+        io.lwtemu.ebpf.maps.MapSnapshot m = s.maps().get("/sys/fs/bpf/route_packets");
+        return java.nio.ByteBuffer.wrap(m.values().get(0)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
     /** The topology's run in one JVM, sequentially. */
     static RunReport embedded(Path file, long untilNs) {
         Topology t = TopologyLoader.load(file);
@@ -116,11 +188,20 @@ final class TestCluster {
 
     /** Starts the topology on the cluster the client joined. */
     static ClusterRun submit(ClusterMember client, Path file, long untilNs, int minMembers, List<String> out) {
+        return submit(client, file, untilNs, minMembers, 0, out);
+    }
+
+    /** Same at a pace (wall seconds per emulated second at least), so a test can act while the run goes on. */
+    static ClusterRun submit(ClusterMember client, Path file, long untilNs, int minMembers, double pace,
+            List<String> out) {
         Topology t = TopologyLoader.load(file);
         Network mirror = TopologyBuilder.build(t, line -> { });
         Traffic.install(mirror, t, untilNs, line -> { });
         return new ClusterRun(client.system(), t, mirror, untilNs, minMembers, Duration.ofMillis(20),
-                Duration.ofSeconds(60), out::add);
+                Duration.ofSeconds(60), pace, line -> {
+                    out.add(line);
+                    LOG.add("run| " + line);
+                });
     }
 
     /** Per flow: sent, delivered, and drops by label. */
