@@ -21,7 +21,9 @@ import java.util.function.Consumer;
  * simulation: the result equals the sequential {@link Network#runUntil} exactly.
  *
  * <p>Local provider: a router's {@code Deliver} to a neighbour is enqueued before its {@code TickDone}, so it is
- * in the neighbour's mailbox before the next {@code Tick}. Across cluster members this ordering needs counting.
+ * in the neighbour's mailbox before the next {@code Tick}. That holds only in one JVM; a run across cluster
+ * members goes through {@link io.lwtemu.node.cluster.ClusterRunActor}, whose ticks name the batches a router
+ * must have received before it may run.
  */
 public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
 

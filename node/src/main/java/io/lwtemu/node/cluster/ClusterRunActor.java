@@ -351,7 +351,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
             h.ref().tell(new MemberHost.SpawnRouter(st));
         } else {
             memberOf[i] = null;
-            ClusterSharding.get(getContext().getSystem()).entityRefFor(RouterEntity.TYPE, runId + "~" + r.name)
+            ClusterSharding.get(getContext().getSystem()).entityRefFor(RouterEntity.type(runId), r.name)
                     .tell(st);
         }
         state[i] = State.STARTING;
@@ -369,7 +369,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         for (int i = 0; i < n; i++) {
             String name = routers.get(i).name;
             if (state[i] == State.STARTING && !placement.pinned(name)) {
-                ClusterSharding.get(getContext().getSystem()).entityRefFor(RouterEntity.TYPE, runId + "~" + name)
+                ClusterSharding.get(getContext().getSystem()).entityRefFor(RouterEntity.type(runId), name)
                         .tell(new RouterEntity.Start(runId, name, inc[i], now, snapshots.get(i),
                                 getContext().getSelf()));
             }

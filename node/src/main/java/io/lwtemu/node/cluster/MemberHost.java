@@ -77,6 +77,7 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
     private Behavior<Command> onPrepare(Prepare p) {
         try {
             LocalRun run = LocalRun.prepare(address, p.runId(), p.bundle(), p.untilNs(), log);
+            ClusterMember.initSharding(getContext().getSystem(), p.runId(), log);
             log.accept("run " + p.runId() + ": topology " + run.topology.name() + " ("
                     + run.topology.nodes().size() + " nodes, " + p.bundle().size() + " bytes) ready");
             p.replyTo().tell(new ClusterRunActor.Prepared(getContext().getSelf(), memberName, roles, address, null));

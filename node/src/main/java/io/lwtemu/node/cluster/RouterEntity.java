@@ -36,7 +36,13 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
 
     public interface Command {}
 
-    public static final EntityTypeKey<Command> TYPE = EntityTypeKey.create(Command.class, "lwtemu-router");
+    /**
+     * Each run has its own entity type, so its routers are balanced among themselves (shards of earlier runs,
+     * left allocated and empty, do not count) and a member that joins is given routers of the run going on.
+     */
+    public static EntityTypeKey<Command> type(String runId) {
+        return EntityTypeKey.create(Command.class, "lwtemu-router-" + runId);
+    }
 
     /**
      * Build router {@code router} of run {@code runId} here (incarnation 0), or restart it (incarnation > 0) at

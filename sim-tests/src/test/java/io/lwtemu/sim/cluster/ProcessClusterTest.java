@@ -49,6 +49,12 @@ class ProcessClusterTest {
         chain = TestCluster.chain(topo, "");
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void dumpLog() {
+        System.out.println(String.join("\n", TestCluster.LOG));
+        TestCluster.LOG.clear();
+    }
+
     @AfterAll
     static void stopCluster() {
         if (client != null) {

@@ -46,6 +46,7 @@ final class TestCluster {
         return ConfigFactory.parseString("""
                 akka {
                   loglevel = WARNING
+                  logger-startup-timeout = 30s
                   actor.provider = cluster
                   remote.artery {
                     transport = tcp
@@ -57,9 +58,9 @@ final class TestCluster {
                     downing-provider-class = "akka.cluster.sbr.SplitBrainResolverProvider"
                     split-brain-resolver {
                       active-strategy = keep-majority
-                      stable-after = 2s
+                      stable-after = 3s
                     }
-                    failure-detector.acceptable-heartbeat-pause = 2s
+                    failure-detector.acceptable-heartbeat-pause = 5s
                     jmx.multi-mbeans-in-same-jvm = on
                   }
                 }
