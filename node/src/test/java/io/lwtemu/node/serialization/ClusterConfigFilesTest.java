@@ -94,7 +94,7 @@ class ClusterConfigFilesTest {
         try {
             for (int i = 0; i < MEMBERS.size(); i++) {
                 Config c = ConfigFactory.parseString("akka.remote.artery.canonical.port = " + ports.get(i)
-                                + "\nakka.cluster.seed-nodes = [" + seeds + "]")
+                                + "\nakka.cluster.seed-nodes = [" + seeds + "]\nakka.cluster.jmx.multi-mbeans-in-same-jvm = on")
                         .withFallback(member(MEMBERS.get(i))).resolve();
                 kits.add(ActorTestKit.create("lwtemu", c));
             }
