@@ -95,7 +95,8 @@ public final class ControlSerializer extends SerializerWithStringManifest {
         try {
             kryo.writeClassAndObject(out, o);
             return out.toBytes();
-        } catch (KryoException e) {
+        } catch (KryoException | IllegalArgumentException e) {
+            // Kryo reports an unregistered class with IllegalArgumentException.
             throw new IllegalArgumentException("ControlSerializer cannot write " + o.getClass().getName() + ": "
                     + e.getMessage() + " (control messages and their fields must be listed in ControlRegistry)", e);
         } finally {
