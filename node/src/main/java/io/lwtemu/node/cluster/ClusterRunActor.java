@@ -93,6 +93,11 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
 
     private record RoundEmpty(long round) implements Command {}
 
+    /** How many members' shard regions of this run the shard coordinator knows. */
+    private record Regions(int count) implements Command {}
+
+    private record AskRegions() implements Command {}
+
     private record StartTimeout() implements Command {}
 
     /** Sends Start again to automatically placed routers that have not answered (a shard moving between members). */
@@ -223,6 +228,8 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
                 .onMessage(Prepared.class, this::onPrepared)
                 .onMessage(StartTimeout.class, this::onStartTimeout)
                 .onMessage(RetryStarts.class, this::onRetryStarts)
+                .onMessage(AskRegions.class, a -> askRegions())
+                .onMessage(Regions.class, this::onRegions)
                 .onMessage(Hello.class, this::onHello)
                 .onMessage(TickDone.class, this::onTickDone)
                 .onMessage(RoundEmpty.class, this::onRoundEmpty)
@@ -256,14 +263,41 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         }
         hosts.put(p.address(), new Host(p.host(), p.name(), p.roles(), p.address()));
         publishMembers();
-        if (phase == Phase.PREPARING && hosts.size() >= options.minMembers() && pinnedSatisfiable()) {
-            startRouters();
+        if (phase == Phase.PREPARING && hosts.size() >= options.minMembers() && pinnedSatisfiable()
+                && !timers.isTimerActive("regions")) {
+            // Place routers once every member's shard region has registered, or the first ones get them all.
+            regionsWaitEnd = System.nanoTime() + REGIONS_WAIT.toNanos();
+            askRegions();
         } else if (phase != Phase.PREPARING) {
             for (int i = 0; i < n; i++) {
                 if (state[i] == State.DOWN && hostFor(i) != null) {
                     returnWanted = true;
                 }
             }
+        }
+        return this;
+    }
+
+    private static final Duration REGIONS_WAIT = Duration.ofSeconds(15);
+    private long regionsWaitEnd;
+
+    private Behavior<Command> askRegions() {
+        if (phase != Phase.PREPARING) {
+            return this;
+        }
+        ActorRef<akka.cluster.sharding.ShardRegion.ClusterShardingStats> reply = getContext().messageAdapter(
+                akka.cluster.sharding.ShardRegion.ClusterShardingStats.class, st -> new Regions(st.getRegions().size()));
+        ClusterSharding.get(getContext().getSystem()).shardState().tell(
+                new akka.cluster.sharding.typed.GetClusterShardingStats(RouterEntity.type(runId), Duration.ofSeconds(3),
+                        reply));
+        timers.startSingleTimer("regions", new AskRegions(), Duration.ofMillis(500));
+        return this;
+    }
+
+    private Behavior<Command> onRegions(Regions r) {
+        if (phase == Phase.PREPARING && (r.count() >= hosts.size() || System.nanoTime() > regionsWaitEnd)) {
+            timers.cancel("regions");
+            startRouters();
         }
         return this;
     }
