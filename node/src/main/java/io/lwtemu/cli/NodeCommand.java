@@ -38,6 +38,7 @@ final class NodeCommand implements java.util.concurrent.Callable<Integer> {
             c = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("lwtemu.cluster.member-name", name))
                     .withFallback(c);
         }
+        portFree(c);
         ClusterMember m;
         try {
             m = ClusterMember.startHost(c, MemberConfig.stem(config), roles, line -> print(out, line));
@@ -49,6 +50,22 @@ final class NodeCommand implements java.util.concurrent.Callable<Integer> {
         m.system().getWhenTerminated().toCompletableFuture().get();
         print(out, "lwtemu node " + m.name() + " stopped");
         return 0;
+    }
+
+    /** A second member on the same port would fail deep inside Artery with a stack trace; say it plainly. */
+    private void portFree(Config c) {
+        Config full = ClusterMember.complete(c);
+        String host = full.getString("akka.remote.artery.canonical.hostname");
+        int port = full.getInt("akka.remote.artery.canonical.port");
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new UserException("--config " + config + ": cannot listen on " + host + ":" + port + " ("
+                    + e.getMessage() + "); is this member already running?");
+        }
     }
 
     private static void print(PrintWriter out, String line) {
