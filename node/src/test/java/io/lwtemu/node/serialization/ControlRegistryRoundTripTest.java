@@ -126,7 +126,7 @@ class ControlRegistryRoundTripTest {
         if (c == ActorRef.class) {
             return ref;
         }
-        if (c.isRecord() && depth < 4) {
+        if (c.isRecord() && depth < 16) {
             RecordComponent[] rcs = c.getRecordComponents();
             Object[] args = new Object[rcs.length];
             Class<?>[] types = new Class<?>[rcs.length];
