@@ -10,6 +10,9 @@ import akka.serialization.Serialization;
 import akka.serialization.Serializer;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -17,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -30,8 +35,9 @@ import org.junit.jupiter.api.Test;
  * Every message type of the actor protocols (packages {@code node.actor} and {@code node.cluster}) has an lwtemu
  * serializer: none reaches Java serialization, which is off, so Akka would refuse to send it to another member.
  * A message type is a concrete class implementing a protocol interface (one whose name ends in Command, Event,
- * Message, Reply or Response, or {@link ControlMessage}/{@link LocalOnlyMessage}), or a record declared next to
- * a {@code Command} interface (replies such as {@code NetworkActor.Finished}).
+ * Message, Reply or Response, or {@link ControlMessage}/{@link LocalOnlyMessage}), or the {@code T} of an
+ * {@code ActorRef<T>} such a message carries (replies such as {@code NetworkActor.Finished}). Non-public classes
+ * implementing an actor's own protocol are its self-messages (timers, adapters) and stay local by construction.
  */
 class NoJavaSerializationTest {
     static final List<String> PROTOCOL_PACKAGES = List.of("io.lwtemu.node.actor", "io.lwtemu.node.cluster");
@@ -73,8 +79,7 @@ class NoJavaSerializationTest {
             }
             if (s instanceof JavaSerializer || s instanceof DisabledJavaSerializer) {
                 wrong.add(c.getName() + ": Java serialization");
-            } else if (!(s instanceof PacketSerializer || s instanceof ControlSerializer
-                    || s instanceof LocalOnlySerializer)) {
+            } else if (!s.getClass().getName().startsWith("io.lwtemu.")) {
                 wrong.add(c.getName() + ": " + s.getClass().getName());
             }
             if (ControlMessage.class.isAssignableFrom(c) && !ControlRegistry.messageClasses().containsKey(c)) {
@@ -104,21 +109,53 @@ class NoJavaSerializationTest {
     }
 
     static List<Class<?>> messageClasses() throws IOException, URISyntaxException, ClassNotFoundException {
-        List<Class<?>> out = new ArrayList<>();
+        Set<Class<?>> out = new LinkedHashSet<>();
         for (String pkg : PROTOCOL_PACKAGES) {
             for (String name : classNames(pkg)) {
                 Class<?> c = Class.forName(name, false, NoJavaSerializationTest.class.getClassLoader());
-                if (isMessage(c)) {
+                if (implementsProtocol(c) && !isPrivateSelfMessage(c)) {
                     out.add(c);
                 }
             }
         }
-        return out;
+        // Replies: the T of every ActorRef<T> a message carries (NetworkActor.Finished of RunUntil's replyTo).
+        for (Class<?> m : List.copyOf(out)) {
+            if (m.isRecord()) {
+                for (RecordComponent rc : m.getRecordComponents()) {
+                    collectReplyTypes(rc.getGenericType(), false, out);
+                }
+            }
+        }
+        return new ArrayList<>(out);
     }
 
-    private static boolean isMessage(Class<?> c) {
-        if (c.isInterface() || Modifier.isAbstract(c.getModifiers()) || c.isAnonymousClass() || c.isSynthetic()
-                || c.isEnum()) {
+    /**
+     * A non-public message implementing its actor's own protocol: only that actor can create it, and it sends it
+     * to its own (local) self, from timers or message adapters, so it never crosses members.
+     */
+    private static boolean isPrivateSelfMessage(Class<?> c) {
+        return !Modifier.isPublic(c.getModifiers()) && !ControlMessage.class.isAssignableFrom(c)
+                && !LocalOnlyMessage.class.isAssignableFrom(c);
+    }
+
+    private static void collectReplyTypes(Type t, boolean insideRef, Set<Class<?>> out) {
+        if (t instanceof ParameterizedType p) {
+            boolean ref = p.getRawType() == akka.actor.typed.ActorRef.class;
+            for (Type arg : p.getActualTypeArguments()) {
+                collectReplyTypes(arg, ref, out);
+            }
+        } else if (insideRef && t instanceof Class<?> c && c.getName().startsWith("io.lwtemu.") && isConcrete(c)) {
+            out.add(c);
+        }
+    }
+
+    private static boolean isConcrete(Class<?> c) {
+        return !(c.isInterface() || Modifier.isAbstract(c.getModifiers()) || c.isAnonymousClass() || c.isSynthetic()
+                || c.isEnum());
+    }
+
+    private static boolean implementsProtocol(Class<?> c) {
+        if (!isConcrete(c)) {
             return false;
         }
         if (ControlMessage.class.isAssignableFrom(c) || LocalOnlyMessage.class.isAssignableFrom(c)) {
@@ -129,14 +166,6 @@ class NoJavaSerializationTest {
             if (i.getName().startsWith("io.lwtemu.") && (n.endsWith("Command") || n.endsWith("Event")
                     || n.endsWith("Message") || n.endsWith("Reply") || n.endsWith("Response"))) {
                 return true;
-            }
-        }
-        Class<?> outer = c.getDeclaringClass();
-        if (c.isRecord() && outer != null) {
-            for (Class<?> sibling : outer.getDeclaredClasses()) {
-                if (sibling.isInterface() && sibling.getSimpleName().equals("Command")) {
-                    return true;
-                }
             }
         }
         return false;

@@ -8,7 +8,7 @@ import akka.serialization.Serializers;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 
-/** Configuration and helpers shared by the serialization tests: lwtemu-node.conf as in production. */
+/** Configuration and helpers shared by the serialization tests: lwtemu-node.conf (and lwtemu-cluster.conf) as in production. */
 final class TestSystems {
     private TestSystems() {
     }
@@ -16,6 +16,8 @@ final class TestSystems {
     static Config config(String overrides) {
         return ConfigFactory.parseString(overrides)
                 .withFallback(ConfigFactory.parseResources("lwtemu-node.conf"))
+                // The cluster layer's own bindings, where that layer is present.
+                .withFallback(ConfigFactory.parseResources("lwtemu-cluster.conf"))
                 .withFallback(ConfigFactory.load())
                 .resolve();
     }
