@@ -128,6 +128,13 @@ class LinkImpairmentTest {
         send(10, 1000);
         net.runUntil(100_000_000L);
         assertThat(b.flows().delivered(1)).isEqualTo(10);
+        assertThat(link.aToB().netem().lost).isZero();
+
+        link.aToB().setNetem(NetemSpec.parse("loss 100%"));
+        send(5, 1000);
+        net.runUntil(200_000_000L);
+        link.aToB().clearNetem();
+        assertThat(link.aToB().netem().lost).isEqualTo(5);
     }
 
     @Test
