@@ -82,7 +82,8 @@ class NetemParserTest {
         assertError("limit -3", 1, "bad limit '-3', expected a packet count");
         assertError("reorder 25%", 0, "reordering is not possible without some delay");
         assertError("delay 10ms gap 5", 2, "gap needs a reorder probability");
-        assertError("delay 10ms distribution normal", 2, "distribution needs a delay with jitter");
+        assertError("delay 10ms distribution normal", 2, "distribution needs a delay and a jitter");
+        assertError("delay 0ms 5ms distribution normal", 3, "distribution needs a delay and a jitter");
         assertError("delay", 0, "'delay' needs a value, expected a time like 100ms");
         assertError("loss 1% ecn", 2, "netem option 'ecn' is not supported by lwtemu");
     }
