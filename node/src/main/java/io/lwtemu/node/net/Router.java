@@ -552,7 +552,9 @@ public final class Router implements Egress, OutcomeListener {
         droppedTotal++;
         flows.countDropped(curFlow, Drops.of(reason));
         perDevice.countDropped(dev.ifindex, Drops.of(reason));
-        trace(id, curFlow, "dropped " + reason.label() + " (link impairment)", dev);
+        if (tracer != null) {
+            trace(id, curFlow, "dropped " + reason.label() + " (link impairment)", dev);
+        }
     }
 
     @Override
