@@ -526,6 +526,8 @@ public final class Router implements Egress, OutcomeListener {
             long at = port.out.duplicateArrival();
             if (at >= 0) {
                 trace(id, curFlow, "duplicated", dev);
+                dev.txPackets++;
+                dev.txBytes += dup.length;
                 sendOnLink(port, UnsafeByteOperations.unsafeWrap(dup), id, sentAt, hops, at);
             } else {
                 dev.txDropped++;
