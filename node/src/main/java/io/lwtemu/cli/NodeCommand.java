@@ -30,12 +30,23 @@ final class NodeCommand implements java.util.concurrent.Callable<Integer> {
             description = "member name for 'placement:' (default: lwtemu.cluster.member-name, else the file name)")
     String name;
 
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "listen on this port instead of the file's (a further member from the same file)")
+    Integer port;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Config c = MemberConfig.load(config, "--config");
         if (name != null) {
             c = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("lwtemu.cluster.member-name", name))
+                    .withFallback(c);
+        }
+        if (port != null) {
+            if (port < 1 || port > 65535) {
+                throw new UserException("bad --port " + port + ", expected 1-65535");
+            }
+            c = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("akka.remote.artery.canonical.port", port))
                     .withFallback(c);
         }
         portFree(c);
