@@ -140,6 +140,8 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     private final long lookahead;
 
     private final Map<String, Host> hosts = new LinkedHashMap<>();
+    /** Member names by address, also of members gone (to name where a lost router was). */
+    private final Map<String, String> names = new LinkedHashMap<>();
     private final Set<ActorRef<MemberHost.Command>> asked = new HashSet<>();
     private final ActorRef<RouterEntity.Command>[] ref;
     private final int[] inc;
@@ -262,6 +264,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
             return fail("member " + p.name() + " (" + p.address() + ") cannot build the topology: " + p.error());
         }
         hosts.put(p.address(), new Host(p.host(), p.name(), p.roles(), p.address()));
+        names.put(p.address(), p.name());
         publishMembers();
         if (phase == Phase.PREPARING && hosts.size() >= options.minMembers() && pinnedSatisfiable()
                 && !timers.isTimerActive("regions")) {
@@ -970,8 +973,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     private void publish() {
         List<ClusterProgress.RouterView> views = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Host h = memberOf[i] == null ? null : hosts.get(memberOf[i]);
-            String member = h != null ? h.name() : memberOf[i] == null ? "-" : memberOf[i];
+            String member = memberOf[i] == null ? "-" : names.getOrDefault(memberOf[i], memberOf[i]);
             views.add(new ClusterProgress.RouterView(routers.get(i).name, member,
                     state[i].name().toLowerCase(Locale.ROOT), baseTotals[3 * i] + live[i][0],
                     baseTotals[3 * i + 1] + live[i][1], baseTotals[3 * i + 2] + live[i][2]));
