@@ -84,7 +84,8 @@ class ProcessClusterTest {
     @Order(2)
     void shouldGiveRoutersToAMemberThatJoinsDuringARun() throws Exception {
         List<String> out = new ArrayList<>();
-        ClusterRun run = TestCluster.submit(client, chain, 8_000_000_000L, 3, 1.0, out);
+        // Real-time pace: the run lasts long enough for a JVM to start, join and be given routers.
+        ClusterRun run = TestCluster.submit(client, chain, 15_000_000_000L, 3, 1.0, out);
         TestCluster.await("run started", () -> run.progress().emulatedNs > 100_000_000L, Duration.ofSeconds(90));
         MEMBERS.add(MemberProcess.start(dir, "member-d", TestCluster.freePort(), seed));
         TestCluster.await("a router on member-d", () -> members(run).contains("member-d"), Duration.ofSeconds(120));
@@ -100,7 +101,7 @@ class ProcessClusterTest {
     void shouldMoveTheRoutersOfAMemberLeavingGracefully() throws Exception {
         MemberProcess d = member("member-d");
         List<String> out = new ArrayList<>();
-        ClusterRun run = TestCluster.submit(client, chain, 3_000_000_000L, 4, 1.0, out);
+        ClusterRun run = TestCluster.submit(client, chain, 8_000_000_000L, 4, 1.0, out);
         TestCluster.await("routers on member-d", () -> run.progress().emulatedNs > 300_000_000L
                 && members(run).contains("member-d"), Duration.ofSeconds(120));
         d.stop();
