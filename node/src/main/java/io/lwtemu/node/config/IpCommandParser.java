@@ -182,7 +182,8 @@ public final class IpCommandParser {
             switch (k) {
                 case "dev" -> dev = expectWord(t, "a device name after 'dev'");
                 case "brd", "broadcast", "label", "scope" -> expectWord(t, "a value after '" + k + "'"); // not modelled
-                default -> throw unknown(t, k, "ip addr add", "dev, brd, label, scope");
+                case "nodad" -> { } // no duplicate address detection here: addresses are usable at once anyway
+                default -> throw unknown(t, k, "ip addr add", "dev, brd, label, scope, nodad");
             }
         }
         if (dev == null) {

@@ -322,6 +322,12 @@ class IpCommandParserTest {
     }
 
     @Test
+    void shouldAcceptNodadOnIpv6Addresses() {
+        assertThat(one("ip -6 addr add fb01::1/128 nodad dev veth1"))
+                .isEqualTo(new AddrAdd(1, IpAddress.parse("fb01::1"), 128, "veth1"));
+    }
+
+    @Test
     void shouldParseSrTunsrc() {
         assertThat(one("ip sr tunsrc set fc00::1")).isEqualTo(new ConfigCommand.SrTunsrc(1, IpAddress.parse("fc00::1")));
         assertError("ip sr tunsrc set 10.0.0.1", 18, "expected an IPv6 address");
