@@ -642,6 +642,13 @@ public final class ForwardingPipeline {
             finish(skb, Outcome.DROPPED, DropReason.LINK_DOWN, target);
             return;
         }
+        if (skb.macLen > 0) {
+            // __bpf_redirect_no_mac: our devices carry L3 packets, so a link-layer header the program pushed
+            // (bpf_skb_change_head) is pulled off up to the network header.
+            skb.data += skb.macLen;
+            skb.len -= skb.macLen;
+            skb.macLen = 0;
+        }
         if ((flags & LwtVerdict.BPF_F_INGRESS) != 0) {
             egress.receiveLater(target, skb);
             finish(skb, Outcome.FORWARDED, null, target);
