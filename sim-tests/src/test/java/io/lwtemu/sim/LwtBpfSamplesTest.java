@@ -170,4 +170,33 @@ class LwtBpfSamplesTest {
         assertThat(rep.interfaces.get("r1:eth1").sent).isEqualTo(3);
         assertThat(rep.routers.get("h1").droppedTotal()).isEqualTo(3);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"out", "xmit"})
+    void shouldLowerThePathMtuByTheRoutesHeadroom(String hook) {
+        // headroom 100 on a 1500-byte link: a 1400-byte DF packet fits, 1401 bytes get Frag needed (mtu = 1400)
+        String yaml = topology(hook, "test_ctx headroom 100", "").replace(
+                "    - {from: h0, to: 192.168.254.2, count: 3}\n",
+                "    - {from: h0, to: 192.168.254.2, count: 3, size: 1372}\n"
+                        + "    - {from: h0, to: 192.168.254.2, count: 3, size: 1373, start: 5s}\n");
+        Sim sim = Sim.in(BPF, yaml, 10_000_000_000L);
+        RunReport rep = sim.run(10_000_000_000L).check();
+
+        assertThat(sim.out).contains(PASS);
+        assertThat(sim.out).contains("From 10.0.1.1 icmp_seq=1 Frag needed and DF set (mtu = 1400)",
+                "3 packets transmitted, 0 received, +3 errors, 100% packet loss, time 2000ms");
+        assertThat(rep.routers.get("r1").dropsByLabel()).containsExactlyEntriesOf(Map.of("mtu", 3L));
+    }
+
+    @Test
+    void shouldKeepTheFullMtuForAnInRouteWithHeadroom() {
+        // the kernel only takes headroom off the MTU of routes with an out or xmit program
+        String yaml = topology("in", "test_ctx headroom 100", "").replace(
+                "    - {from: h0, to: 192.168.254.2, count: 3}\n",
+                "    - {from: h0, to: 192.168.254.2, count: 3, size: 1472}\n");
+        Sim sim = Sim.in(BPF, yaml, RUN_NS);
+        sim.run(RUN_NS).check();
+
+        assertThat(sim.out).contains(PASS);
+    }
 }
