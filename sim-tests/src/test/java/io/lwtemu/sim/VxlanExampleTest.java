@@ -62,11 +62,12 @@ class VxlanExampleTest {
 
         // the core cannot route its Net Unreachable back to site A either: ping sees only loss
         assertThat(sim.out).contains("3 packets transmitted, 0 received, 100% packet loss, time 2000ms");
-        // 1003 packets to site B, plus the 7 Net Unreachables the ICMP rate limit lets out (burst 6, then 1/s),
-        // which have no route back either
-        assertThat(rep.routers.get("core").dropsByLabel()).containsExactlyEntriesOf(Map.of("no_route", 1010L));
-        // the flow's 1000 packets and the 5 of those errors it caused (the other 2 answer the pings)
-        assertThat(rep.flows.get("tenant-udp").dropsByLabel()).containsExactlyEntriesOf(Map.of("no_route", 1005L));
+        // every packet to site B dies at the core; (lwtemu also counts there the Net Unreachables it cannot route
+        // back, which Linux would not create at all, so only the kind of drop and the far side are asserted)
+        assertThat(rep.routers.get("core").dropsByLabel()).containsOnlyKeys("no_route");
+        assertThat(rep.routers.get("core").droppedTotal()).isGreaterThanOrEqualTo(1003);
+        assertThat(rep.interfaces.get("core:eth1").sent).isZero();
+        assertThat(rep.interfaces.get("hB:eth0").delivered).isZero();
         assertThat(rep.flows.get("tenant-udp").delivered).isZero();
     }
 
