@@ -139,9 +139,7 @@ class ConfigApplierTest {
     @Test
     void shouldCreateTheRoutersTunnelsOnFirstUseOnly() {
         io.lwtemu.node.tunnel.Tunnels[] made = new io.lwtemu.node.tunnel.Tunnels[1];
-        int[] calls = new int[1];
         ConfigApplier lazy = new ConfigApplier(file, fib, devices, null, () -> {
-            calls[0]++;
             if (made[0] == null) {
                 made[0] = new io.lwtemu.node.tunnel.Tunnels(fib, devices);
             }
