@@ -113,8 +113,10 @@ public final class PcapReader implements AutoCloseable {
             if (off >= 0 && off < r.data().length) {
                 int v = (r.data()[off] & 0xff) >>> 4;
                 if (v == 4 || v == 6) {
-                    byte[] ip = off == 0 ? r.data() : java.util.Arrays.copyOfRange(r.data(), off, r.data().length);
-                    return new Record(r.timestampNs(), ip, r.originalLength() - off);
+                    int end = ipEnd(r.data(), off, v);
+                    byte[] ip = off == 0 && end == r.data().length ? r.data()
+                            : java.util.Arrays.copyOfRange(r.data(), off, end);
+                    return new Record(r.timestampNs(), ip, Math.min(r.originalLength() - off, ipLength(r, off, v)));
                 }
             }
         }
@@ -145,6 +147,26 @@ public final class PcapReader implements AutoCloseable {
                 return 0;
             }
         }
+    }
+
+    /** End of the IP packet in the record: Ethernet pads short frames to 60 bytes, the padding is not IP. */
+    private static int ipEnd(byte[] d, int off, int version) {
+        int len = ipTotalLength(d, off, version);
+        return len > 0 && off + len < d.length ? off + len : d.length;
+    }
+
+    private static int ipLength(Record r, int off, int version) {
+        int len = ipTotalLength(r.data(), off, version);
+        return len > 0 ? len : r.originalLength() - off;
+    }
+
+    /** The packet's own length (IPv4 total length, IPv6 payload length + 40), or -1 when not captured. */
+    private static int ipTotalLength(byte[] d, int off, int version) {
+        if (version == 4) {
+            return u16(d, off + 2);
+        }
+        int payload = u16(d, off + 4);
+        return payload <= 0 ? -1 : payload + 40;
     }
 
     private static int u16(byte[] d, int off) {
