@@ -129,6 +129,17 @@ public final class Captures implements AutoCloseable {
         }
     }
 
+    /** Writes what is buffered to the files, so a reader sees every packet so far (any thread). */
+    public void flush() {
+        for (Capture c : captures) {
+            try {
+                c.writer.flush();
+            } catch (IOException e) {
+                log.accept("lwtemu: cannot write capture file " + c.file + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** Removes the taps and closes the files. */
     @Override
     public void close() {
