@@ -13,7 +13,9 @@ import java.util.function.Consumer;
  * for the interface writes the packet to the device (accepted = delivered to the host). Receive: a reader thread
  * per device queue moves packets from the device into a bounded queue (when it is full the reader waits, and the
  * host kernel's TUN queue fills and drops, as with any slow TUN reader); between ticks the pacer schedules the
- * {@link #injector} on the router, which feeds them to {@link Router#receiveFromDevice} at the current emulated time.
+ * {@link #injector} on the router, which feeds each packet to {@link Router#receiveFromDevice} at the emulated time
+ * it was read (wall clock since the run started, not earlier than the router's clock), so a burst that came in
+ * while the routers were busy keeps its spacing instead of entering at one instant.
  */
 public final class TunAttachment {
     public static final int RX_QUEUE = 4096;
@@ -22,7 +24,9 @@ public final class TunAttachment {
     public final NetDevice device;
     public final TunDevice tun;
     public final int flowId;
-    private final ArrayBlockingQueue<byte[]> rx = new ArrayBlockingQueue<>(RX_QUEUE);
+    private final ArrayBlockingQueue<Rx> rx = new ArrayBlockingQueue<>(RX_QUEUE);
+    /** System.nanoTime() at emulated time 0, set by the pacer. */
+    private volatile long origin = System.nanoTime();
     private final Injector injector = new Injector();
     private final Thread[] readers;
     private volatile boolean stopping;
@@ -50,6 +54,14 @@ public final class TunAttachment {
         }
     }
 
+    /** A packet read from the device and when (System.nanoTime()). */
+    private record Rx(byte[] data, long readAt) {}
+
+    /** The pacer's wall clock at emulated time 0. */
+    void origin(long nanoTime) {
+        this.origin = nanoTime;
+    }
+
     /** Called by every reader after it queued a packet (the pacer wakes up). */
     void onReceive(Runnable r) {
         this.wakeup = r;
@@ -66,7 +78,8 @@ public final class TunAttachment {
             return false;
         }
         injector.scheduled = true;
-        injector.at = router.now();
+        Rx head = rx.peek();
+        injector.at = Math.max(router.now(), head == null ? 0 : head.readAt - origin);
         router.schedule(injector);
         return true;
     }
@@ -91,7 +104,7 @@ public final class TunAttachment {
                 continue;
             }
             try {
-                rx.put(Arrays.copyOf(buf, n));
+                rx.put(new Rx(Arrays.copyOf(buf, n), System.nanoTime()));
             } catch (InterruptedException e) {
                 return;
             }
@@ -120,20 +133,22 @@ public final class TunAttachment {
         return router.name + ":" + device.name + " <-> " + tun.name();
     }
 
-    /** Feeds the packets that waited when it was scheduled into the router, at the router's current time. */
+    /** Feeds the packets read by now into the router, then waits on the timer queue for the next one's time. */
     private final class Injector extends TimerTask {
         volatile boolean scheduled;
 
         @Override
         public boolean fire(Router r, long now) {
-            scheduled = false;
-            for (int n = rx.size(); n > 0; n--) {
-                byte[] p = rx.poll();
-                if (p == null) {
-                    break;
+            for (Rx p; (p = rx.peek()) != null;) {
+                long t = p.readAt - origin;
+                if (t > now) {
+                    at = t;
+                    return true;
                 }
-                r.receiveFromDevice(device, p, 0, p.length, flowId);
+                rx.poll();
+                r.receiveFromDevice(device, p.data, 0, p.data.length, flowId);
             }
+            scheduled = false;
             return false;
         }
     }

@@ -40,6 +40,9 @@ public final class WallClockPacer {
             a.onReceive(wake);
         }
         long origin = System.nanoTime() - net.now();
+        for (TunAttachment a : tuns) {
+            a.origin(origin);
+        }
         try {
             while (!stop) {
                 long t = Math.min(untilNs, System.nanoTime() - origin);
@@ -53,9 +56,6 @@ public final class WallClockPacer {
                 if (t >= untilNs) {
                     break;
                 }
-                if (pending()) {
-                    continue;
-                }
                 long next = Math.min(Math.min(net.nextEventTime(), net.nextActionTime()), untilNs);
                 long sleep = Math.min(MAX_SLEEP_NS, next - (System.nanoTime() - origin));
                 if (sleep > 0) {
@@ -68,15 +68,6 @@ public final class WallClockPacer {
             }
         }
         return net.now();
-    }
-
-    private boolean pending() {
-        for (TunAttachment a : tuns) {
-            if (a.pending() > 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Ends {@link #run} at its next round (from any thread). */
