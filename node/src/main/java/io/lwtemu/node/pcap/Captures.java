@@ -100,7 +100,9 @@ public final class Captures implements AutoCloseable {
             }
             w = PcapWriter.create(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write capture file " + file + ": " + e.getMessage(), e);
+            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such directory" : e.getMessage();
+            throw new UncheckedIOException("cannot write capture file " + file + ": " + why, e);
         }
         Capture c = new Capture(r, dev, point, file, w);
         captures.add(c);
