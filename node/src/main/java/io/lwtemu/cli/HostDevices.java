@@ -35,6 +35,11 @@ final class HostDevices implements AutoCloseable {
      * @param tunMode "real" (default) or "memory", from {@code --tun}
      */
     static HostDevices open(Network net, Topology topo, String tunMode, PrintWriter err) {
+        TunAttachments.Mode mode = switch (tunMode == null ? "real" : tunMode) {
+            case "real" -> TunAttachments.Mode.REAL;
+            case "memory" -> TunAttachments.Mode.MEMORY;
+            default -> throw new UserException("--tun: expected real or memory, got '" + tunMode + "'");
+        };
         Captures caps = new Captures(line -> log(err, line));
         try {
             for (Topology.CaptureSpec c : topo.captures()) {
@@ -47,11 +52,6 @@ final class HostDevices implements AutoCloseable {
             }
             TunAttachments tuns = null;
             if (TunAttachments.any(topo)) {
-                TunAttachments.Mode mode = switch (tunMode == null ? "real" : tunMode) {
-                    case "real" -> TunAttachments.Mode.REAL;
-                    case "memory" -> TunAttachments.Mode.MEMORY;
-                    default -> throw new UserException("--tun: expected real or memory, got '" + tunMode + "'");
-                };
                 try {
                     tuns = TunAttachments.attach(net, topo, mode, line -> log(err, line));
                 } catch (TopologyException | TunException e) {

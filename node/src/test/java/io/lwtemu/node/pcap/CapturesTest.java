@@ -101,6 +101,17 @@ class CapturesTest {
     }
 
     @Test
+    void shouldNameTheLineOfABadCapture() {
+        assertThatThrownBy(() -> exampleWith("capture:\n  - {router: r2, iface: eth1, point: middle, file: x.pcap}\n"))
+                .hasMessageMatching(".*topology.yaml:\\d+:\\d+: unknown capture point 'middle', expected ingress, "
+                        + "egress or after-xmit");
+        assertThatThrownBy(() -> exampleWith("capture:\n  - {router: r9, iface: eth1, file: x.pcap}\n"))
+                .hasMessageContaining("unknown node 'r9'");
+        assertThatThrownBy(() -> exampleWith("capture:\n  - {router: r2, iface: eth1}\n"))
+                .hasMessageContaining("capture without 'file:'");
+    }
+
+    @Test
     void shouldLeaveNoTapWhenClosed(@TempDir Path tmp) throws IOException {
         Network net = TopologyBuilder.build(exampleWith(""), s -> { });
         Captures caps = new Captures(s -> { });
