@@ -396,11 +396,16 @@ public final class Router implements Egress, OutcomeListener {
         return id;
     }
 
-    /** A packet a {@link DeviceDriver} took (written to a TUN device) left the emulation: delivered there. */
+    /**
+     * A packet a {@link DeviceDriver} took (written to a TUN device) left the emulation: delivered there. The
+     * latency counts for the packet of this call ({@code sentAt} >= 0), not for packets made on the way.
+     */
     private void leftToHost(NetDevice dev, long sentAt) {
         deliveredTotal++;
         flows.countDelivered(curFlow);
-        flows.countLatency(curFlow, now - sentAt);
+        if (sentAt >= 0) {
+            flows.countLatency(curFlow, now - sentAt);
+        }
         perDevice.countDelivered(dev.ifindex);
     }
 
@@ -519,12 +524,11 @@ public final class Router implements Egress, OutcomeListener {
         Port port = port(dev.ifindex);
         if (port == null) {
             DeviceDriver d = dev.ifindex < drivers.length ? drivers[dev.ifindex] : null;
-            long sentAt = curSentAt;
             boolean own = skb == curSkb || curSkb == null;
             if (d == null || !d.transmit(this, dev, skb, route)) {
                 return false;
             }
-            leftToHost(dev, own ? sentAt : now);
+            leftToHost(dev, own ? curSentAt : -1);
             return true;
         }
         long arrival = port.out.enqueue(now, skb.len);
