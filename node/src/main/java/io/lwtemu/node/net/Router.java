@@ -359,6 +359,56 @@ public final class Router implements Egress, OutcomeListener {
         endCall();
     }
 
+    /**
+     * A packet from the host side of a TUN device ({@code dev} has no link): the kernel's tun_get_user. It is a new
+     * packet unit of {@code flow}, counted as sent, and enters the pipeline now like a packet from a link.
+     * Returns its id.
+     */
+    public long receiveFromDevice(NetDevice dev, byte[] data, int off, int len, int flow) {
+        long id = nextId++;
+        flows.countSent(flow, 1);
+        if (!dev.isUp() || len > dev.mtu()) {
+            dev.rxDropped++;
+            processed++;
+            droppedTotal++;
+            flows.countDropped(flow, Drops.of(DropReason.TUN_DROP));
+            perDevice.countDropped(dev.ifindex, Drops.of(DropReason.TUN_DROP));
+            trace(id, flow, "dropped tun_drop (" + (dev.isUp() ? "too long" : "device down") + ")", dev);
+            return id;
+        }
+        byte[] buf = new byte[RX_HEADROOM + len];
+        System.arraycopy(data, off, buf, RX_HEADROOM, len);
+        SkBuff skb = new SkBuff(buf, RX_HEADROOM, len);
+        beginCall(flow, id, now, 0);
+        curSkb = skb;
+        if (host && !forUs(skb, dev)) {
+            dev.rxPackets++;
+            dev.rxDropped++;
+            outcomes++;
+            droppedTotal++;
+            flows.countDropped(flow, Drops.NOT_FORWARDING);
+            perDevice.countDropped(dev.ifindex, Drops.NOT_FORWARDING);
+            trace(curId, flow, "dropped not_forwarding (host)", dev);
+        } else {
+            pipeline.receive(dev, skb);
+        }
+        endCall();
+        return id;
+    }
+
+    /**
+     * A packet a {@link DeviceDriver} took (written to a TUN device) left the emulation: delivered there. The
+     * latency counts for the packet of this call ({@code sentAt} >= 0), not for packets made on the way.
+     */
+    private void leftToHost(NetDevice dev, long sentAt) {
+        deliveredTotal++;
+        flows.countDelivered(curFlow);
+        if (sentAt >= 0) {
+            flows.countLatency(curFlow, now - sentAt);
+        }
+        perDevice.countDelivered(dev.ifindex);
+    }
+
     /** A host (ip_forward=0) accepts only packets whose destination is one of its addresses. */
     private boolean forUs(SkBuff skb, NetDevice dev) {
         byte[] b = skb.head;
@@ -474,7 +524,12 @@ public final class Router implements Egress, OutcomeListener {
         Port port = port(dev.ifindex);
         if (port == null) {
             DeviceDriver d = dev.ifindex < drivers.length ? drivers[dev.ifindex] : null;
-            return d != null && d.transmit(this, dev, skb, route);
+            boolean own = skb == curSkb || curSkb == null;
+            if (d == null || !d.transmit(this, dev, skb, route)) {
+                return false;
+            }
+            leftToHost(dev, own ? curSentAt : -1);
+            return true;
         }
         long arrival = port.out.transmit(now, skb.head, skb.data, skb.len);
         if (arrival == LinkDirection.QUEUE_FULL) {

@@ -58,8 +58,8 @@ public final class TopologyBuilder {
                 LinkSpec l = linkOf.get(n.name() + ":" + i.name());
                 int mtu = l != null && l.mtu() > 0 ? Math.min(l.mtu(), i.mtu()) : i.mtu();
                 NetDevice d = r.devices().add(i.name(), mtu);
-                // Topology interfaces come up with their link; an interface without a link has no carrier.
-                d.setUp(l != null);
+                // Topology interfaces come up with their link or TUN device; others have no carrier.
+                d.setUp(l != null || i.tun() != null);
             }
         }
         for (LinkSpec l : topo.links()) {
