@@ -87,6 +87,20 @@ public final class TopologyBuilder {
         return net;
     }
 
+    /**
+     * Applies one iproute2 command to router {@code r} of a built topology while it runs (fault experiments:
+     * {@code ip route add/del}, {@code ip rule}); the kernel's answer becomes an IllegalArgumentException.
+     */
+    public static void applyAtRuntime(Topology topo, Router r, ConfigCommand c, Consumer<String> log) {
+        NodeSpec n = topo.nodes().get(r.name);
+        try {
+            new TopologyBuilder(topo, new RouterTunnels(log), log).apply(n, r, c);
+        } catch (TopologyException e) {
+            throw new IllegalArgumentException(e.detail.startsWith("node " + r.name + ": ")
+                    ? e.detail.substring(r.name.length() + 7) : e.detail, e);
+        }
+    }
+
     private void apply(NodeSpec n, Router r, ConfigCommand c) {
         try {
             if (c instanceof ConfigCommand.AddrAdd a) {
