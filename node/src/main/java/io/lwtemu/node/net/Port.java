@@ -5,8 +5,9 @@ import io.lwtemu.proto.Packet;
 import java.util.ArrayDeque;
 
 /**
- * A router interface attached to a link: the direction it sends on, and the FIFO of packets travelling
- * towards it (ordered by arrival time, because a link direction is FIFO with a constant delay).
+ * A router interface attached to a link: the direction it sends on, and the queue of packets travelling
+ * towards it, ordered by arrival time (netem jitter and reordering can make a packet overtake others; equal
+ * times keep their sending order).
  */
 public final class Port {
     public final Router router;
@@ -16,6 +17,7 @@ public final class Port {
     Router peer;
     int peerIfindex;
     final ArrayDeque<Packet> incoming = new ArrayDeque<>();
+    private final ArrayDeque<Packet> overtaken = new ArrayDeque<>();
 
     Port(Router router, NetDevice device, LinkDirection out) {
         this.router = router;
@@ -43,7 +45,20 @@ public final class Port {
 
     /** Adds a packet travelling towards this port; the owning router's thread (or a quiescent network) only. */
     public void arrive(Packet p) {
+        Packet last = incoming.peekLast();
+        if (last == null || last.getArriveAtNs() <= p.getArriveAtNs()) {
+            incoming.add(p);
+            return;
+        }
+        // It overtakes the packets arriving later: insert it behind the last one arriving no later.
+        long t = p.getArriveAtNs();
+        while (!incoming.isEmpty() && incoming.peekLast().getArriveAtNs() > t) {
+            overtaken.push(incoming.pollLast());
+        }
         incoming.add(p);
+        while (!overtaken.isEmpty()) {
+            incoming.add(overtaken.pop());
+        }
     }
 
     long headTime() {

@@ -505,8 +505,8 @@ public final class Router implements Egress, OutcomeListener {
             DeviceDriver d = dev.ifindex < drivers.length ? drivers[dev.ifindex] : null;
             return d != null && d.transmit(this, dev, skb, route);
         }
-        long arrival = port.out.enqueue(now, skb.len);
-        if (arrival < 0) {
+        long arrival = port.out.transmit(now, skb.head, skb.data, skb.len);
+        if (arrival == LinkDirection.QUEUE_FULL) {
             return false;
         }
         long id;
@@ -522,6 +522,9 @@ public final class Router implements Egress, OutcomeListener {
             sentAt = now;
             hops = 1;
         }
+        if (arrival < 0 || port.out.duplicateData() != null) {
+            return impaired(port, dev, skb, arrival, id, sentAt, hops);
+        }
         Packet pkt = builder.clear()
                 // The pipeline hands the skb over (Egress contract), so its bytes can be wrapped, not copied.
                 .setData(UnsafeByteOperations.unsafeWrap(skb.head, skb.data, skb.len))
@@ -534,6 +537,51 @@ public final class Router implements Egress, OutcomeListener {
                 .build();
         transport.send(port.peer, port.peerIfindex, pkt);
         return true;
+    }
+
+    /**
+     * The rest of {@link #transmit} when netem lost the packet (counted here as {@code loss}: netem reports the
+     * send as successful) or duplicated it (the copy is one more packet unit of the flow, with the same id).
+     */
+    private boolean impaired(Port port, NetDevice dev, SkBuff skb, long arrival, long id, long sentAt, int hops) {
+        if (arrival < 0) {
+            impairmentDrop(dev, id, DropReason.LOSS);
+        } else {
+            sendOnLink(port, UnsafeByteOperations.unsafeWrap(skb.head, skb.data, skb.len), id, sentAt, hops, arrival);
+        }
+        byte[] dup = port.out.duplicateData();
+        if (dup != null) {
+            flows.countSent(curFlow, 1);
+            long at = port.out.duplicateArrival();
+            if (at >= 0) {
+                trace(id, curFlow, "duplicated", dev);
+                sendOnLink(port, UnsafeByteOperations.unsafeWrap(dup), id, sentAt, hops, at);
+            } else {
+                dev.txDropped++;
+                impairmentDrop(dev, id, at == LinkDirection.LOST ? DropReason.LOSS : DropReason.QUEUE_FULL);
+            }
+        }
+        return true;
+    }
+
+    private void sendOnLink(Port port, ByteString data, long id, long sentAt, int hops, long arrival) {
+        Packet pkt = builder.clear()
+                .setData(data)
+                .setId(id)
+                .setFlowId(curFlow)
+                .setSentAtNs(sentAt)
+                .setHops(hops)
+                .setArriveAtNs(arrival)
+                .setIngressIfindex(port.peerIfindex)
+                .build();
+        transport.send(port.peer, port.peerIfindex, pkt);
+    }
+
+    private void impairmentDrop(NetDevice dev, long id, DropReason reason) {
+        droppedTotal++;
+        flows.countDropped(curFlow, Drops.of(reason));
+        perDevice.countDropped(dev.ifindex, Drops.of(reason));
+        trace(id, curFlow, "dropped " + reason.label() + " (link impairment)", dev);
     }
 
     @Override

@@ -39,7 +39,14 @@ public record Topology(Path file, String name, long seed, int cpus, long duratio
 
     /** Both directions of a point-to-point link share these parameters. {@code bandwidthBps} 0 = unlimited. */
     public record LinkSpec(String aNode, String aIf, String bNode, String bIf, long delayNs, long bandwidthBps,
-            int mtu, int queue, YamlNode.Loc loc) {}
+            int mtu, int queue, YamlNode.Loc loc, io.lwtemu.node.impair.NetemSpec netemAtoB,
+            io.lwtemu.node.impair.NetemSpec netemBtoA) {
+        /** A link without impairments. */
+        public LinkSpec(String aNode, String aIf, String bNode, String bIf, long delayNs, long bandwidthBps,
+                int mtu, int queue, YamlNode.Loc loc) {
+            this(aNode, aIf, bNode, bIf, delayNs, bandwidthBps, mtu, queue, loc, null, null);
+        }
+    }
 
     public enum Proto { UDP, ICMP, TCP }
 

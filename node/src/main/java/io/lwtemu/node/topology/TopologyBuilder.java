@@ -71,7 +71,10 @@ public final class TopologyBuilder {
             NetDevice ad = a.devices().byName(l.aIf());
             NetDevice bd = b.devices().byName(l.bIf());
             int mtu = l.mtu() > 0 ? l.mtu() : Math.max(ad.mtu(), bd.mtu());
-            net.connect(ad, a, bd, b, l.delayNs(), l.bandwidthBps(), mtu, l.queue());
+            io.lwtemu.node.net.Link link = net.connect(ad, a, bd, b, l.delayNs(), l.bandwidthBps(), mtu, l.queue());
+            link.setSeed(topo.seed());
+            link.aToB().setNetem(l.netemAtoB());
+            link.bToA().setNetem(l.netemBtoA());
         }
         for (NodeSpec n : topo.nodes().values()) {
             Router r = net.router(n.name());

@@ -207,7 +207,7 @@ public final class TopologyLoader {
 
     private LinkSpec link(YamlNode n, Map<String, NodeSpec> nodes, Map<String, YamlNode.Loc> used) {
         YamlNode.Map m = map(n, "a link {a: NODE:IF, b: NODE:IF}");
-        known(m, "a link", "a", "b", "delay", "bandwidth", "mtu", "queue");
+        known(m, "a link", "a", "b", "delay", "bandwidth", "mtu", "queue", "netem");
         String[] a = end(m, "a", nodes, used);
         String[] b = end(m, "b", nodes, used);
         long delay = m.get("delay") == null ? DEFAULT_DELAY_NS : duration(m.get("delay"));
@@ -225,7 +225,28 @@ public final class TopologyLoader {
         int mtu = m.get("mtu") == null ? 0 : (int) integer(m.get("mtu"), "an MTU", MIN_MTU, 65535);
         int queue = m.get("queue") == null ? DEFAULT_QUEUE : (int) integer(m.get("queue"), "a queue length", 1,
                 10_000_000);
-        return new LinkSpec(a[0], a[1], b[0], b[1], delay, bw, mtu, queue, m.loc());
+        io.lwtemu.node.impair.NetemSpec ab = null;
+        io.lwtemu.node.impair.NetemSpec ba = null;
+        YamlNode nn = m.get("netem");
+        if (nn instanceof YamlNode.Map dirs) {
+            known(dirs, "a link's netem", "a_to_b", "b_to_a");
+            ab = dirs.get("a_to_b") == null ? null : netem(dirs.get("a_to_b"));
+            ba = dirs.get("b_to_a") == null ? null : netem(dirs.get("b_to_a"));
+        } else if (nn != null) {
+            ab = netem(nn);
+            ba = ab;
+        }
+        return new LinkSpec(a[0], a[1], b[0], b[1], delay, bw, mtu, queue, m.loc(), ab, ba);
+    }
+
+    /** netem options in tc syntax ("delay 10ms 2ms loss 1%"); errors name the token. */
+    private io.lwtemu.node.impair.NetemSpec netem(YamlNode n) {
+        String t = text(n, "netem options like \"delay 10ms 1ms loss 1%\" or {a_to_b: ..., b_to_a: ...}");
+        try {
+            return io.lwtemu.node.impair.NetemSpec.parse(t);
+        } catch (io.lwtemu.node.impair.NetemSyntaxException e) {
+            throw error(n.loc(), "bad netem: " + e.getMessage());
+        }
     }
 
     private String[] end(YamlNode.Map m, String key, Map<String, NodeSpec> nodes, Map<String, YamlNode.Loc> used) {
