@@ -53,7 +53,7 @@ final class ExperimentCommand implements java.util.concurrent.Callable<Integer> 
         Experiment exp;
         try {
             Scenario sc = ScenarioLoader.load(scenarioFile);
-            exp = new Experiment(sc, seed, durationNs, null, null, line -> {
+            exp = new Experiment(sc, seed, durationNs, null, line -> {
                 synchronized (o) {
                     o.println(line);
                     o.flush();

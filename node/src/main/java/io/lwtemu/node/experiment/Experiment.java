@@ -5,7 +5,6 @@ import io.lwtemu.node.experiment.FaultSchedule.Occurrence;
 import io.lwtemu.node.fault.ClusterFaults;
 import io.lwtemu.node.fault.Fault;
 import io.lwtemu.node.fault.FaultInjector;
-import io.lwtemu.node.fault.LinkImpairments;
 import io.lwtemu.node.net.Network;
 import io.lwtemu.node.net.Router;
 import io.lwtemu.node.report.RunReport;
@@ -40,12 +39,10 @@ public final class Experiment {
     /**
      * @param seed        the experiment seed (null: the scenario's)
      * @param durationNs  run length (null: the scenario's)
-     * @param cluster     the cluster run's member faults, or null for an embedded run
-     * @param impairments link models for {@code link impair}, or null
-     * @param out         receives fault and ping lines as they happen
+     * @param cluster    the cluster run's member faults, or null for an embedded run
+     * @param out        receives fault and ping lines as they happen
      */
-    public Experiment(Scenario scenario, Long seed, Long durationNs, ClusterFaults cluster,
-            LinkImpairments impairments, Consumer<String> out) {
+    public Experiment(Scenario scenario, Long seed, Long durationNs, ClusterFaults cluster, Consumer<String> out) {
         this.scenario = scenario;
         this.seed = seed != null ? seed : scenario.seed();
         this.durationNs = durationNs != null ? durationNs : scenario.durationNs();
@@ -61,7 +58,7 @@ public final class Experiment {
         this.net = TopologyBuilder.build(seeded, sink);
         this.traffic = Traffic.install(net, seeded, this.durationNs, sink);
         SplittableRandom root = new SplittableRandom(this.seed ^ 0x6c7774656d75L);
-        this.injector = new FaultInjector(net, seeded, cluster, impairments, root.split(), sink);
+        this.injector = new FaultInjector(net, seeded, cluster, root.split(), sink);
         this.occurrences = FaultSchedule.expand(scenario, root.split());
         for (Occurrence o : occurrences) {
             String why = injector.refusal(o.fault());

@@ -215,6 +215,7 @@ final class HtmlReport {
                   return [e.t_s.toFixed(6), e.action, e.fault, e.targets.join(", "), e.ok ? "ok" : "failed: " + e.error];
                 }));
               }
+              document.body.setAttribute("data-rendered", "true");
             })();
             </script>
             </body>

@@ -4,6 +4,7 @@ import io.lwtemu.node.config.ConfigCommand;
 import io.lwtemu.node.config.ProgRef;
 import io.lwtemu.node.fib.Prefix;
 import io.lwtemu.node.forward.LwtHook;
+import io.lwtemu.node.impair.NetemSpec;
 import java.util.List;
 
 /**
@@ -26,11 +27,11 @@ public sealed interface Fault {
     record LinkFlap(String text, String node, String iface, long downNs, long upNs) implements Fault {}
 
     /**
-     * {@code link impair NODE:IF [dev-side] NETEM...} / {@code link impair NODE:IF clear}: netem-style impairment of
-     * the direction leaving NODE:IF ({@code both} for both directions). {@code netem} holds the words after the
-     * end point, as {@code tc qdisc ... netem} takes them.
+     * {@code link impair NODE:IF [both] [set|change] NETEM...} / {@code link impair NODE:IF [both] clear}: netem
+     * impairment ({@code tc qdisc ... netem} words) of the direction leaving NODE:IF, or of both directions.
+     * {@code netem} is null for clear.
      */
-    record LinkImpair(String text, String node, String iface, boolean both, List<String> netem) implements Fault {}
+    record LinkImpair(String text, String node, String iface, boolean both, NetemSpec netem) implements Fault {}
 
     /** {@code router crash NODE}: state lost, everything to and in it dropped as router_down. */
     record RouterCrash(String text, String node) implements Fault {}

@@ -10,7 +10,9 @@ import io.lwtemu.node.fib.Route;
 import io.lwtemu.node.forward.BpfLwt;
 import io.lwtemu.node.forward.DropReason;
 import io.lwtemu.node.forward.NetDevice;
+import io.lwtemu.node.impair.NetemSpec;
 import io.lwtemu.node.net.Link;
+import io.lwtemu.node.net.LinkDirection;
 import io.lwtemu.node.net.Network;
 import io.lwtemu.node.net.Port;
 import io.lwtemu.node.net.Router;
@@ -36,7 +38,6 @@ public final class FaultInjector {
     private final Network net;
     private final Topology topo;
     private final ClusterFaults cluster;
-    private final LinkImpairments impairments;
     private final SplittableRandom random;
     private final Consumer<String> log;
     private final Map<Router, FibSnapshot> booted = new HashMap<>();
@@ -45,16 +46,14 @@ public final class FaultInjector {
     private final List<FaultEvent> events = new ArrayList<>();
 
     /**
-     * @param cluster     null in an embedded run (member faults are refused)
-     * @param impairments null when link models are not available ({@code link impair} is refused)
-     * @param random      the experiment's stream for random partitions
+     * @param cluster null in an embedded run (member faults are refused)
+     * @param random  the experiment's stream for random partitions
      */
-    public FaultInjector(Network net, Topology topo, ClusterFaults cluster, LinkImpairments impairments,
-            SplittableRandom random, Consumer<String> log) {
+    public FaultInjector(Network net, Topology topo, ClusterFaults cluster, SplittableRandom random,
+            Consumer<String> log) {
         this.net = net;
         this.topo = topo;
         this.cluster = cluster;
-        this.impairments = impairments;
         this.random = random;
         this.log = log;
         List<Router> rs = net.routers();
@@ -73,16 +72,6 @@ public final class FaultInjector {
         if (f.needsCluster() && cluster == null) {
             return "'" + f.text() + "' needs a cluster run; an embedded run (one JVM) has no members to kill or"
                     + " partition";
-        }
-        if (f instanceof Fault.LinkImpair li) {
-            if (impairments == null) {
-                return "'link impair' needs the netem link models, which this build does not have";
-            }
-            try {
-                impairments.check(li.netem());
-            } catch (IllegalArgumentException e) {
-                return e.getMessage();
-            }
         }
         if (f instanceof Fault.MapWrite m) {
             try {
@@ -172,9 +161,7 @@ public final class FaultInjector {
         } else if (f instanceof Fault.LinkFlap l) {
             return flap(l, now);
         } else if (f instanceof Fault.LinkImpair l) {
-            Router r = router(l.node());
-            Port from = r.port(r.devices().byName(l.iface()).ifindex);
-            return impairments.apply(from.link(), from, l.both(), l.netem());
+            return impair(l);
         } else if (f instanceof Fault.RouterCrash c) {
             Router r = router(c.node());
             crash(r, now);
@@ -233,6 +220,27 @@ public final class FaultInjector {
             throw new IllegalArgumentException("no link on " + node + ":" + iface);
         }
         return p.link();
+    }
+
+    /** tc qdisc replace/del of the netem on the direction(s); the heal puts the previous settings back. */
+    private Runnable impair(Fault.LinkImpair l) {
+        Link link = link(l.node(), l.iface());
+        Router r = router(l.node());
+        Port from = r.port(r.devices().byName(l.iface()).ifindex);
+        LinkDirection out = from.out;
+        LinkDirection back = (link.a == from ? link.b : link.a).out;
+        NetemSpec outBefore = out.netemSpec();
+        NetemSpec backBefore = back.netemSpec();
+        out.setNetem(l.netem());
+        if (l.both()) {
+            back.setNetem(l.netem());
+        }
+        return () -> {
+            out.setNetem(outBefore);
+            if (l.both()) {
+                back.setNetem(backBefore);
+            }
+        };
     }
 
     /** Down for downNs, up for upNs, again and again until healed (the heal leaves the link up). */

@@ -6,6 +6,8 @@ import io.lwtemu.node.config.IpCommandParser;
 import io.lwtemu.node.config.ProgRef;
 import io.lwtemu.node.fib.Prefix;
 import io.lwtemu.node.forward.LwtHook;
+import io.lwtemu.node.impair.NetemSpec;
+import io.lwtemu.node.impair.NetemSyntaxException;
 import io.lwtemu.node.topology.Units;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ import java.util.Set;
  * iproute2 for routes, bpftool for maps, netem for impairments:
  * <pre>
  *   link down|up NODE:IF              link flap NODE:IF [down 50ms] [up 150ms]
- *   link impair NODE:IF [both] NETEM  link impair NODE:IF clear
+ *   link impair NODE:IF [both] [set|change] NETEM     link impair NODE:IF [both] clear
  *   router crash|restart NODE         router pause NODE [queue|drop]     router resume NODE
  *   NODE: ip route|rule ...           NODE: prog swap PREFIX [table N] in|out|xmit obj F.o section S
  *   NODE: bpftool map update pinned PATH|name NAME key [hex] BYTES value [hex] BYTES [any|exist|noexist]
@@ -165,15 +167,33 @@ public final class FaultParser {
                     w.next("both");
                     both = true;
                 }
-                List<String> rest = new ArrayList<>();
+                if (w.peek() != null && (w.peek().text().equals("set") || w.peek().text().equals("change"))) {
+                    w.next("set or change");
+                }
+                if (w.peek() != null && w.peek().text().equals("clear")) {
+                    w.next("clear");
+                    done(w);
+                    return new Fault.LinkImpair(text.strip(), node, iface, both, null);
+                }
+                List<Tok> rest = new ArrayList<>();
                 while (!w.atEnd()) {
-                    rest.add(w.next("netem words").text());
+                    rest.add(w.next("netem words"));
                 }
                 if (rest.isEmpty()) {
                     throw new FaultSyntaxException(w.col(), "expected netem settings (e.g. loss 1% or delay 10ms"
                             + " 2ms) or 'clear'");
                 }
-                return new Fault.LinkImpair(text.strip(), node, iface, both, List.copyOf(rest));
+                StringBuilder sb = new StringBuilder();
+                for (Tok t : rest) {
+                    sb.append(sb.length() == 0 ? "" : " ").append(t.text());
+                }
+                try {
+                    return new Fault.LinkImpair(text.strip(), node, iface, both, NetemSpec.parse(sb.toString()));
+                } catch (NetemSyntaxException e) {
+                    int i = e.tokenIndex();
+                    throw new FaultSyntaxException(i >= 0 && i < rest.size() ? rest.get(i).col() : rest.get(0).col(),
+                            "bad netem: " + e.getMessage());
+                }
             }
             default -> throw new FaultSyntaxException(verb.col(), "unknown link fault '" + verb.text()
                     + "', expected down, up, flap or impair");

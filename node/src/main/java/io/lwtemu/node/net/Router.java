@@ -581,6 +581,7 @@ public final class Router implements Egress, OutcomeListener {
         droppedTotal++;
         flows.countDropped(curFlow, Drops.of(reason));
         perDevice.countDropped(dev.ifindex, Drops.of(reason));
+        observe(curFlow, id, curSentAt, Drops.of(reason));
         trace(id, curFlow, "dropped " + reason.label() + " (link impairment)", dev);
     }
 
