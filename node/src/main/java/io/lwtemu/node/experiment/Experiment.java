@@ -101,15 +101,24 @@ public final class Experiment {
         return seed;
     }
 
+    /** Runs the network to an emulated time; a cluster run plugs in its own (its coordinator). */
+    @FunctionalInterface
+    public interface Driver {
+        void runUntil(Network net, long untilNs) throws Exception;
+    }
+
     /** Runs to the end and reports; {@code sequential} runs all routers in this thread (same result). */
     public ExperimentReport run(boolean sequential) throws Exception {
-        if (sequential) {
-            net.runUntil(endNs());
-        } else {
-            try (ActorDriver driver = new ActorDriver(net)) {
-                driver.runUntil(endNs()).toCompletableFuture().get(7, TimeUnit.DAYS);
+        return run(sequential ? Network::runUntil : (n, until) -> {
+            try (ActorDriver driver = new ActorDriver(n)) {
+                driver.runUntil(until).toCompletableFuture().get(7, TimeUnit.DAYS);
             }
-        }
+        });
+    }
+
+    /** Runs to the end with {@code driver} and reports. */
+    public ExperimentReport run(Driver driver) throws Exception {
+        driver.runUntil(net, endNs());
         for (PingSession p : traffic.pings()) {
             p.finish();
         }

@@ -94,8 +94,13 @@ final class Experiments {
 
     static ExperimentReport run(Scenario sc, Long seed, boolean sequential, ClusterFaults cluster)
             throws Exception {
+        return run(sc, seed, null, sequential, cluster);
+    }
+
+    static ExperimentReport run(Scenario sc, Long seed, Long durationNs, boolean sequential, ClusterFaults cluster)
+            throws Exception {
         List<String> out = new ArrayList<>();
-        return new Experiment(sc, seed, null, cluster, out::add).run(sequential);
+        return new Experiment(sc, seed, durationNs, cluster, out::add).run(sequential);
     }
 
     static ExperimentReport.FlowResult flow(ExperimentReport rep, String name) {
