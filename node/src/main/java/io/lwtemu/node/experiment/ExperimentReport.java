@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * What an experiment did to every packet: per flow sent/delivered/dropped by reason, latency percentiles,
@@ -132,13 +133,15 @@ public final class ExperimentReport {
                 long lo = h.getMinValue();
                 long hi = h.getMaxValue();
                 long width = Math.max(1, (hi - lo + DISTRIBUTION_BINS) / DISTRIBUTION_BINS);
-                for (int b = 0; b < DISTRIBUTION_BINS; b++) {
-                    long from = lo + b * width;
-                    long to = from + width - 1;
-                    if (from > hi) {
-                        break;
-                    }
-                    dist.add(new double[] {to / 1e6, h.getCountBetweenValues(from, to)});
+                int bins = (int) Math.min(DISTRIBUTION_BINS, (hi - lo) / width + 1);
+                long[] counts = new long[bins];
+                // Each recorded value (an HdrHistogram bucket) goes to exactly one bin.
+                for (HistogramIterationValue v : h.recordedValues()) {
+                    int b = (int) Math.min(bins - 1, Math.max(0, (v.getValueIteratedTo() - lo) / width));
+                    counts[b] += v.getCountAtValueIteratedTo();
+                }
+                for (int b = 0; b < bins; b++) {
+                    dist.add(new double[] {(lo + (b + 1) * width - 1) / 1e6, counts[b]});
                 }
             }
             flows.put(key, new FlowResult(t.sent, t.delivered, t.dropsByLabel(), t.inFlight, reordered, dups,

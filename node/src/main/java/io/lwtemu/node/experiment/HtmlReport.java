@@ -89,10 +89,10 @@ final class HtmlReport {
               function table(parent, head, rows) {
                 var t = h("table", parent);
                 var tr = h("tr", t);
-                head.forEach(function (c) { h("th", tr, c); });
+                head.forEach(function (c, i) { h("th", tr, c, i > 0 && rows.length && !(typeof rows[0][i] === "number" || /^[0-9.]+( %)?$/.test(String(rows[0][i]))) ? "l" : ""); });
                 rows.forEach(function (r) {
                   var row = h("tr", t);
-                  r.forEach(function (c) { h("td", row, String(c)); });
+                  r.forEach(function (c) { h("td", row, String(c), typeof c === "number" || /^[0-9.]+( %)?$/.test(String(c)) ? "" : "l"); });
                 });
                 return t;
               }
@@ -107,6 +107,19 @@ final class HtmlReport {
               h("span", c, R.conservation.detail);
               var okEvents = R.events.filter(function (e) { return e.ok; }).length;
               h("p", s, R.events.length + " fault events (" + okEvents + " applied, " + (R.events.length - okEvents) + " refused by the network).");
+              var what = h("ul", s);
+              R.schedule.forEach(function (o) {
+                h("li", what, o.at_s.toFixed(3) + " s" + (o.heal_s === null ? " until the end" : " \u2013 " + o.heal_s.toFixed(3) + " s") +
+                  ": " + o.fault + (o.source === "nemesis" ? " (nemesis)" : ""));
+              });
+              Object.keys(R.flows).forEach(function (name) {
+                var f = R.flows[name];
+                if (!f.sent) { return; }
+                var reasons = Object.keys(f.dropped_by_reason).map(function (k) { return f.dropped_by_reason[k] + " " + k; }).join(", ");
+                h("li", what, name + ": " + f.delivered + " of " + f.sent + " packets delivered (" + (100 * f.delivery_ratio).toFixed(2) +
+                  " %)" + (f.dropped ? "; dropped: " + reasons : "; none dropped") + (f.reordered ? "; " + f.reordered + " out of order" : "") +
+                  (f.duplicates ? "; " + f.duplicates + " duplicates" : "") + ".");
+              });
               var rows = [];
               Object.keys(R.flows).forEach(function (name) {
                 var f = R.flows[name];
@@ -124,6 +137,41 @@ final class HtmlReport {
               g.nodes.forEach(function (n, i) {
                 var a = 2 * Math.PI * i / g.nodes.length - Math.PI / 2;
                 pos[n.name] = [cx + rad * Math.cos(a), cy + rad * Math.sin(a)];
+              });
+              // Fruchterman-Reingold from the circle (deterministic: no random start), then fitted to the box.
+              var names = g.nodes.map(function (n) { return n.name; });
+              var kk = Math.sqrt(W * H / Math.max(1, names.length)) * 0.6, temp = W / 8;
+              for (var it = 0; it < 300; it++) {
+                var disp = {};
+                names.forEach(function (v) { disp[v] = [0, 0]; });
+                names.forEach(function (v) {
+                  names.forEach(function (u) {
+                    if (u === v) { return; }
+                    var dx = pos[v][0] - pos[u][0], dy = pos[v][1] - pos[u][1];
+                    var d = Math.max(0.01, Math.sqrt(dx * dx + dy * dy)), f = kk * kk / d;
+                    disp[v][0] += dx / d * f; disp[v][1] += dy / d * f;
+                  });
+                });
+                g.links.forEach(function (l) {
+                  var v = l.a.split(":")[0], u = l.b.split(":")[0];
+                  var dx = pos[v][0] - pos[u][0], dy = pos[v][1] - pos[u][1];
+                  var d = Math.max(0.01, Math.sqrt(dx * dx + dy * dy)), f = d * d / kk;
+                  disp[v][0] -= dx / d * f; disp[v][1] -= dy / d * f;
+                  disp[u][0] += dx / d * f; disp[u][1] += dy / d * f;
+                });
+                names.forEach(function (v) {
+                  var dl = Math.max(0.01, Math.sqrt(disp[v][0] * disp[v][0] + disp[v][1] * disp[v][1]));
+                  pos[v][0] += disp[v][0] / dl * Math.min(dl, temp);
+                  pos[v][1] += disp[v][1] / dl * Math.min(dl, temp);
+                });
+                temp = Math.max(0.5, temp * 0.98);
+              }
+              var xs = names.map(function (v) { return pos[v][0]; }), ys = names.map(function (v) { return pos[v][1]; });
+              var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+              var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+              names.forEach(function (v) {
+                pos[v] = [40 + (W - 80) * (x1 > x0 ? (pos[v][0] - x0) / (x1 - x0) : 0.5),
+                  30 + (H - 60) * (y1 > y0 ? (pos[v][1] - y0) / (y1 - y0) : 0.5)];
               });
               g.links.forEach(function (l) {
                 var a = pos[l.a.split(":")[0]], b = pos[l.b.split(":")[0]];

@@ -46,6 +46,12 @@ class ExperimentOutputTest {
         assertThat(f.at("/latency_ms/p50").asDouble()).isBetween(2.0, 2.2);
         assertThat(f.at("/latency_ms/max").asDouble()).isBetween(4.0, 4.2);
         assertThat(f.at("/latency_ms/p99").asDouble()).isGreaterThanOrEqualTo(f.at("/latency_ms/p50").asDouble());
+        long binned = 0;
+        for (JsonNode bin : f.get("latency_distribution_ms")) {
+            binned += bin.get(1).asLong();
+        }
+        assertThat(binned).isEqualTo(f.at("/latency_ms/count").asLong()).isEqualTo(f.get("delivered").asLong());
+        assertThat(f.get("latency_distribution_ms")).hasSizeGreaterThan(10);
         // Back on the short path at 2 s, packets overtake those still on the long way round.
         assertThat(f.get("reordered").asLong()).isPositive();
         assertThat(f.get("duplicates").asLong()).isZero();

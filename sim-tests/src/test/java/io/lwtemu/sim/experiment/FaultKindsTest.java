@@ -168,4 +168,16 @@ class FaultKindsTest {
         assertThat(f.delivered()).isEqualTo(1234);
         assertThat(drops(f, "router_paused")).isEqualTo(3000 - 1234);
     }
+
+    @Test
+    void shouldRecordAChangeTheRouterRefusesAsAFailedEventAndGoOn() throws Exception {
+        ExperimentReport rep = Experiments.run(Experiments.chain(Experiments.PLAIN_ROUTE, "", flow(1000),
+                "- {at: 10ms, do: \"r2: ip route del 192.0.2.0/24\"}"));
+
+        assertThat(rep.events).hasSize(1);
+        FaultEvent e = rep.events.get(0);
+        assertThat(e.ok()).isFalse();
+        assertThat(e.message()).isEqualTo("RTNETLINK answers: No such process");
+        assertThat(flow(rep, "f").delivered()).isEqualTo(1000);
+    }
 }
