@@ -97,7 +97,10 @@ public final class FaultParser {
 
     public Fault parse(String text) {
         String s = text.strip();
-        int lead = text.indexOf(s.isEmpty() ? " " : s.substring(0, 1));
+        int lead = 0;
+        while (lead < text.length() && Character.isWhitespace(text.charAt(lead))) {
+            lead++;
+        }
         int colon = s.indexOf(':');
         int space = s.indexOf(' ');
         if (colon > 0 && (space < 0 || colon < space) && (colon + 1 == s.length()

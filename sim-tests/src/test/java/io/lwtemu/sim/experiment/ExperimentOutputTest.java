@@ -89,7 +89,7 @@ class ExperimentOutputTest {
                 "--out", dir.toString());
 
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString()).contains("cluster-kill-partition.yaml:11:5: 'member kill m2' needs a cluster run")
+        assertThat(err.toString()).contains("cluster-kill-partition.yaml:12:5: 'member kill m2' needs a cluster run")
                 .doesNotContain("Exception");
     }
 
