@@ -222,6 +222,25 @@ final class HtmlReport {
               }
               path(function (r) { return r.delivered_pps; }, "#2563eb");
               path(function (r) { return r.dropped / (r.t_end_s - r.t_start_s); }, "#dc2626");
+              // One thinner line per drop reason when there is more than one.
+              var reasons = T.length ? Object.keys(T[T.length - 1].drops) : [];
+              var palette = ["#7c3aed", "#059669", "#db2777", "#0891b2", "#65a30d", "#9333ea", "#b45309"];
+              var legend = document.querySelector("#timeline").previousElementSibling;
+              if (reasons.length > 1) {
+                reasons.forEach(function (k, i) {
+                  var color = palette[i % palette.length];
+                  var d = "";
+                  T.forEach(function (r, j) {
+                    var v = (r.drops[k] || 0) / (r.t_end_s - r.t_start_s);
+                    d += (j ? " L" : "M") + X(r.t_start_s).toFixed(1) + " " + Y(v).toFixed(1) + " L" + X(r.t_end_s).toFixed(1) + " " + Y(v).toFixed(1);
+                  });
+                  el("path", {d: d, fill: "none", stroke: color, "stroke-width": 1, "stroke-dasharray": "4 2"}, tsvg);
+                  var item = h("span", legend);
+                  var sw = h("i", item, undefined, "sw");
+                  sw.style.background = color;
+                  item.appendChild(document.createTextNode(k + " drops/s"));
+                });
+              }
               R.events.forEach(function (e) {
                 var m = el("line", {x1: X(e.t_s), y1: mt, x2: X(e.t_s), y2: TH - mb, stroke: "#f59e0b", "stroke-width": 1.5,
                   "stroke-dasharray": e.action === "heal" ? "3 3" : "none"}, tsvg);
