@@ -167,7 +167,14 @@ public final class ScenarioLoader {
             throw error(m.get("for").loc(), "'for' (" + Units.formatNs(forNs) + ") must be shorter than 'every' ("
                     + Units.formatNs(every) + "): each occurrence is healed before the next");
         }
+        if (forNs > 0 && heals(f) == null) {
+            throw error(m.get("for").loc(), "'for' has nothing to heal: '" + f.text() + "' is itself a repair");
+        }
         long until = m.get("until") == null ? duration : duration(m.get("until"));
+        if (m.get("until") != null && until <= at) {
+            throw error(m.get("until").loc(), "'until' (" + Units.formatNs(until) + ") must come after the first"
+                    + " occurrence (" + Units.formatNs(at) + ")");
+        }
         int times = -1;
         if (m.get("times") != null) {
             long t = integer(m.get("times"), "a count");
@@ -180,6 +187,16 @@ public final class ScenarioLoader {
             throw error(m.loc(), "'until'/'times' need 'every:' (the repeat period)");
         }
         return new TimedFault(f, at, trigger, every, forNs, until, times, m.loc());
+    }
+
+    /** Null when {@code f} is a repair (restart, resume, partition heal) that a 'for' could not undo. */
+    private static Fault heals(Fault f) {
+        if (f instanceof Fault.RouterRestart || f instanceof Fault.RouterResume
+                || f instanceof Fault.MemberState m && m.up()
+                || f instanceof Fault.Partition p && p.kind() == io.lwtemu.node.fault.PartitionKind.HEAL) {
+            return null;
+        }
+        return f;
     }
 
     /** When the flow has handed its {@code n}-th packet to its node: FlowSource's schedule, plus 1 ns. */

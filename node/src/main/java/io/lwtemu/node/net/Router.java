@@ -472,7 +472,8 @@ public final class Router implements Egress, OutcomeListener {
                 droppedTotal++;
                 flows.countDropped(curFlow, reason.ordinal());
                 perDevice.countDropped(ifx, reason.ordinal());
-                observe(curFlow, skb == curSkb ? curId : -1, curSentAt, reason.ordinal());
+                observe(curFlow, skb == curSkb || curSkb == null && outcomes == 1 ? curId : -1, curSentAt,
+                        reason.ordinal());
             }
             default -> {
             }

@@ -92,4 +92,11 @@ class ScenarioErrorsTest {
         assertThatThrownBy(() -> Experiments.scenario(y)).hasMessage(Experiments.INLINE + ":" + faultLine(y)
                 + ":31: unknown member 'm7', expected one of m1, m2");
     }
+
+    @Test
+    void shouldRejectAForOnARepair() {
+        String y = faults("- {at: 1ms, do: router restart r2, for: 10ms}");
+        assertThatThrownBy(() -> Experiments.scenario(y)).hasMessage(Experiments.INLINE + ":" + faultLine(y)
+                + ":43: 'for' has nothing to heal: 'router restart r2' is itself a repair");
+    }
 }
