@@ -70,6 +70,12 @@ public final class Netem {
         counter = 0;
     }
 
+    /** A fresh qdisc after the impairment was removed and added again: nothing held; counters keep counting. */
+    public void restart() {
+        held.clear();
+        lastTimeToSend = 0;
+    }
+
     public NetemSpec spec() {
         return spec;
     }

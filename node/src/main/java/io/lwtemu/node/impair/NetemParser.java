@@ -81,8 +81,8 @@ final class NetemParser {
                         + " distribution, loss, duplicate, corrupt, reorder, gap, rate");
             }
         }
-        if (distToken >= 0 && jitter == 0) {
-            throw error(distToken, "distribution needs a delay with jitter, e.g. delay 100ms 10ms distribution "
+        if (distToken >= 0 && (latency == 0 || jitter == 0)) {
+            throw error(distToken, "distribution needs a delay and a jitter, e.g. delay 100ms 10ms distribution "
                     + dist.tcName());
         }
         if (reorder > 0) {

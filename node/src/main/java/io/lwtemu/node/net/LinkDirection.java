@@ -34,6 +34,7 @@ public final class LinkDirection {
 
     private SplittableRandom random = new SplittableRandom(0);
     private Netem netem;
+    private boolean netemOn;
     private byte[] dupData;
     private long dupArrival;
 
@@ -56,7 +57,7 @@ public final class LinkDirection {
 
     /**
      * Seeds the random stream of this direction's impairments (every netem decision draws from it, in packet
-     * order). {@link Link#setSeed} derives it from the experiment seed and the direction's name.
+     * order). {@link Link#setSeed} derives it from the experiment seed and the direction's name. Before the run.
      */
     public void setSeed(long seed) {
         this.random = new SplittableRandom(seed);
@@ -72,11 +73,16 @@ public final class LinkDirection {
      */
     public void setNetem(NetemSpec spec) {
         if (spec == null || spec.isNoop()) {
-            netem = null;
+            netemOn = false;
         } else if (netem == null) {
             netem = new Netem(random, spec);
+            netemOn = true;
         } else {
+            if (!netemOn) {
+                netem.restart();
+            }
             netem.change(spec);
+            netemOn = true;
         }
     }
 
@@ -86,10 +92,13 @@ public final class LinkDirection {
 
     /** The current impairment, or null. */
     public NetemSpec netemSpec() {
-        return netem == null ? null : netem.spec();
+        return netemOn ? netem.spec() : null;
     }
 
-    /** The netem instance (its counters: lost, limitDrops, duplicated, corrupted, reordered), or null. */
+    /**
+     * The netem of this direction, with its counters (lost, limitDrops, duplicated, corrupted, reordered) summed
+     * over the run, also after the impairment was cleared; null if this direction never had one.
+     */
     public Netem netem() {
         return netem;
     }
@@ -102,7 +111,7 @@ public final class LinkDirection {
      */
     public long transmit(long now, byte[] buf, int off, int len) {
         dupData = null;
-        if (netem == null) {
+        if (!netemOn) {
             return enqueue(now, len);
         }
         long leave = netem.enqueue(now, buf, off, len);

@@ -556,6 +556,8 @@ public final class Router implements Egress, OutcomeListener {
             long at = port.out.duplicateArrival();
             if (at >= 0) {
                 trace(id, curFlow, "duplicated", dev);
+                dev.txPackets++;
+                dev.txBytes += dup.length;
                 sendOnLink(port, UnsafeByteOperations.unsafeWrap(dup), id, sentAt, hops, at);
             } else {
                 dev.txDropped++;
@@ -583,7 +585,9 @@ public final class Router implements Egress, OutcomeListener {
         flows.countDropped(curFlow, Drops.of(reason));
         perDevice.countDropped(dev.ifindex, Drops.of(reason));
         observe(curFlow, id, curSentAt, Drops.of(reason));
-        trace(id, curFlow, "dropped " + reason.label() + " (link impairment)", dev);
+        if (tracer != null) {
+            trace(id, curFlow, "dropped " + reason.label() + " (link impairment)", dev);
+        }
     }
 
     @Override
