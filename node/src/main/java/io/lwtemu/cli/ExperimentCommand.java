@@ -16,9 +16,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lwtemu experiment SCENARIO --seed S --out DIR}: run a fault experiment and write its reports. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = {"Runs a fault experiment: the scenario's topology and traffic with faults injected on its",
-            "timeline (and by its nemesis), all randomness from one seed. Writes DIR/report.json, DIR/timeline.csv",
-            "and DIR/report.html; exits with 3 when a packet is not accounted for (conservation check)."})
+        description = {"Runs a fault experiment: a topology's traffic with faults injected on the",
+            "scenario's timeline (and by its nemesis), all randomness from one seed.",
+            "Writes DIR/report.json, DIR/timeline.csv and DIR/report.html. Exits with 3",
+            "when a packet is not accounted for (conservation check)."})
 final class ExperimentCommand implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

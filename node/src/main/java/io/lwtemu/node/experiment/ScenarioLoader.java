@@ -68,10 +68,7 @@ public final class ScenarioLoader {
             }
             topo = TopologyLoader.load(tp);
         } else {
-            if (root.get("faults") == null && root.get("nemesis") == null) {
-                throw error(root.loc(), "neither 'topology:' (a scenario file) nor 'faults:'/'nemesis:' (a topology"
-                        + " with faults), expected one of them");
-            }
+            // A topology with faults: and/or nemesis: sections; without them, a baseline run with no faults.
             topo = TopologyLoader.parse(file, text);
         }
         String name = root.get("name") != null ? text(root.get("name"), "a name")

@@ -107,4 +107,20 @@ class ExperimentOutputTest {
         assertThat(t.get(1).get("events").get(0).asText()).isEqualTo("inject router pause r2 drop");
         assertThat(t.get(0).get("delivered_pps").asDouble()).isBetween(9000.0, 10000.0);
     }
+
+    @Test
+    void shouldRunAPlainTopologyAsABaselineWithoutFaults() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = cli(out, err, "experiment", "../topology-examples/ipip-3hop/topology.yaml", "--duration", "300ms",
+                "--out", dir.toString(), "--sequential");
+
+        assertThat(rc).as(err.toString()).isZero();
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertThat(j.get("events")).isEmpty();
+        assertThat(j.at("/conservation/ok").asBoolean()).isTrue();
+        assertThat(j.at("/flows/udp-h1-h2/sent").asLong()).isEqualTo(3000);
+        assertThat(j.at("/flows/udp-h1-h2/delivered").asLong()).isEqualTo(3000);
+        assertThat(j.get("timeline")).hasSize(5);
+    }
 }
