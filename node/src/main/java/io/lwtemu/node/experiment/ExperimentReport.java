@@ -274,6 +274,13 @@ public final class ExperimentReport {
         c.put("detail", conservation);
         m.put("conservation", c);
         m.put("digest", digest);
+        Map<String, Object> tot = new LinkedHashMap<>();
+        tot.put("sent", totals.sent);
+        tot.put("delivered", totals.delivered);
+        tot.put("dropped", totals.droppedTotal());
+        tot.put("dropped_by_reason", totals.dropsByLabel());
+        tot.put("in_flight", totals.inFlight);
+        m.put("totals", tot);
         Map<String, Object> fl = new LinkedHashMap<>();
         flows.forEach((k, f) -> {
             Map<String, Object> j = new LinkedHashMap<>();

@@ -38,6 +38,8 @@ class ExperimentOutputTest {
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertThat(j.get("seed").asLong()).isEqualTo(1);
         assertThat(j.at("/conservation/ok").asBoolean()).isTrue();
+        assertThat(j.at("/totals/sent").asLong()).isEqualTo(j.at("/totals/delivered").asLong()
+                + j.at("/totals/dropped").asLong() + j.at("/totals/in_flight").asLong());
         JsonNode f = j.at("/flows/udp-h1-h2");
         assertThat(f.get("sent").asLong()).isEqualTo(6000);
         assertThat(f.get("delivered").asLong() + f.get("dropped").asLong() + f.get("in_flight").asLong())
