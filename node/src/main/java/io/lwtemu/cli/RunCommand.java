@@ -61,6 +61,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     + " as fast as possible), to watch a run or stop a member while it goes on")
     double pace;
 
+    @Option(names = "--tun", paramLabel = "real|memory",
+            description = "tun: interfaces use real Linux TUN devices (default; paced to the wall clock) or in-memory queues")
+    String tun;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -101,9 +105,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         long wallStart = System.nanoTime();
         long cpuStart = processCpuNs();
         long clusterProcessed = -1;
+        HostDevices host = HostDevices.open(net, lt.topology(), tun, err);
         if (cluster != null) {
             clusterProcessed = ClusterSubmit.run(cluster, members, snapshotInterval, pace, lt.topology(), net, until,
                     out);
+        } else if (host.paced()) {
+            host.runPaced(net, until, sequential, out);
         } else if (sequential) {
             net.runUntil(until);
         } else {
@@ -112,6 +119,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 showProgress(done, driver.progress(), out, until);
             }
         }
+        host.close();
+        host.printCaptures(out);
         double wall = (System.nanoTime() - wallStart) / 1e9;
         double cpu = (processCpuNs() - cpuStart) / 1e9;
         for (PingSession p : cluster == null ? traffic.pings() : List.<PingSession>of()) {

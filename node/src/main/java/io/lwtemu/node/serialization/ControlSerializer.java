@@ -33,6 +33,7 @@ public final class ControlSerializer extends SerializerWithStringManifest {
     /** Extra classes for Kryo: {@code "fully.qualified.Class" = id} (ids from {@link ControlRegistry#FIRST_CONFIGURED_ID}). */
     public static final String REGISTRATIONS = "lwtemu.serialization.control.registrations";
     private static final int POOL_SIZE = 64;
+    private static final int POOLED_OUTPUT_MAX = 64 * 1024;
 
     private final Pool<Kryo> kryos;
     private final Pool<Output> outputs;
@@ -101,7 +102,10 @@ public final class ControlSerializer extends SerializerWithStringManifest {
                     + e.getMessage() + " (control messages and their fields must be listed in ControlRegistry)", e);
         } finally {
             out.reset();
-            outputs.free(out);
+            // A snapshot may have grown the buffer to megabytes: keep only small buffers pooled.
+            if (out.getBuffer().length <= POOLED_OUTPUT_MAX) {
+                outputs.free(out);
+            }
             kryos.free(kryo);
         }
     }
