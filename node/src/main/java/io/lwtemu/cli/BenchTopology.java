@@ -15,7 +15,7 @@ import java.util.Locale;
  * 10.(100 + i / 256).(i % 256).0/24. Written as YAML and loaded like any user's file, so the benchmark measures
  * the same path {@code lwtemu run} takes.
  */
-final class BenchTopology {
+public final class BenchTopology {
     /** The shipped object, relative to the project directory. */
     static final String ENCAP_OBJECT = "topology-examples/ipip-3hop/ipip_encap.o";
 
@@ -23,11 +23,11 @@ final class BenchTopology {
     }
 
     /** One generated chain. */
-    record Spec(int routers, boolean encap, boolean programOnEveryRouter, int size, double ratePps, long count,
+    public record Spec(int routers, boolean encap, boolean programOnEveryRouter, int size, double ratePps, long count,
             long delayNs, long bandwidthBps) {}
 
     /** Writes topology.yaml (and the encap object when needed) into {@code dir}; returns the YAML file. */
-    static Path write(Spec s, Path dir, Path encapObject) throws IOException {
+    public static Path write(Spec s, Path dir, Path encapObject) throws IOException {
         if (s.routers() < 3) {
             throw new UserException("--hops/--routers must be >= 3 (the encap program's tunnel runs from the "
                     + "first router's 10.0.12.1 to the last router's 10.0.23.3)");

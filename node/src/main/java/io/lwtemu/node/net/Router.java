@@ -71,6 +71,11 @@ public final class Router implements Egress, OutcomeListener {
     private int localHead;
     private int localSize;
     private final RxSkb rxSkb = new RxSkb();
+    /** Queued skbs whose packet ended without anything keeping them, for {@link #buildSkb}. */
+    private final SkBuff[] spareSkbs = new SkBuff[32];
+    private int spareCount;
+    /** The current call's skb was queued again or given to a device driver: it outlives the call. */
+    private boolean curEscaped;
     private final ByteStringArray rxBytes = new ByteStringArray();
     private final List<IcmpListener> icmpListeners = new ArrayList<>();
     private DeviceDriver[] drivers = new DeviceDriver[8];
@@ -287,6 +292,9 @@ public final class Router implements Egress, OutcomeListener {
                 curSkb = skb;
                 pipeline.receive(dev, skb);
                 endCall();
+                if (!curEscaped && spareCount < spareSkbs.length) {
+                    spareSkbs[spareCount++] = skb;
+                }
                 continue;
             }
             long best = Long.MAX_VALUE;
@@ -420,6 +428,7 @@ public final class Router implements Egress, OutcomeListener {
         continuation = false;
         continuationMatched = false;
         curSkb = null;
+        curEscaped = false;
         runner.context().cpu = flow % cpus;
         processed++;
     }
@@ -496,6 +505,9 @@ public final class Router implements Egress, OutcomeListener {
         if (port == null) {
             DeviceDriver d = dev.ifindex < drivers.length ? drivers[dev.ifindex] : null;
             rxSkb.escaped(skb); // a driver may keep the skb (tunnel backlog, TUN)
+            if (skb == curSkb) {
+                curEscaped = true;
+            }
             return d != null && d.transmit(this, dev, skb, route);
         }
         long arrival = port.out.enqueue(now, skb.len);
@@ -562,6 +574,9 @@ public final class Router implements Egress, OutcomeListener {
         }
         boolean same = id == curId;
         rxSkb.escaped(skb);
+        if (skb == curSkb) {
+            curEscaped = true;
+        }
         if (localSize == localDev.length) {
             growLocal();
         }
@@ -573,6 +588,17 @@ public final class Router implements Egress, OutcomeListener {
         localSentAt[t] = same ? curSentAt : now;
         localHops[t] = same ? curHops : 0;
         localSize++;
+    }
+
+    @Override
+    public SkBuff buildSkb(byte[] head, int data, int len) {
+        if (spareCount == 0) {
+            return new SkBuff(head, data, len);
+        }
+        SkBuff s = spareSkbs[--spareCount];
+        spareSkbs[spareCount] = null;
+        RxSkb.reset(s, head, data, len);
+        return s;
     }
 
     private void growLocal() {

@@ -181,7 +181,7 @@ final class TunnelRecv {
             t.rxErrors++;
             return reject(DropReason.TUNNEL_BAD_INNER);
         }
-        SkBuff inner = new SkBuff(b, innerOff, innerLen);
+        SkBuff inner = backlog != null ? backlog.buildSkb(b, innerOff, innerLen) : new SkBuff(b, innerOff, innerLen);
         inner.protocol = innerProtocol;
         inner.mark = outer.mark;
         inner.priority = outer.priority;
