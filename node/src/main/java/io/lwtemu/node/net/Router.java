@@ -110,7 +110,7 @@ public final class Router implements Egress, OutcomeListener {
     /** The skb of a received packet (its id follows it); null while an application originates a packet. */
     private SkBuff curSkb;
     private boolean originating;
-    private String[] nodeNames = new String[0];
+    private List<String> nodeNames = List.of();
 
     public Router(int index, String name, boolean host, int cpus, long seed, Consumer<String> log) {
         this.index = index;
@@ -653,11 +653,11 @@ public final class Router implements Egress, OutcomeListener {
             return "new";
         }
         int origin = (int) (id >>> 40) - 1;
-        String n = origin >= 0 && origin < nodeNames.length ? nodeNames[origin] : "#" + origin;
+        String n = origin >= 0 && origin < nodeNames.size() ? nodeNames.get(origin) : "#" + origin;
         return n + "#" + ((id & ((1L << 40) - 1)) + 1);
     }
 
-    void setNodeNames(String[] names) {
+    void setNodeNames(List<String> names) {
         this.nodeNames = names;
     }
 
