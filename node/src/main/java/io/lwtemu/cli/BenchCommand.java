@@ -75,7 +75,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--engine", defaultValue = "actors", description = "actors (one actor per router, as lwtemu run) or sequential (one thread)")
         Engine engine;
 
-        @Option(names = "--rate", defaultValue = "10Mpps", description = "emulated flow rate; with --delay it sets the packets per tick (default ${DEFAULT-VALUE})")
+        @Option(names = "--rate", defaultValue = "1Mpps", description = {"emulated flow rate; with --delay it sets the packets per tick",
+            "(default ${DEFAULT-VALUE}: ~1000 per tick, whose packets stay in the CPU caches between hops)"})
         String rate;
 
         @Option(names = "--delay", defaultValue = "1ms", description = "delay of every link, the tick length (default ${DEFAULT-VALUE})")
