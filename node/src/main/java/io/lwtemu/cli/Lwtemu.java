@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = Lwtemu.Version.class,
         description = "Emulates networks of Linux routers whose routes run real LWT eBPF programs.",
         subcommands = {RunCommand.class, PingCommand.class, TracerouteCommand.class, RoutesCommand.class,
-            LinksCommand.class, MapsCommand.class, BpfCommand.class,
+            LinksCommand.class, MapsCommand.class, BpfCommand.class, CaptureCommand.class,
             BenchCommand.class})
 public final class Lwtemu implements Runnable {
     @CommandLine.Spec

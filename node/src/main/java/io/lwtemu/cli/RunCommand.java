@@ -43,6 +43,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--trace", description = "print every packet outcome at every hop (verbose)")
     boolean trace;
 
+    @Option(names = "--tun", paramLabel = "real|memory",
+            description = "tun: interfaces use real Linux TUN devices (default; paced to the wall clock) or in-memory queues")
+    String tun;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -82,7 +86,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         out.flush();
         long wallStart = System.nanoTime();
         long cpuStart = processCpuNs();
-        if (sequential) {
+        HostDevices host = HostDevices.open(net, lt.topology(), tun, err);
+        if (host.paced()) {
+            host.runPaced(net, until, sequential, out);
+        } else if (sequential) {
             net.runUntil(until);
         } else {
             try (ActorDriver driver = new ActorDriver(net)) {
@@ -90,6 +97,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 showProgress(done, driver.progress(), out, until);
             }
         }
+        host.close();
+        host.printCaptures(out);
         double wall = (System.nanoTime() - wallStart) / 1e9;
         double cpu = (processCpuNs() - cpuStart) / 1e9;
         for (PingSession p : traffic.pings()) {

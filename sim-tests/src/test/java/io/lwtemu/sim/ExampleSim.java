@@ -48,7 +48,34 @@ final class ExampleSim {
 
     /** Runs an edited text of the example; object paths still resolve against the example's folder. */
     static ExampleSim run(String example, String yaml, long runNs) {
-        ExampleSim sim = new ExampleSim(file(example), yaml, runNs);
+        return runFile(file(example), yaml, runNs);
+    }
+
+    /** The text of another topology file of the example folder ({@code topology-ipv6.yaml}, ...). */
+    static String text(String example, String fileName) {
+        try {
+            return Files.readString(file(example, fileName));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code yaml} as if it were the file {@code fileName} of the example folder. */
+    static ExampleSim run(String example, String fileName, String yaml, long runNs) {
+        return runFile(file(example, fileName), yaml, runNs);
+    }
+
+    /** Runs the file {@code path} as shipped. */
+    static ExampleSim runFile(Path path, long runNs) {
+        try {
+            return runFile(path, Files.readString(path), runNs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ExampleSim runFile(Path path, String yaml, long runNs) {
+        ExampleSim sim = new ExampleSim(path, yaml, runNs);
         sim.net.runUntil(runNs);
         for (PingSession p : sim.traffic.pings()) {
             p.finish();
@@ -69,6 +96,10 @@ final class ExampleSim {
     }
 
     private static Path file(String example) {
-        return Path.of("../topology-examples", example, "topology.yaml");
+        return file(example, "topology.yaml");
+    }
+
+    private static Path file(String example, String fileName) {
+        return Path.of("../topology-examples", example, fileName);
     }
 }

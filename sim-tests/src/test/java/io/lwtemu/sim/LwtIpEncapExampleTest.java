@@ -76,4 +76,41 @@ class LwtIpEncapExampleTest {
         assertThat(rep.routers.get("ns2").dropsByLabel()).containsExactlyEntriesOf(Map.of("no_route", 3L));
         assertThat(rep.interfaces.get("ns3:gre_dev").delivered).isZero();
     }
+
+    @Test
+    void shouldReachTheDestinationThroughAVxlanHeaderPushedByTheProgram() {
+        // the selftest's VXLAN variant: IPv4 + UDP 4789 + VXLAN (VNI 1) + inner Ethernet, to a vxlan device on ns3
+        String yaml = ExampleSim.edit(ExampleSim.text("lwt-ip-encap"), "section lwt_xmit/encap_gre ",
+                "section lwt_xmit/encap_vxlan ");
+        yaml = ExampleSim.edit(yaml, "      ip addr add 172.16.16.100/32 dev gre_dev\n", """
+                      ip addr add 172.16.16.100/32 dev gre_dev
+                      ip link add vxlan_dev type vxlan id 1 dstport 4789 local 172.16.16.100 remote 172.16.1.100
+                      ip link set vxlan_dev up
+                """);
+        ExampleSim sim = ExampleSim.run("lwt-ip-encap", yaml, RUN_NS);
+        RunReport rep = sim.report();
+
+        assertThat(sim.out).contains("3 packets transmitted, 3 received, 0% packet loss, time 2000ms");
+        assertThat(sim.net.router("ns3").devices().byName("vxlan_dev").rxPackets).isEqualTo(3);
+        assertThat(sim.net.router("ns3").devices().byName("gre_dev").rxPackets).isZero();
+        // 84-byte echo requests behind 20 + 8 + 8 + 14 bytes of outer headers, over the bottom path
+        assertThat(sim.net.router("ns1").devices().byName("veth5").txBytes).isEqualTo(3 * (84 + 50));
+        assertThat(rep.totals.droppedTotal()).isZero();
+    }
+
+    @Test
+    void shouldDropAtNs3WhenTheVniIsNotConfigured() {
+        String yaml = ExampleSim.edit(ExampleSim.text("lwt-ip-encap"), "section lwt_xmit/encap_gre ",
+                "section lwt_xmit/encap_vxlan ");
+        yaml = ExampleSim.edit(yaml, "      ip addr add 172.16.16.100/32 dev gre_dev\n", """
+                      ip addr add 172.16.16.100/32 dev gre_dev
+                      ip link add vxlan_dev type vxlan id 2 dstport 4789 local 172.16.16.100 remote 172.16.1.100
+                      ip link set vxlan_dev up
+                """);
+        ExampleSim sim = ExampleSim.run("lwt-ip-encap", yaml, RUN_NS);
+        RunReport rep = sim.report();
+
+        assertThat(sim.out).contains("3 packets transmitted, 0 received, 100% packet loss, time 2000ms");
+        assertThat(rep.routers.get("ns3").dropsByLabel()).containsExactlyEntriesOf(Map.of("vxlan_vni_not_found", 3L));
+    }
 }

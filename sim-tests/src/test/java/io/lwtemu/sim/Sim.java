@@ -22,14 +22,19 @@ final class Sim {
     final List<String> out = new ArrayList<>();
     final List<String> log = new ArrayList<>();
 
-    private Sim(String yaml, long runNs) {
-        topology = TopologyLoader.parse(EXAMPLE_DIR.resolve("inline-test.yaml"), yaml);
+    private Sim(Path dir, String yaml, long runNs) {
+        topology = TopologyLoader.parse(dir.resolve("inline-test.yaml"), yaml);
         net = TopologyBuilder.build(topology, log::add);
         traffic = Traffic.install(net, topology, runNs, out::add);
     }
 
     static Sim of(String yaml, long runNs) {
-        return new Sim(yaml, runNs);
+        return new Sim(EXAMPLE_DIR, yaml, runNs);
+    }
+
+    /** As {@link #of}, with object paths resolved against {@code dir}. */
+    static Sim in(Path dir, String yaml, long runNs) {
+        return new Sim(dir, yaml, runNs);
     }
 
     RunReport run(long untilNs) {

@@ -92,6 +92,7 @@ public final class LwtEncap {
         skb.encapsulation = true;
         skb.data -= n;
         skb.len += n;
+        skb.macLen = 0; // skb_reset_network_header: the pushed header is the network header now
         System.arraycopy(h, 0, skb.head, skb.data, n);
         SkbHelpers.clearHash(skb);
         if (ipv4) {

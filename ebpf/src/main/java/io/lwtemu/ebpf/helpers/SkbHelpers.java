@@ -328,6 +328,7 @@ public final class SkbHelpers {
         skb.ensureHeadroom(n);
         skb.data -= n;
         skb.len += n;
+        skb.macLen += n; // the network header stays where it was
         java.util.Arrays.fill(skb.head, skb.data, skb.data + n, (byte) 0);
         LwtRun.refreshPacket(ctx);
         return 0;

@@ -45,6 +45,12 @@ public final class SkBuff {
     /** Route realm (tclassid) of the route the packet took, for bpf_get_route_realm. */
     public int routeRealm;
     public int cgroupClassid;
+    /**
+     * skb_network_offset: bytes between {@link #data} and the network header, i.e. a link-layer header a program
+     * pushed with bpf_skb_change_head; 0 while the packet starts at its IP header (and after bpf_lwt_push_encap,
+     * which resets the network header to the pushed one).
+     */
+    public int macLen;
 
     public SkBuff(byte[] head, int data, int len) {
         this.head = head;

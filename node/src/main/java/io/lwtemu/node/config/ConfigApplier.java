@@ -5,6 +5,7 @@ import io.lwtemu.node.config.ConfigCommand.FouAdd;
 import io.lwtemu.node.config.ConfigCommand.LinkSet;
 import io.lwtemu.node.config.ConfigCommand.RouteCmd;
 import io.lwtemu.node.config.ConfigCommand.RuleCmd;
+import io.lwtemu.node.config.ConfigCommand.SrTunsrc;
 import io.lwtemu.node.config.ConfigCommand.TunnelAdd;
 import io.lwtemu.node.fib.Fib;
 import io.lwtemu.node.fib.FibException;
@@ -17,6 +18,8 @@ import io.lwtemu.node.tunnel.Tunnels;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Applies parsed iproute2 commands to one router's {@link Fib} and {@link NetDevices}, in order, failing like
@@ -25,11 +28,12 @@ import java.util.Locale;
  *
  * <p>{@code ip link add NAME type gre|ipip|sit|ip6tnl|ip6gre|vxlan ...} and {@code ip fou add} go to the router's
  * {@link Tunnels} (the device is created as a tunnel, with the kernel's MTU); {@code encap seg6} and
- * {@code encap seg6local} become route state through the router's {@link Seg6}. {@code encap bpf} is turned into
- * LWT state by the {@link EncapLoader} (the eBPF loader), which also opens End.BPF programs.
- * Tunnels and Seg6 are per router: give the same instances to every applier of that router, and bind the
+ * {@code encap seg6local} become route state through the router's {@link Seg6} ({@code ip sr tunsrc set} too).
+ * {@code encap bpf} is turned into LWT state by the {@link EncapLoader} (the eBPF loader), which also opens End.BPF
+ * programs. Tunnels and Seg6 are per router: give the same instances to every applier of that router, and bind the
  * Tunnels to the router's pipeline ({@link Tunnels#bind(io.lwtemu.node.forward.ForwardingPipeline,
- * io.lwtemu.node.forward.Egress)}) so tunnels also decapsulate.
+ * io.lwtemu.node.forward.Egress)}) so tunnels also decapsulate. This is the one place where commands meet router
+ * state: the topology builder configures every router through it.
  */
 public final class ConfigApplier {
 
@@ -49,8 +53,9 @@ public final class ConfigApplier {
     private final Fib fib;
     private final NetDevices devices;
     private final EncapLoader loader;
-    private final Tunnels tunnels;
+    private final Supplier<Tunnels> tunnels;
     private final Seg6 seg6;
+    private Predicate<NetDevice> carrier = d -> true;
 
     /**
      * An applier with its own {@link Tunnels} (bind {@link #tunnels()} to the pipeline for decapsulation) and a
@@ -62,6 +67,15 @@ public final class ConfigApplier {
 
     /** @param tunnels the router's tunnels; @param seg6 the router's SRv6 state factory */
     public ConfigApplier(Path file, Fib fib, NetDevices devices, EncapLoader loader, Tunnels tunnels, Seg6 seg6) {
+        this(file, fib, devices, loader, () -> tunnels, seg6);
+    }
+
+    /**
+     * As above, with the router's Tunnels created on first use (the first {@code ip link add ... type gre}, ...), so a
+     * router without tunnels keeps no decapsulation handlers; the supplier must return the same instance each time.
+     */
+    public ConfigApplier(Path file, Fib fib, NetDevices devices, EncapLoader loader, Supplier<Tunnels> tunnels,
+            Seg6 seg6) {
         this.file = file;
         this.fib = fib;
         this.devices = devices;
@@ -72,7 +86,16 @@ public final class ConfigApplier {
 
     /** The tunnel devices and FOU ports this applier configures. */
     public Tunnels tunnels() {
-        return tunnels;
+        return tunnels.get();
+    }
+
+    /**
+     * Whether a device has carrier (its link is up): {@code ip link set DEV up} on a device without carrier leaves
+     * it down (NO-CARRIER) as on Linux. Default: every device has carrier.
+     */
+    public ConfigApplier carrier(Predicate<NetDevice> hasCarrier) {
+        this.carrier = hasCarrier;
+        return this;
     }
 
     public void apply(List<ConfigCommand> commands) {
@@ -91,7 +114,7 @@ public final class ConfigApplier {
                     d.mtu(l.mtu());
                 }
                 if (l.up() != null) {
-                    d.setUp(l.up());
+                    d.setUp(l.up() && carrier.test(d));
                 }
             } else if (c instanceof RouteCmd r) {
                 applyRoute(r);
@@ -102,13 +125,15 @@ public final class ConfigApplier {
                     fib.deleteRule(r.rule());
                 }
             } else if (c instanceof TunnelAdd t) {
-                tunnels.apply(t);
+                tunnels.get().apply(t);
             } else if (c instanceof FouAdd f) {
-                tunnels.apply(f);
+                tunnels.get().apply(f);
+            } else if (c instanceof SrTunsrc s) {
+                seg6.tunnelSource(s.address());
             }
         } catch (FibException e) {
             throw error(c, "RTNETLINK answers: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw error(c, e.getMessage());
         }
     }

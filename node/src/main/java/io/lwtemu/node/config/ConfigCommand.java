@@ -34,12 +34,39 @@ public sealed interface ConfigCommand {
     /** {@code ip rule add|del ...}. */
     record RuleCmd(int line, boolean add, RoutingRule rule) implements ConfigCommand {}
 
-    /** {@code ip link add NAME type KIND ...}: a tunnel device. Unset numbers are -1, unset addresses null. */
+    /**
+     * {@code ip link add NAME type KIND ...} or {@code ip [-6] tunnel add NAME mode MODE ...}: a tunnel device.
+     * Unset numbers are -1, unset addresses null. {@code icsum/ocsum} and {@code iseq/oseq} are GRE's checksum
+     * and sequence-number flags; {@code encap} is the UDP encapsulation in front of the tunnel header
+     * ({@code encap fou|gue encap-sport auto|P encap-dport P}; sport 0 = auto).
+     */
     record TunnelAdd(int line, String name, TunnelKind kind, IpAddress local, IpAddress remote, long ikey,
-            long okey, String mode, int ttl, int vni, int dstPort, String dev) implements ConfigCommand {}
+            long okey, String mode, int ttl, int vni, int dstPort, String dev, boolean icsum, boolean ocsum,
+            boolean iseq, boolean oseq, UdpEncap encap, int encapSport, int encapDport) implements ConfigCommand {
 
-    /** {@code ip [-6] fou add port P ipproto N}: a UDP port whose payload is protocol N (FOU decap). */
-    record FouAdd(int line, Family family, int port, int ipproto) implements ConfigCommand {}
+        /** Without checksums, sequence numbers or UDP encapsulation. */
+        public TunnelAdd(int line, String name, TunnelKind kind, IpAddress local, IpAddress remote, long ikey,
+                long okey, String mode, int ttl, int vni, int dstPort, String dev) {
+            this(line, name, kind, local, remote, ikey, okey, mode, ttl, vni, dstPort, dev, false, false, false,
+                    false, UdpEncap.NONE, 0, -1);
+        }
+    }
+
+    /** The {@code encap} of {@code ip link add ... type gre|ipip|sit}: none, FOU (RFC-less, bare UDP) or GUE. */
+    enum UdpEncap { NONE, FOU, GUE }
+
+    /**
+     * {@code ip [-6] fou add port P ipproto N} (a UDP port whose payload is protocol N) or {@code ... port P gue}
+     * (the protocol comes from each packet's GUE header; {@code ipproto} is then -1).
+     */
+    record FouAdd(int line, Family family, int port, int ipproto, boolean gue) implements ConfigCommand {
+        public FouAdd(int line, Family family, int port, int ipproto) {
+            this(line, family, port, ipproto, false);
+        }
+    }
+
+    /** {@code ip sr tunsrc set ADDR}: the source address of outer IPv6 headers pushed by seg6 encap. */
+    record SrTunsrc(int line, IpAddress address) implements ConfigCommand {}
 
     /** Tunnel device kinds of {@code ip link add ... type KIND}. */
     enum TunnelKind {

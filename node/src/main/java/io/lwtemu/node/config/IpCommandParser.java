@@ -110,7 +110,7 @@ public final class IpCommandParser {
                 default -> throw error(t, t.lastColumn(), "unknown option '" + opt + "', expected -4 or -6");
             }
         }
-        String object = expectWord(t, "an object (addr, link, route, rule, fou)");
+        String object = expectWord(t, "an object (addr, link, route, rule, tunnel, fou, sr)");
         String cmd;
         if (matches(object, "address", 1)) {
             cmd = expectWord(t, "'add'");
@@ -142,6 +142,14 @@ public final class IpCommandParser {
                 case "add" -> parseLinkAdd(t);
                 default -> throw unknown(t, cmd, "ip link", "set, add");
             };
+        } else if (matches(object, "tunnel", 1) || object.equals("tunl")) {
+            cmd = expectWord(t, "'add'");
+            if (!cmd.equals("add") && !cmd.equals("a")) {
+                throw unknown(t, cmd, "ip tunnel", "add");
+            }
+            return parseTunnelAdd(t, family);
+        } else if (object.equals("sr")) {
+            return parseSr(t);
         } else if (object.equals("fou")) {
             cmd = expectWord(t, "'add'");
             if (!cmd.equals("add")) {
@@ -149,7 +157,7 @@ public final class IpCommandParser {
             }
             return parseFou(t, family == null ? Family.INET : family);
         }
-        throw unknown(t, object, "ip", "addr, link, route, rule, fou");
+        throw unknown(t, object, "ip", "addr, link, route, rule, tunnel, fou, sr");
     }
 
     /** iproute2's matches(): a non-empty prefix of the full word, at least {@code min} chars. */
@@ -174,7 +182,8 @@ public final class IpCommandParser {
             switch (k) {
                 case "dev" -> dev = expectWord(t, "a device name after 'dev'");
                 case "brd", "broadcast", "label", "scope" -> expectWord(t, "a value after '" + k + "'"); // not modelled
-                default -> throw unknown(t, k, "ip addr add", "dev, brd, label, scope");
+                case "nodad" -> { } // no duplicate address detection here: addresses are usable at once anyway
+                default -> throw unknown(t, k, "ip addr add", "dev, brd, label, scope, nodad");
             }
         }
         if (dev == null) {
@@ -225,61 +234,52 @@ public final class IpCommandParser {
         return k.equals("mtu") || k.equals("up") || k.equals("down") || k.equals("dev");
     }
 
-    private TunnelAdd parseLinkAdd(Tokens t) {
-        String name = null;
-        TunnelKind kind = null;
-        IpAddress local = null;
-        IpAddress remote = null;
+    /** What {@code ip link add} and {@code ip tunnel add} collect before building a {@link TunnelAdd}. */
+    private static final class TunnelOpts {
+        String name;
+        TunnelKind kind;
+        IpAddress local;
+        IpAddress remote;
         long ikey = -1;
         long okey = -1;
-        String mode = null;
+        String mode;
         int ttl = -1;
         int vni = -1;
         int dstPort = -1;
-        String dev = null;
-        int localCol = 0;
-        int remoteCol = 0;
+        String dev;
+        int localCol;
+        int remoteCol;
+        boolean icsum;
+        boolean ocsum;
+        boolean iseq;
+        boolean oseq;
+        boolean gre;
+        ConfigCommand.UdpEncap encap = ConfigCommand.UdpEncap.NONE;
+        int encapSport;
+        int encapDport = -1;
+    }
+
+    private TunnelAdd parseLinkAdd(Tokens t) {
+        TunnelOpts o = new TunnelOpts();
         while (!t.atEnd()) {
             String k = t.next();
             switch (k) {
-                case "name" -> name = expectWord(t, "a device name after 'name'");
+                case "name" -> o.name = expectWord(t, "a device name after 'name'");
                 case "type" -> {
                     String ty = expectWord(t, "a link type after 'type'");
                     try {
-                        kind = TunnelKind.valueOf(ty.toUpperCase(Locale.ROOT));
+                        o.kind = TunnelKind.valueOf(ty.toUpperCase(Locale.ROOT));
                     } catch (IllegalArgumentException e) {
                         throw error(t, t.lastColumn(), "unsupported link type '" + ty
                                 + "', expected gre, ipip, sit, ip6tnl, ip6gre or vxlan");
                     }
                 }
-                case "local" -> {
-                    localCol = t.column();
-                    local = address(t, localCol, expectWord(t, "an address after 'local'"), null);
-                }
-                case "remote" -> {
-                    remoteCol = t.column();
-                    remote = address(t, remoteCol, expectWord(t, "an address after 'remote'"), null);
-                }
-                case "key" -> {
-                    ikey = key(t);
-                    okey = ikey;
-                }
-                case "ikey" -> ikey = key(t);
-                case "okey" -> okey = key(t);
                 case "mode" -> {
-                    mode = expectWord(t, "a tunnel mode after 'mode'");
-                    if (!List.of("ipip", "ip6ip6", "ip6ip", "ipip6", "any").contains(mode)) {
-                        throw error(t, t.lastColumn(), "unknown tunnel mode '" + mode
+                    o.mode = expectWord(t, "a tunnel mode after 'mode'");
+                    if (!List.of("ipip", "ip6ip6", "ip6ip", "ipip6", "any").contains(o.mode)) {
+                        throw error(t, t.lastColumn(), "unknown tunnel mode '" + o.mode
                                 + "', expected ipip, ip6ip6, ip6ip, ipip6 or any");
                     }
-                }
-                case "ttl", "hoplimit" -> {
-                    int col = t.column();
-                    long v = number(t, "a TTL after '" + k + "'");
-                    if (v > 255) {
-                        throw error(t, col, "TTL " + v + " out of range, expected 0..255");
-                    }
-                    ttl = (int) v;
                 }
                 case "id", "vni" -> {
                     int col = t.column();
@@ -287,7 +287,7 @@ public final class IpCommandParser {
                     if (v >= (1 << 24)) {
                         throw error(t, col, "invalid id " + v + ", expected 0..16777215");
                     }
-                    vni = (int) v;
+                    o.vni = (int) v;
                 }
                 case "dstport" -> {
                     int col = t.column();
@@ -295,48 +295,238 @@ public final class IpCommandParser {
                     if (v > 65535) {
                         throw error(t, col, "invalid dstport " + v + ", expected 0..65535");
                     }
-                    dstPort = (int) v;
+                    o.dstPort = (int) v;
                 }
-                case "dev" -> dev = expectWord(t, "a device name after 'dev'");
                 default -> {
-                    if (name == null && kind == null) {
-                        name = k;
+                    if (tunnelOption(t, k, o)) {
+                        break;
+                    }
+                    if (o.name == null && o.kind == null) {
+                        o.name = k;
                     } else {
-                        throw unknown(t, k, "ip link add",
-                                "type, local, remote, key, ikey, okey, mode, ttl, id, dstport, dev");
+                        throw unknown(t, k, "ip link add", "type, local, remote, key, ikey, okey, csum, icsum, "
+                                + "ocsum, seq, iseq, oseq, mode, ttl, id, dstport, encap, encap-sport, encap-dport, "
+                                + "dev");
                     }
                 }
             }
         }
-        if (name == null) {
+        if (o.name == null) {
             throw error(t, t.endColumn(), "expected a device name after 'ip link add'");
         }
-        if (kind == null) {
+        if (o.kind == null) {
             throw error(t, t.endColumn(), "expected 'type gre|ipip|sit|ip6tnl|ip6gre|vxlan'");
         }
-        if (kind.outerFamily != null) {
-            checkFamily(t, localCol, local, kind.outerFamily, kind);
-            checkFamily(t, remoteCol, remote, kind.outerFamily, kind);
-        } else if (local != null && remote != null && local.family() != remote.family()) {
-            throw error(t, remoteCol, "remote and local must be of the same address family");
-        }
-        if ((ikey >= 0 || okey >= 0) && kind != TunnelKind.GRE && kind != TunnelKind.IP6GRE) {
-            throw error(t, t.endColumn(), "keys are only supported by gre and ip6gre tunnels");
-        }
-        if (mode != null && kind != TunnelKind.IP6TNL && kind != TunnelKind.SIT) {
+        if (o.mode != null && o.kind != TunnelKind.IP6TNL && o.kind != TunnelKind.SIT) {
             throw error(t, t.endColumn(), "'mode' is only supported by ip6tnl and sit tunnels");
         }
-        if (kind == TunnelKind.VXLAN) {
-            if (vni < 0) {
+        if (o.kind == TunnelKind.VXLAN) {
+            if (o.vni < 0) {
                 throw error(t, t.endColumn(), "vxlan: missing virtual network identifier (id N)");
             }
-            if (dstPort < 0) {
-                dstPort = 8472; // Linux's default when iproute2 is not told (it warns about the non-IANA value)
+            if (o.dstPort < 0) {
+                o.dstPort = 8472; // Linux's default when iproute2 is not told (it warns about the non-IANA value)
             }
-        } else if (vni >= 0 || dstPort >= 0) {
+        } else if (o.vni >= 0 || o.dstPort >= 0) {
             throw error(t, t.endColumn(), "'id' and 'dstport' are only supported by vxlan");
         }
-        return new TunnelAdd(t.line, name, kind, local, remote, ikey, okey, mode, ttl, vni, dstPort, dev);
+        return tunnelAdd(t, o);
+    }
+
+    /**
+     * {@code ip [-6] tunnel add [name] NAME mode MODE [local A] [remote B] [key K] [ttl N] ...} (iptunnel.c,
+     * ip6tunnel.c): the same devices as {@code ip link add}, named by mode. IPv4 modes: gre, ipip, sit; IPv6
+     * modes: ip6gre, ip6ip6, ipip6, any; {@code -6} without a mode is ip6ip6.
+     */
+    private TunnelAdd parseTunnelAdd(Tokens t, Family family) {
+        TunnelOpts o = new TunnelOpts();
+        int modeCol = 0;
+        while (!t.atEnd()) {
+            String k = t.next();
+            switch (k) {
+                case "name" -> o.name = expectWord(t, "a device name after 'name'");
+                case "mode" -> {
+                    modeCol = t.column();
+                    String m = expectWord(t, "a tunnel mode after 'mode'");
+                    switch (m) {
+                        case "gre", "gre/ip" -> o.kind = TunnelKind.GRE;
+                        case "ipip", "ip/ip" -> o.kind = TunnelKind.IPIP;
+                        case "sit", "ipv6/ip" -> o.kind = TunnelKind.SIT;
+                        case "ip6gre", "gre/ipv6" -> o.kind = TunnelKind.IP6GRE;
+                        case "ip6ip6", "ipv6/ipv6" -> {
+                            o.kind = TunnelKind.IP6TNL;
+                            o.mode = "ip6ip6";
+                        }
+                        case "ipip6", "ip/ipv6" -> {
+                            o.kind = TunnelKind.IP6TNL;
+                            o.mode = "ipip6";
+                        }
+                        case "any", "any/ipv6" -> {
+                            o.kind = TunnelKind.IP6TNL;
+                            o.mode = "any";
+                        }
+                        default -> throw error(t, modeCol, "unknown tunnel mode '" + m
+                                + "', expected gre, ipip, sit, ip6gre, ip6ip6, ipip6 or any");
+                    }
+                }
+                default -> {
+                    if (tunnelOption(t, k, o)) {
+                        break;
+                    }
+                    if (o.name == null) {
+                        o.name = k;
+                    } else {
+                        throw unknown(t, k, "ip tunnel add", "name, mode, local, remote, key, ikey, okey, csum, "
+                                + "icsum, ocsum, seq, iseq, oseq, ttl, hoplimit, dev");
+                    }
+                }
+            }
+        }
+        if (o.name == null) {
+            throw error(t, t.endColumn(), "expected a device name after 'ip tunnel add'");
+        }
+        if (o.kind == null) {
+            if (family != Family.INET6) {
+                throw error(t, t.endColumn(), "cannot determine tunnel mode (ipip, gre or sit): expected 'mode M'");
+            }
+            o.kind = TunnelKind.IP6TNL;
+            o.mode = "ip6ip6";
+        }
+        if (family != null && o.kind.outerFamily != family) {
+            throw error(t, modeCol == 0 ? t.endColumn() : modeCol, "mode of an "
+                    + (family == Family.INET ? "IPv4" : "IPv6") + " tunnel expected with '"
+                    + (family == Family.INET ? "-4" : "-6") + "'");
+        }
+        return tunnelAdd(t, o);
+    }
+
+    /** The options {@code ip link add} and {@code ip tunnel add} share; false when {@code k} is none of them. */
+    private boolean tunnelOption(Tokens t, String k, TunnelOpts o) {
+        switch (k) {
+            case "local" -> {
+                o.localCol = t.column();
+                o.local = address(t, o.localCol, expectWord(t, "an address after 'local'"), null);
+            }
+            case "remote" -> {
+                o.remoteCol = t.column();
+                o.remote = address(t, o.remoteCol, expectWord(t, "an address after 'remote'"), null);
+            }
+            case "key" -> {
+                o.ikey = key(t);
+                o.okey = o.ikey;
+            }
+            case "ikey" -> o.ikey = key(t);
+            case "okey" -> o.okey = key(t);
+            case "csum" -> {
+                o.icsum = true;
+                o.ocsum = true;
+                o.gre = true;
+            }
+            case "icsum" -> o.icsum = o.gre = true;
+            case "ocsum" -> o.ocsum = o.gre = true;
+            case "seq" -> {
+                o.iseq = true;
+                o.oseq = true;
+                o.gre = true;
+            }
+            case "iseq" -> o.iseq = o.gre = true;
+            case "oseq" -> o.oseq = o.gre = true;
+            case "ttl", "hoplimit" -> {
+                int col = t.column();
+                String w = expectWord(t, "a TTL after '" + k + "'");
+                if (w.equals("inherit")) {
+                    o.ttl = 0;
+                } else {
+                    long v = u32(t, col, w, "a TTL");
+                    if (v > 255) {
+                        throw error(t, col, "TTL " + v + " out of range, expected 0..255");
+                    }
+                    o.ttl = (int) v;
+                }
+            }
+            case "encap" -> {
+                int col = t.column();
+                String e = expectWord(t, "fou, gue or none after 'encap'");
+                o.encap = switch (e) {
+                    case "fou" -> ConfigCommand.UdpEncap.FOU;
+                    case "gue" -> ConfigCommand.UdpEncap.GUE;
+                    case "none" -> ConfigCommand.UdpEncap.NONE;
+                    default -> throw error(t, col, "unknown encap '" + e + "', expected fou, gue or none");
+                };
+            }
+            case "encap-sport" -> {
+                int col = t.column();
+                String w = expectWord(t, "a UDP port or 'auto' after 'encap-sport'");
+                o.encapSport = w.equals("auto") ? 0 : port(t, col, w, "encap-sport");
+            }
+            case "encap-dport" -> {
+                int col = t.column();
+                o.encapDport = port(t, col, expectWord(t, "a UDP port after 'encap-dport'"), "encap-dport");
+            }
+            case "encap-csum", "noencap-csum", "encap-udp6-csum", "noencap-udp6-csum", "encap-remcsum",
+                    "noencap-remcsum" -> { } // UDP checksums of the encapsulation: not modelled
+            case "dev" -> o.dev = expectWord(t, "a device name after 'dev'");
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int port(Tokens t, int col, String w, String what) {
+        long v = u32(t, col, w, "a UDP port");
+        if (v < 1 || v > 65535) {
+            throw error(t, col, "invalid " + what + " " + v + ", expected 1..65535");
+        }
+        return (int) v;
+    }
+
+    private TunnelAdd tunnelAdd(Tokens t, TunnelOpts o) {
+        TunnelKind kind = o.kind;
+        if (kind.outerFamily != null) {
+            checkFamily(t, o.localCol, o.local, kind.outerFamily, kind);
+            checkFamily(t, o.remoteCol, o.remote, kind.outerFamily, kind);
+        } else if (o.local != null && o.remote != null && o.local.family() != o.remote.family()) {
+            throw error(t, o.remoteCol, "remote and local must be of the same address family");
+        }
+        boolean gre = kind == TunnelKind.GRE || kind == TunnelKind.IP6GRE;
+        if ((o.ikey >= 0 || o.okey >= 0) && !gre) {
+            throw error(t, t.endColumn(), "keys are only supported by gre and ip6gre tunnels");
+        }
+        if (o.gre && !gre) {
+            throw error(t, t.endColumn(), "csum and seq are only supported by gre and ip6gre tunnels");
+        }
+        if (o.encap != ConfigCommand.UdpEncap.NONE) {
+            if (kind != TunnelKind.GRE && kind != TunnelKind.IPIP && kind != TunnelKind.SIT) {
+                throw error(t, t.endColumn(), "encap fou/gue is only supported by gre, ipip and sit tunnels");
+            }
+            if (o.encapDport < 0) {
+                throw error(t, t.endColumn(), "encap " + o.encap.name().toLowerCase(Locale.ROOT)
+                        + " needs 'encap-dport PORT'");
+            }
+        } else if (o.encapDport >= 0 || o.encapSport > 0) {
+            throw error(t, t.endColumn(), "encap-sport/encap-dport need 'encap fou' or 'encap gue'");
+        }
+        return new TunnelAdd(t.line, o.name, kind, o.local, o.remote, o.ikey, o.okey, o.mode, o.ttl, o.vni,
+                o.dstPort, o.dev, o.icsum, o.ocsum, o.iseq, o.oseq, o.encap, o.encapSport, o.encapDport);
+    }
+
+    /** {@code ip sr tunsrc set ADDR} (ipseg6.c): an IPv6 address. */
+    private ConfigCommand parseSr(Tokens t) {
+        String what = expectWord(t, "'tunsrc'");
+        if (!what.equals("tunsrc")) {
+            throw unknown(t, what, "ip sr", "tunsrc");
+        }
+        String set = expectWord(t, "'set'");
+        if (!set.equals("set")) {
+            throw unknown(t, set, "ip sr tunsrc", "set");
+        }
+        int col = t.column();
+        IpAddress a = address(t, col, expectWord(t, "an IPv6 address after 'set'"), Family.INET6);
+        if (!t.atEnd()) {
+            throw error(t, "unexpected '" + t.peek() + "' after the address");
+        }
+        return new ConfigCommand.SrTunsrc(t.line, a);
     }
 
     private void checkFamily(Tokens t, int col, IpAddress a, Family f, TunnelKind kind) {
@@ -365,6 +555,7 @@ public final class IpCommandParser {
     private FouAdd parseFou(Tokens t, Family family) {
         int port = -1;
         int proto = -1;
+        boolean gue = false;
         while (!t.atEnd()) {
             String k = t.next();
             switch (k) {
@@ -386,17 +577,20 @@ public final class IpCommandParser {
                         default -> throw error(t, col, "unsupported ipproto '" + p + "', expected 4, 41 or 47");
                     };
                 }
-                case "gue" -> throw error(t, t.lastColumn(), "gue encapsulation is not supported, use ipproto N");
-                default -> throw unknown(t, k, "ip fou add", "port, ipproto");
+                case "gue" -> gue = true;
+                default -> throw unknown(t, k, "ip fou add", "port, ipproto, gue");
             }
         }
         if (port < 0) {
             throw error(t, t.endColumn(), "fou: missing port");
         }
-        if (proto < 0) {
-            throw error(t, t.endColumn(), "fou: missing ipproto");
+        if (gue && proto >= 0) {
+            throw error(t, t.endColumn(), "fou: 'gue' and 'ipproto' exclude each other (GUE carries the protocol)");
         }
-        return new FouAdd(t.line, family, port, proto);
+        if (proto < 0 && !gue) {
+            throw error(t, t.endColumn(), "fou: missing ipproto (or gue)");
+        }
+        return new FouAdd(t.line, family, port, proto, gue);
     }
 
     // ---------------------------------------------------------------- ip rule

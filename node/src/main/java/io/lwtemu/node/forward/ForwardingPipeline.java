@@ -86,6 +86,8 @@ public final class ForwardingPipeline {
     private boolean warnedEncap;
     /** Set by {@link #rejectLocal} while a {@link LocalProtocolHandler} runs. */
     private DropReason handlerReject;
+    /** Packet capture, or null (no cost beyond the check). */
+    private PacketTap tap;
 
     /**
      * @param log receives the kernel's one-time warnings ("bpf-lwt: Illegal return value 3, expect packet loss")
@@ -125,6 +127,11 @@ public final class ForwardingPipeline {
         return devices;
     }
 
+    /** Installs a packet capture tap (null removes it). */
+    public void setTap(PacketTap tap) {
+        this.tap = tap;
+    }
+
     /** Registers the local handler of an IP protocol (tunnel decapsulation). */
     public void setProtocolHandler(int protocol, LocalProtocolHandler handler) {
         handlers[protocol] = handler;
@@ -141,6 +148,9 @@ public final class ForwardingPipeline {
         primaryReason = null;
         in.rxPackets++;
         in.rxBytes += skb.len;
+        if (tap != null) {
+            tap.tap(PacketTap.Point.INGRESS, in, skb);
+        }
         if (!in.isUp()) {
             return dropAndReturn(skb, DropReason.LINK_DOWN, in);
         }
@@ -480,6 +490,9 @@ public final class ForwardingPipeline {
 
     /** dst_output: LWT out when the route has one, then ip_finish_output. */
     private void dstOutput(NetDevice in, SkBuff skb, Route r, NetDevice out) {
+        if (tap != null) {
+            tap.tap(PacketTap.Point.EGRESS, out, skb);
+        }
         if (r.encap instanceof LwtTunnel t) {
             if (!t.redirectsOutput()) {
                 finishOutput(in, skb, r, out, null);
@@ -642,6 +655,13 @@ public final class ForwardingPipeline {
             finish(skb, Outcome.DROPPED, DropReason.LINK_DOWN, target);
             return;
         }
+        if (skb.macLen > 0) {
+            // __bpf_redirect_no_mac: our devices carry L3 packets, so a link-layer header the program pushed
+            // (bpf_skb_change_head) is pulled off up to the network header.
+            skb.data += skb.macLen;
+            skb.len -= skb.macLen;
+            skb.macLen = 0;
+        }
         if ((flags & LwtVerdict.BPF_F_INGRESS) != 0) {
             egress.receiveLater(target, skb);
             finish(skb, Outcome.FORWARDED, null, target);
@@ -688,6 +708,9 @@ public final class ForwardingPipeline {
             return;
         }
         skb.ifindex = out.ifindex;
+        if (tap != null) {
+            tap.tap(PacketTap.Point.AFTER_XMIT, out, skb);
+        }
         DeviceXmit xmit = out.xmit();
         if (xmit != null) {
             xmit.xmit(this, in, skb, out);

@@ -1,15 +1,26 @@
 package io.lwtemu.node.net;
 
+import io.lwtemu.node.impair.Netem;
+import io.lwtemu.node.impair.NetemSpec;
+import java.util.SplittableRandom;
+
 /**
- * One direction of a point-to-point link: propagation delay, serialisation at the link's bandwidth, and a
- * tail-drop queue of bounded length (packets waiting or being serialised). Computes departure and arrival times
- * analytically from a ring of transmit-completion times, so enqueuing does not allocate.
+ * One direction of a point-to-point link: an optional netem qdisc at the sender ({@link Netem}: delay, jitter,
+ * loss, duplicate, corrupt, reorder, rate, limit), then propagation delay, serialisation at the link's bandwidth,
+ * and a tail-drop queue of bounded length (packets waiting or being serialised). Computes departure and arrival
+ * times analytically from a ring of transmit-completion times, so enqueuing does not allocate. With a jittered
+ * netem in front of a link with a bandwidth, the link serialises packets in the order netem got them.
  */
 public final class LinkDirection {
+    /** {@link #transmit} result: tail drop in netem's limit or the link queue (DropReason.QUEUE_FULL). */
+    public static final long QUEUE_FULL = -1;
+    /** {@link #transmit} result: netem lost the packet on the wire (DropReason.LOSS). */
+    public static final long LOST = -2;
+
     public final long delayNs;
     /** Bits per second; 0 = infinitely fast (no serialisation delay, no queueing). */
     public final long bandwidthBps;
-    public final int mtu;
+    private int mtu;
     public final int capacity;
     private final long[] finishTimes;
     private int head;
@@ -21,6 +32,12 @@ public final class LinkDirection {
     public long queueDrops;
     public long downDrops;
 
+    private SplittableRandom random = new SplittableRandom(0);
+    private Netem netem;
+    private boolean netemOn;
+    private byte[] dupData;
+    private long dupArrival;
+
     public LinkDirection(long delayNs, long bandwidthBps, int mtu, int capacity) {
         this.delayNs = delayNs;
         this.bandwidthBps = bandwidthBps;
@@ -29,9 +46,102 @@ public final class LinkDirection {
         this.finishTimes = new long[bandwidthBps == 0 ? 1 : capacity];
     }
 
+    public int mtu() {
+        return mtu;
+    }
+
+    /** Changes the MTU the direction reports (the interfaces' MTU is what the routers check, see Link#setMtu). */
+    public void setMtu(int mtu) {
+        this.mtu = mtu;
+    }
+
     /**
-     * Puts a packet of {@code len} bytes on the link at {@code now}; returns its arrival time at the far end, or
-     * -1 when the queue is full (tail drop).
+     * Seeds the random stream of this direction's impairments (every netem decision draws from it, in packet
+     * order). {@link Link#setSeed} derives it from the experiment seed and the direction's name. Before the run.
+     */
+    public void setSeed(long seed) {
+        this.random = new SplittableRandom(seed);
+        if (netem != null) {
+            NetemSpec spec = netem.spec();
+            netem = new Netem(random, spec);
+        }
+    }
+
+    /**
+     * Sets (or changes, like {@code tc qdisc change}) the netem impairment of this direction; null or a no-op spec
+     * removes it. Between ticks or from the owning router's thread.
+     */
+    public void setNetem(NetemSpec spec) {
+        if (spec == null || spec.isNoop()) {
+            netemOn = false;
+        } else if (netem == null) {
+            netem = new Netem(random, spec);
+            netemOn = true;
+        } else {
+            if (!netemOn) {
+                netem.restart();
+            }
+            netem.change(spec);
+            netemOn = true;
+        }
+    }
+
+    public void clearNetem() {
+        setNetem(null);
+    }
+
+    /** The current impairment, or null. */
+    public NetemSpec netemSpec() {
+        return netemOn ? netem.spec() : null;
+    }
+
+    /**
+     * The netem of this direction, with its counters (lost, limitDrops, duplicated, corrupted, reordered) summed
+     * over the run, also after the impairment was cleared; null if this direction never had one.
+     */
+    public Netem netem() {
+        return netem;
+    }
+
+    /**
+     * Sends a packet of {@code len} bytes at {@code buf[off]} at {@code now}: through netem when one is set (which
+     * may flip a bit in the bytes and make a duplicate), then onto the link. Returns the arrival time at the far
+     * end, or {@link #LOST} or {@link #QUEUE_FULL}. Afterwards {@link #duplicateData()} is a duplicate to send as
+     * well (null when none), arriving at {@link #duplicateArrival()} (or LOST / QUEUE_FULL).
+     */
+    public long transmit(long now, byte[] buf, int off, int len) {
+        dupData = null;
+        if (!netemOn) {
+            return enqueue(now, len);
+        }
+        long leave = netem.enqueue(now, buf, off, len);
+        byte[] dup = netem.duplicateData();
+        if (dup != null) {
+            long t = netem.duplicateTimeToSend();
+            dupData = dup;
+            dupArrival = t < 0 ? t : enqueue(t, len);
+        }
+        if (leave < 0) {
+            if (leave == Netem.QUEUE_FULL) {
+                queueDrops++;
+            }
+            return leave;
+        }
+        return enqueue(leave, len);
+    }
+
+    /** The duplicate netem made in the last {@link #transmit}, or null. */
+    public byte[] duplicateData() {
+        return dupData;
+    }
+
+    public long duplicateArrival() {
+        return dupArrival;
+    }
+
+    /**
+     * Puts a packet of {@code len} bytes on the link (after netem) at {@code now}; returns its arrival time at the
+     * far end, or -1 ({@link #QUEUE_FULL}) when the queue is full (tail drop).
      */
     public long enqueue(long now, int len) {
         if (bandwidthBps == 0) {

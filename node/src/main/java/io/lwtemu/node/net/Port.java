@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A router interface attached to a link: the direction it sends on, and the FIFO of packets travelling
- * towards it (ordered by arrival time, because a link direction is FIFO with a constant delay).
+ * A router interface attached to a link: the direction it sends on, and the queue of packets travelling
+ * towards it, ordered by arrival time (netem jitter and reordering can make a packet overtake others; equal
+ * times keep their sending order).
  *
- * <p>The FIFO is a ring of packets beside a ring of their arrival times, so the router's event loop compares
+ * <p>The queue is a ring of packets beside a ring of their arrival times, so the router's event loop compares
  * arrival times without touching the packets, and queueing allocates nothing once the ring has grown.
  */
 public final class Port {
@@ -57,9 +58,18 @@ public final class Port {
         if (size == packets.length) {
             grow();
         }
-        int tail = (head + size) & (packets.length - 1);
+        int mask = packets.length - 1;
+        long t = p.getArriveAtNs();
+        int tail = (head + size) & mask;
+        // It overtakes the packets arriving later: insert it behind the last one arriving no later.
+        while (tail != head && arrivals[(tail - 1) & mask] > t) { // after grow() the ring has a free slot
+            int prev = (tail - 1) & mask;
+            packets[tail] = packets[prev];
+            arrivals[tail] = arrivals[prev];
+            tail = prev;
+        }
         packets[tail] = p;
-        arrivals[tail] = p.getArriveAtNs();
+        arrivals[tail] = t;
         size++;
     }
 

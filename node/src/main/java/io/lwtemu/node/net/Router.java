@@ -388,6 +388,56 @@ public final class Router implements Egress, OutcomeListener {
         endCall();
     }
 
+    /**
+     * A packet from the host side of a TUN device ({@code dev} has no link): the kernel's tun_get_user. It is a new
+     * packet unit of {@code flow}, counted as sent, and enters the pipeline now like a packet from a link.
+     * Returns its id.
+     */
+    public long receiveFromDevice(NetDevice dev, byte[] data, int off, int len, int flow) {
+        long id = nextId++;
+        flows.countSent(flow, 1);
+        if (!dev.isUp() || len > dev.mtu()) {
+            dev.rxDropped++;
+            processed++;
+            droppedTotal++;
+            flows.countDropped(flow, Drops.of(DropReason.TUN_DROP));
+            perDevice.countDropped(dev.ifindex, Drops.of(DropReason.TUN_DROP));
+            trace(id, flow, "dropped tun_drop (" + (dev.isUp() ? "too long" : "device down") + ")", dev);
+            return id;
+        }
+        byte[] buf = new byte[RX_HEADROOM + len];
+        System.arraycopy(data, off, buf, RX_HEADROOM, len);
+        SkBuff skb = new SkBuff(buf, RX_HEADROOM, len);
+        beginCall(flow, id, now, 0);
+        curSkb = skb;
+        if (host && !forUs(skb, dev)) {
+            dev.rxPackets++;
+            dev.rxDropped++;
+            outcomes++;
+            droppedTotal++;
+            flows.countDropped(flow, Drops.NOT_FORWARDING);
+            perDevice.countDropped(dev.ifindex, Drops.NOT_FORWARDING);
+            trace(curId, flow, "dropped not_forwarding (host)", dev);
+        } else {
+            pipeline.receive(dev, skb);
+        }
+        endCall();
+        return id;
+    }
+
+    /**
+     * A packet a {@link DeviceDriver} took (written to a TUN device) left the emulation: delivered there. The
+     * latency counts for the packet of this call ({@code sentAt} >= 0), not for packets made on the way.
+     */
+    private void leftToHost(NetDevice dev, long sentAt) {
+        deliveredTotal++;
+        flows.countDelivered(curFlow);
+        if (sentAt >= 0) {
+            flows.countLatency(curFlow, now - sentAt);
+        }
+        perDevice.countDelivered(dev.ifindex);
+    }
+
     /** A host (ip_forward=0) accepts only packets whose destination is one of its addresses. */
     private boolean forUs(SkBuff skb, NetDevice dev) {
         byte[] b = skb.head;
@@ -504,14 +554,19 @@ public final class Router implements Egress, OutcomeListener {
         Port port = port(dev.ifindex);
         if (port == null) {
             DeviceDriver d = dev.ifindex < drivers.length ? drivers[dev.ifindex] : null;
+            boolean own = skb == curSkb || curSkb == null;
             rxSkb.escaped(skb); // a driver may keep the skb (tunnel backlog, TUN)
             if (skb == curSkb) {
                 curEscaped = true;
             }
-            return d != null && d.transmit(this, dev, skb, route);
+            if (d == null || !d.transmit(this, dev, skb, route)) {
+                return false;
+            }
+            leftToHost(dev, own ? curSentAt : -1);
+            return true;
         }
-        long arrival = port.out.enqueue(now, skb.len);
-        if (arrival < 0) {
+        long arrival = port.out.transmit(now, skb.head, skb.data, skb.len);
+        if (arrival == LinkDirection.QUEUE_FULL) {
             return false;
         }
         long id;
@@ -527,6 +582,9 @@ public final class Router implements Egress, OutcomeListener {
             sentAt = now;
             hops = 1;
         }
+        if (arrival < 0 || port.out.duplicateData() != null) {
+            return impaired(port, dev, skb, arrival, id, sentAt, hops);
+        }
         // Every field the router uses is set, so the builder needs no clear() between packets.
         Packet pkt = builder
                 // The pipeline hands the skb over (Egress contract), so its bytes can be wrapped, not copied; the
@@ -541,6 +599,55 @@ public final class Router implements Egress, OutcomeListener {
                 .build();
         transport.send(port.peer, port.peerIfindex, pkt);
         return true;
+    }
+
+    /**
+     * The rest of {@link #transmit} when netem lost the packet (counted here as {@code loss}: netem reports the
+     * send as successful) or duplicated it (the copy is one more packet unit of the flow, with the same id).
+     */
+    private boolean impaired(Port port, NetDevice dev, SkBuff skb, long arrival, long id, long sentAt, int hops) {
+        if (arrival < 0) {
+            impairmentDrop(dev, id, DropReason.LOSS);
+        } else {
+            sendOnLink(port, UnsafeByteOperations.unsafeWrap(skb.head, skb.data, skb.len), id, sentAt, hops, arrival);
+        }
+        byte[] dup = port.out.duplicateData();
+        if (dup != null) {
+            flows.countSent(curFlow, 1);
+            long at = port.out.duplicateArrival();
+            if (at >= 0) {
+                trace(id, curFlow, "duplicated", dev);
+                dev.txPackets++;
+                dev.txBytes += dup.length;
+                sendOnLink(port, UnsafeByteOperations.unsafeWrap(dup), id, sentAt, hops, at);
+            } else {
+                dev.txDropped++;
+                impairmentDrop(dev, id, at == LinkDirection.LOST ? DropReason.LOSS : DropReason.QUEUE_FULL);
+            }
+        }
+        return true;
+    }
+
+    private void sendOnLink(Port port, ByteString data, long id, long sentAt, int hops, long arrival) {
+        Packet pkt = builder // every field set: no clear() needed
+                .setData(data)
+                .setId(id)
+                .setFlowId(curFlow)
+                .setSentAtNs(sentAt)
+                .setHops(hops)
+                .setArriveAtNs(arrival)
+                .setIngressIfindex(port.peerIfindex)
+                .build();
+        transport.send(port.peer, port.peerIfindex, pkt);
+    }
+
+    private void impairmentDrop(NetDevice dev, long id, DropReason reason) {
+        droppedTotal++;
+        flows.countDropped(curFlow, Drops.of(reason));
+        perDevice.countDropped(dev.ifindex, Drops.of(reason));
+        if (tracer != null) {
+            trace(id, curFlow, "dropped " + reason.label() + " (link impairment)", dev);
+        }
     }
 
     @Override

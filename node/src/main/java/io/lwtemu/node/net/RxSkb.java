@@ -60,5 +60,6 @@ final class RxSkb {
         s.innerProtocol = 0;
         s.routeRealm = 0;
         s.cgroupClassid = 0;
+        s.macLen = 0;
     }
 }

@@ -4,19 +4,22 @@ import io.lwtemu.ebpf.loader.BpfLoadException;
 import io.lwtemu.ebpf.runtime.LoadedObject;
 import io.lwtemu.ebpf.runtime.LoadedProgram;
 import io.lwtemu.node.bpf.BpfLwtProgram;
+import io.lwtemu.node.config.ConfigApplier;
 import io.lwtemu.node.config.ConfigCommand;
+import io.lwtemu.node.config.ConfigException;
 import io.lwtemu.node.config.EncapSpec;
 import io.lwtemu.node.config.ProgRef;
-import io.lwtemu.node.fib.FibException;
-import io.lwtemu.node.fib.Route;
 import io.lwtemu.node.forward.BpfLwt;
 import io.lwtemu.node.forward.LwtHook;
 import io.lwtemu.node.forward.NetDevice;
 import io.lwtemu.node.net.Network;
 import io.lwtemu.node.net.Router;
+import io.lwtemu.node.seg6.BpfEndProgram;
+import io.lwtemu.node.seg6.Seg6;
 import io.lwtemu.node.topology.Topology.InterfaceSpec;
 import io.lwtemu.node.topology.Topology.LinkSpec;
 import io.lwtemu.node.topology.Topology.NodeSpec;
+import io.lwtemu.node.tunnel.Tunnels;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -24,28 +27,22 @@ import java.util.function.Consumer;
 /**
  * Turns a validated {@link Topology} into a {@link Network}: one {@link Router} per node with its interfaces, the
  * links, and each node's {@code config:} applied in order as the kernel would (addresses with their local and
- * connected routes, routes, rules, link settings). {@code encap bpf} programs are opened with the router's own
- * eBPF runtime for the hook's program type and verified; load and verifier errors name the topology line.
- * Tunnel devices and seg6 routes go to the {@link TunnelSupport}.
+ * connected routes, routes, rules, link settings, tunnel devices, SRv6) by a {@link ConfigApplier}. {@code encap
+ * bpf} programs are opened with the router's own eBPF runtime for the hook's program type and verified; load and
+ * verifier errors name the topology line.
  */
 public final class TopologyBuilder {
     private final Topology topo;
-    private final TunnelSupport tunnels;
     private final Consumer<String> log;
 
-    private TopologyBuilder(Topology topo, TunnelSupport tunnels, Consumer<String> log) {
+    private TopologyBuilder(Topology topo, Consumer<String> log) {
         this.topo = topo;
-        this.tunnels = tunnels;
         this.log = log;
     }
 
-    /** Builds with lwtemu's tunnel devices and SRv6 states. */
+    /** Builds the network; {@code log} receives the routers' one-time kernel warnings. */
     public static Network build(Topology topo, Consumer<String> log) {
-        return build(topo, new RouterTunnels(log), log);
-    }
-
-    public static Network build(Topology topo, TunnelSupport tunnels, Consumer<String> log) {
-        return new TopologyBuilder(topo, tunnels, log).build();
+        return new TopologyBuilder(topo, log).build();
     }
 
     private Network build() {
@@ -61,8 +58,8 @@ public final class TopologyBuilder {
                 LinkSpec l = linkOf.get(n.name() + ":" + i.name());
                 int mtu = l != null && l.mtu() > 0 ? Math.min(l.mtu(), i.mtu()) : i.mtu();
                 NetDevice d = r.devices().add(i.name(), mtu);
-                // Topology interfaces come up with their link; an interface without a link has no carrier.
-                d.setUp(l != null);
+                // Topology interfaces come up with their link or TUN device; others have no carrier.
+                d.setUp(l != null || i.tun() != null);
             }
         }
         for (LinkSpec l : topo.links()) {
@@ -71,13 +68,13 @@ public final class TopologyBuilder {
             NetDevice ad = a.devices().byName(l.aIf());
             NetDevice bd = b.devices().byName(l.bIf());
             int mtu = l.mtu() > 0 ? l.mtu() : Math.max(ad.mtu(), bd.mtu());
-            net.connect(ad, a, bd, b, l.delayNs(), l.bandwidthBps(), mtu, l.queue());
+            io.lwtemu.node.net.Link link = net.connect(ad, a, bd, b, l.delayNs(), l.bandwidthBps(), mtu, l.queue());
+            link.setSeed(topo.seed());
+            link.aToB().setNetem(l.netemAtoB());
+            link.bToA().setNetem(l.netemBtoA());
         }
         for (NodeSpec n : topo.nodes().values()) {
-            Router r = net.router(n.name());
-            for (ConfigCommand c : n.config()) {
-                apply(n, r, c);
-            }
+            configure(n, net.router(n.name()));
         }
         for (Topology.EventSpec e : topo.events()) {
             Router r = net.router(e.node());
@@ -87,72 +84,46 @@ public final class TopologyBuilder {
         return net;
     }
 
-    private void apply(NodeSpec n, Router r, ConfigCommand c) {
+    /**
+     * The node's {@code config:} through the one {@link ConfigApplier}: BPF programs are loaded with the router's
+     * runtime, tunnels are created on first use and bound to the router's pipeline with the router as backlog (so
+     * decapsulated packets are re-received on the tunnel device in the next step, like netif_rx), and
+     * {@code ip link set up} respects the link's carrier. Errors are reported at the topology line.
+     */
+    private void configure(NodeSpec n, Router r) {
+        Tunnels[] tunnels = new Tunnels[1];
+        ConfigApplier applier = new ConfigApplier(topo.file(), r.fib(), r.devices(), (spec, rc) -> encap(r, spec),
+                () -> {
+                    if (tunnels[0] == null) {
+                        tunnels[0] = new Tunnels(r.fib(), r.devices());
+                        tunnels[0].bind(r.pipeline(), r);
+                    }
+                    return tunnels[0];
+                }, new Seg6(line -> log.accept(r.name + ": " + line)));
+        applier.carrier(d -> r.port(d.ifindex) == null || r.port(d.ifindex).link().isUp());
+        for (ConfigCommand c : n.config()) {
+            try {
+                applier.apply(c);
+            } catch (ConfigException e) {
+                throw new TopologyException(topo.file(), n.fileLine(c.line()), n.configIndent() + 1, "node "
+                        + n.name() + ": " + e.detail);
+            }
+        }
+    }
+
+    /** The loader's half of {@link ConfigApplier}: {@code encap bpf} state, or End.BPF's program. */
+    private Object encap(Router r, EncapSpec spec) {
         try {
-            if (c instanceof ConfigCommand.AddrAdd a) {
-                r.devices().addAddress(r.fib(), a.dev(), a.address(), a.prefixLength());
-            } else if (c instanceof ConfigCommand.LinkSet s) {
-                linkSet(r, s);
-            } else if (c instanceof ConfigCommand.RouteCmd rc) {
-                route(n, r, rc);
-            } else if (c instanceof ConfigCommand.RuleCmd rule) {
-                if (rule.add()) {
-                    r.fib().addRule(rule.rule());
-                } else {
-                    r.fib().deleteRule(rule.rule());
-                }
-            } else {
-                tunnels.apply(r, c);
+            if (spec instanceof EncapSpec.Bpf b) {
+                return bpfLwt(r, b);
             }
-        } catch (FibException e) {
-            throw error(n, c, "RTNETLINK answers: " + e.getMessage());
+            if (spec instanceof EncapSpec.Seg6Local sl) {
+                return BpfEndProgram.load(r.bpf(), sl.program(), r.runner().context());
+            }
         } catch (BpfLoadException e) {
-            throw error(n, c, "cannot load BPF program: " + e.getMessage());
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw error(n, c, e.getMessage());
+            throw new IllegalArgumentException("cannot load BPF program: " + e.getMessage(), e);
         }
-    }
-
-    private static void linkSet(Router r, ConfigCommand.LinkSet s) {
-        NetDevice d = device(r, s.dev());
-        if (s.mtu() != null) {
-            d.mtu(s.mtu());
-        }
-        if (s.up() != null) {
-            boolean linked = r.port(d.ifindex) != null;
-            // "up" on a linked interface whose link is down keeps NO-CARRIER.
-            d.setUp(s.up() && (!linked || r.port(d.ifindex).link().isUp()));
-        }
-    }
-
-    private static NetDevice device(Router r, String name) {
-        NetDevice d = r.devices().byName(name);
-        if (d == null) {
-            throw new IllegalArgumentException("Cannot find device \"" + name + "\"");
-        }
-        return d;
-    }
-
-    private void route(NodeSpec n, Router r, ConfigCommand.RouteCmd rc) {
-        if (rc.dev() != null) {
-            device(r, rc.dev());
-        }
-        Object encap = null;
-        if (rc.encap() instanceof EncapSpec.Bpf b) {
-            encap = bpfLwt(r, b);
-        } else if (rc.encap() != null) {
-            encap = tunnels.encapState(r, rc.encap());
-        }
-        Route route = rc.toRoute(encap);
-        switch (rc.op()) {
-            case ADD -> r.fib().table(rc.table()).add(route);
-            case REPLACE -> r.fib().table(rc.table()).replace(route);
-            case DEL -> {
-                if (r.fib().table(rc.table()).delete(rc.prefix(), rc.metric(), rc.dev(), rc.via(), rc.type()) == null) {
-                    throw new IllegalArgumentException("RTNETLINK answers: No such process");
-                }
-            }
-        }
+        throw new IllegalArgumentException("no loader for " + spec);
     }
 
     private BpfLwt bpfLwt(Router r, EncapSpec.Bpf b) {

@@ -58,7 +58,8 @@ public final class TopologyLoader {
 
     private Topology topology(YamlNode rootNode) {
         YamlNode.Map root = map(rootNode, "the topology");
-        known(root, "the topology", "name", "seed", "cpus", "duration", "nodes", "links", "traffic", "events");
+        known(root, "the topology", "name", "seed", "cpus", "duration", "nodes", "links", "traffic", "events",
+                "capture");
         String name = root.get("name") == null ? stem() : text(root.get("name"), "a name");
         long seed = root.get("seed") == null ? 1 : integer(root.get("seed"), "a seed", Long.MIN_VALUE, Long.MAX_VALUE);
         int cpus = root.get("cpus") == null ? 2 : (int) integer(root.get("cpus"), "a CPU count", 1, 1024);
@@ -108,8 +109,10 @@ public final class TopologyLoader {
                 events.add(event(e, nodes, links));
             }
         }
+        List<Topology.CaptureSpec> captures = captures(root.get("capture"), nodes);
+        tunNotLinked(nodes, links);
         return new Topology(file, name, seed, cpus, duration, nodes, List.copyOf(links), List.copyOf(flows),
-                List.copyOf(pings), List.copyOf(events));
+                List.copyOf(pings), List.copyOf(events), captures);
     }
 
     private String stem() {
@@ -146,15 +149,17 @@ public final class TopologyLoader {
                             + "', expected up to 15 letters, digits, '_', '.', '-' (and not 'lo')");
                 }
                 int mtu = DEFAULT_MTU;
+                Topology.TunSpec tun = null;
                 YamlNode v = ie.value();
                 if (!(v instanceof YamlNode.Scalar s && s.text() == null)) {
                     YamlNode.Map im = map(v, "interface '" + ifName + "'");
-                    known(im, "interface '" + ifName + "'", "mtu");
+                    known(im, "interface '" + ifName + "'", "mtu", "tun");
                     if (im.get("mtu") != null) {
                         mtu = (int) integer(im.get("mtu"), "an MTU", MIN_MTU, 65535);
                     }
+                    tun = im.get("tun") == null ? null : tun(im.get("tun"), ifName);
                 }
-                ifaces.put(ifName, new InterfaceSpec(ifName, mtu, ie.keyLoc()));
+                ifaces.put(ifName, new InterfaceSpec(ifName, mtu, ie.keyLoc(), tun));
             }
         }
         List<ConfigCommand> config = List.of();
@@ -206,7 +211,7 @@ public final class TopologyLoader {
 
     private LinkSpec link(YamlNode n, Map<String, NodeSpec> nodes, Map<String, YamlNode.Loc> used) {
         YamlNode.Map m = map(n, "a link {a: NODE:IF, b: NODE:IF}");
-        known(m, "a link", "a", "b", "delay", "bandwidth", "mtu", "queue");
+        known(m, "a link", "a", "b", "delay", "bandwidth", "mtu", "queue", "netem");
         String[] a = end(m, "a", nodes, used);
         String[] b = end(m, "b", nodes, used);
         long delay = m.get("delay") == null ? DEFAULT_DELAY_NS : duration(m.get("delay"));
@@ -224,7 +229,28 @@ public final class TopologyLoader {
         int mtu = m.get("mtu") == null ? 0 : (int) integer(m.get("mtu"), "an MTU", MIN_MTU, 65535);
         int queue = m.get("queue") == null ? DEFAULT_QUEUE : (int) integer(m.get("queue"), "a queue length", 1,
                 10_000_000);
-        return new LinkSpec(a[0], a[1], b[0], b[1], delay, bw, mtu, queue, m.loc());
+        io.lwtemu.node.impair.NetemSpec ab = null;
+        io.lwtemu.node.impair.NetemSpec ba = null;
+        YamlNode nn = m.get("netem");
+        if (nn instanceof YamlNode.Map dirs) {
+            known(dirs, "a link's netem", "a_to_b", "b_to_a");
+            ab = dirs.get("a_to_b") == null ? null : netem(dirs.get("a_to_b"));
+            ba = dirs.get("b_to_a") == null ? null : netem(dirs.get("b_to_a"));
+        } else if (nn != null) {
+            ab = netem(nn);
+            ba = ab;
+        }
+        return new LinkSpec(a[0], a[1], b[0], b[1], delay, bw, mtu, queue, m.loc(), ab, ba);
+    }
+
+    /** netem options in tc syntax ("delay 10ms 2ms loss 1%"); errors name the token. */
+    private io.lwtemu.node.impair.NetemSpec netem(YamlNode n) {
+        String t = text(n, "netem options like \"delay 10ms 1ms loss 1%\" or {a_to_b: ..., b_to_a: ...}");
+        try {
+            return io.lwtemu.node.impair.NetemSpec.parse(t);
+        } catch (io.lwtemu.node.impair.NetemSyntaxException e) {
+            throw error(n.loc(), "bad netem: " + e.getMessage());
+        }
     }
 
     private String[] end(YamlNode.Map m, String key, Map<String, NodeSpec> nodes, Map<String, YamlNode.Loc> used) {
@@ -288,9 +314,12 @@ public final class TopologyLoader {
     private FlowSpec flow(YamlNode n, Map<String, NodeSpec> nodes, int index) {
         YamlNode.Map m = map(n, "a flow");
         known(m, "a flow", "name", "from", "to", "proto", "sport", "dport", "size", "rate", "count", "start",
-                "duration");
+                "duration", "pcap");
         String name = m.get("name") == null ? "flow" + (index + 1) : text(m.get("name"), "a flow name");
         String from = nodeRef(m, "from", nodes);
+        if (m.get("pcap") != null) {
+            return replayFlow(m, name, from);
+        }
         IpAddress to = address(m, "to");
         Proto proto = Proto.UDP;
         if (m.get("proto") != null) {
@@ -371,6 +400,173 @@ public final class TopologyLoader {
         } catch (RuntimeException e) {
             throw error(v.loc(), "bad address '" + t + "', expected an IPv4 or IPv6 address");
         }
+    }
+
+    // ---------------------------------------------------------------- TUN devices, captures, pcap replay
+
+    private Topology.TunSpec tun(YamlNode n, String ifName) {
+        YamlNode.Map m = map(n, "a TUN device {device: NAME, netns: NS, address: [...], route: [...]}");
+        known(m, "'tun'", "device", "netns", "address", "route", "up", "multi_queue");
+        String device = m.get("device") == null ? ifName : text(m.get("device"), "a Linux device name");
+        if (!device.matches("[A-Za-z0-9_.-]{1,15}")) {
+            throw error(m.get("device").loc(), "bad TUN device name '" + device
+                    + "', expected up to 15 letters, digits, '_', '.', '-'");
+        }
+        String netns = null;
+        if (m.get("netns") != null) {
+            netns = text(m.get("netns"), "a network namespace name");
+            if (!netns.matches("[A-Za-z0-9_.-]{1,64}")) {
+                throw error(m.get("netns").loc(), "bad namespace name '" + netns
+                        + "', expected letters, digits, '_', '.', '-'");
+            }
+        }
+        List<String> addresses = texts(m.get("address"), "an address with prefix like 10.0.1.2/24");
+        for (int i = 0; i < addresses.size(); i++) {
+            String a = addresses.get(i);
+            int slash = a.indexOf('/');
+            try {
+                IpAddress.parse(slash < 0 ? a : a.substring(0, slash));
+                if (slash >= 0) {
+                    Integer.parseInt(a.substring(slash + 1));
+                }
+            } catch (RuntimeException e) {
+                throw error(m.get("address").loc(), "bad address '" + a + "', expected e.g. 10.0.1.2/24");
+            }
+        }
+        List<String> routes = texts(m.get("route"), "a route like 'default via 10.0.1.1'");
+        boolean up = m.get("up") == null || bool(m.get("up"));
+        boolean mq = m.get("multi_queue") != null && bool(m.get("multi_queue"));
+        return new Topology.TunSpec(device, netns, addresses, routes, up, mq, m.loc());
+    }
+
+    /** A TUN-backed interface talks to the host, not to another node. */
+    private void tunNotLinked(Map<String, NodeSpec> nodes, List<LinkSpec> links) {
+        Map<String, YamlNode.Loc> devices = new HashMap<>();
+        for (NodeSpec n : nodes.values()) {
+            for (InterfaceSpec i : n.interfaces().values()) {
+                if (i.tun() == null) {
+                    continue;
+                }
+                for (LinkSpec l : links) {
+                    if (l.aNode().equals(n.name()) && l.aIf().equals(i.name())
+                            || l.bNode().equals(n.name()) && l.bIf().equals(i.name())) {
+                        throw error(l.loc(), "interface " + n.name() + ":" + i.name()
+                                + " is backed by a TUN device (line " + i.loc().line() + ") and cannot also be linked");
+                    }
+                }
+                String key = (i.tun().netns() == null ? "" : i.tun().netns()) + "/" + i.tun().device();
+                YamlNode.Loc prev = devices.putIfAbsent(key, i.tun().loc());
+                if (prev != null) {
+                    throw error(i.tun().loc(), "TUN device " + i.tun().device() + (i.tun().netns() == null ? ""
+                            : " in netns " + i.tun().netns()) + " is already used at line " + prev.line());
+                }
+            }
+        }
+    }
+
+    private List<Topology.CaptureSpec> captures(YamlNode n, Map<String, NodeSpec> nodes) {
+        if (n == null) {
+            return List.of();
+        }
+        List<Topology.CaptureSpec> out = new ArrayList<>();
+        for (YamlNode c : seq(n, "'capture'").items()) {
+            YamlNode.Map m = map(c, "a capture {router: NODE, iface: IF, point: ingress, file: F.pcap}");
+            known(m, "a capture", "router", "iface", "point", "file");
+            String node = nodeRef(m, "router", nodes);
+            YamlNode iv = m.get("iface");
+            if (iv == null) {
+                throw error(m.loc(), "capture without 'iface:', expected an interface of " + node);
+            }
+            // Checked when the capture starts: tunnel devices made by 'ip link add' count too.
+            String iface = text(iv, "an interface name");
+            io.lwtemu.node.forward.PacketTap.Point point = io.lwtemu.node.forward.PacketTap.Point.AFTER_XMIT;
+            if (m.get("point") != null) {
+                String p = text(m.get("point"), "ingress, egress or after-xmit");
+                point = switch (p) {
+                    case "ingress" -> io.lwtemu.node.forward.PacketTap.Point.INGRESS;
+                    case "egress" -> io.lwtemu.node.forward.PacketTap.Point.EGRESS;
+                    case "after-xmit" -> io.lwtemu.node.forward.PacketTap.Point.AFTER_XMIT;
+                    default -> throw error(m.get("point").loc(), "unknown capture point '" + p
+                            + "', expected ingress, egress or after-xmit");
+                };
+            }
+            if (m.get("file") == null) {
+                throw error(m.loc(), "capture without 'file:', expected e.g. file: r2-eth1.pcap");
+            }
+            Path f = path(text(m.get("file"), "a pcap file name"));
+            out.add(new Topology.CaptureSpec(node, iface, point, f, m.loc()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** A flow replaying a pcap file: the file is read now so a bad one fails at load, naming the line. */
+    private FlowSpec replayFlow(YamlNode.Map m, String name, String from) {
+        YamlNode pv = m.get("pcap");
+        Path f = path(text(pv, "a pcap file"));
+        IpAddress to;
+        try (io.lwtemu.node.pcap.PcapReader r = io.lwtemu.node.pcap.PcapReader.open(f)) {
+            io.lwtemu.node.pcap.PcapReader.Record first = r.nextIp();
+            if (first == null) {
+                throw error(pv.loc(), "flow " + name + ": " + f + " holds no IPv4/IPv6 packet");
+            }
+            byte[] d = first.data();
+            boolean v4 = (d[0] & 0xf0) == 0x40;
+            int off = v4 ? 16 : 24;
+            if (d.length < off + (v4 ? 4 : 16)) {
+                throw error(pv.loc(), "flow " + name + ": first packet of " + f + " is truncated");
+            }
+            to = IpAddress.parse(java.net.InetAddress.getByAddress(
+                    java.util.Arrays.copyOfRange(d, off, off + (v4 ? 4 : 16))).getHostAddress());
+        } catch (IOException e) {
+            throw error(pv.loc(), "flow " + name + ": cannot replay " + f + ": " + e.getMessage());
+        }
+        for (String k : List.of("to", "proto", "sport", "dport", "size")) {
+            if (m.get(k) != null) {
+                throw error(m.get(k).loc(), "flow " + name + " replays " + f.getFileName() + ": '" + k
+                        + ":' does not apply (the packets are sent as they are in the file)");
+            }
+        }
+        double pps = 0;
+        YamlNode rateNode = m.get("rate");
+        if (rateNode != null && !"original".equals(text(rateNode, "a rate"))) {
+            pps = Units.packetRate(text(rateNode, "a rate"));
+            if (pps <= 0) {
+                throw error(rateNode.loc(), "bad rate '" + text(rateNode, "a rate")
+                        + "' for a pcap replay, expected original or a packet rate like 1000pps");
+            }
+        }
+        long count = m.get("count") == null ? -1 : integer(m.get("count"), "a packet count", 0, Long.MAX_VALUE);
+        long start = m.get("start") == null ? 0 : duration(m.get("start"));
+        long dur = m.get("duration") == null ? -1 : duration(m.get("duration"));
+        return new FlowSpec(name, from, to, Proto.UDP, 0, 0, 0, pps, count, start, dur, m.loc(), f);
+    }
+
+    private Path path(String text) {
+        Path p = Path.of(text);
+        Path dir = file.toAbsolutePath().getParent();
+        return p.isAbsolute() || dir == null ? p : dir.resolve(p);
+    }
+
+    private List<String> texts(YamlNode n, String what) {
+        if (n == null) {
+            return List.of();
+        }
+        if (n instanceof YamlNode.Seq s) {
+            List<String> out = new ArrayList<>();
+            for (YamlNode i : s.items()) {
+                out.add(text(i, what));
+            }
+            return List.copyOf(out);
+        }
+        return List.of(text(n, what));
+    }
+
+    private boolean bool(YamlNode n) {
+        String t = text(n, "true or false");
+        if (!t.equals("true") && !t.equals("false")) {
+            throw error(n.loc(), "expected true or false, got '" + t + "'");
+        }
+        return t.equals("true");
     }
 
     // ---------------------------------------------------------------- primitives

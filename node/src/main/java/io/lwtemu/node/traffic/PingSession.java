@@ -110,7 +110,8 @@ public final class PingSession extends TimerTask implements IcmpListener {
             return false;
         }
         if (view.isEchoReply()) {
-            if (view.echoId != ident || !view.from.equals(dst)) {
+            // iputils matches replies by identifier only; one from another address still counts, marked
+            if (view.echoId != ident) {
                 return false;
             }
             int seq = view.echoSeq;
@@ -128,7 +129,8 @@ public final class PingSession extends TimerTask implements IcmpListener {
                 rttSumSq += ms * ms;
             }
             out.accept(String.format(Locale.ROOT, "%d bytes from %s: icmp_seq=%d ttl=%d time=%s ms%s",
-                    len - (l4Off - ipOff), view.from, seq, view.ttl, rtt(ms), dup ? " (DUP!)" : ""));
+                    len - (l4Off - ipOff), view.from, seq, view.ttl, rtt(ms), (dup ? " (DUP!)" : "")
+                    + (view.from.equals(dst) ? "" : " (DIFFERENT ADDRESS!)")));
             return true;
         }
         if (!view.quoted || !view.innerSrc.equals(src) || !view.innerDst.equals(dst)) {

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 public final class Traffic {
     private final List<FlowSource> flows = new ArrayList<>();
     private final List<PingSession> pings = new ArrayList<>();
+    private final List<PcapReplay> replays = new ArrayList<>();
 
     private Traffic() {
     }
@@ -30,6 +31,16 @@ public final class Traffic {
         for (FlowSpec f : topo.flows()) {
             Router r = net.router(f.from());
             int id = net.registerFlow(f.name());
+            if (f.pcap() != null) {
+                try {
+                    PcapReplay rp = new PcapReplay(f, id, runEndNs);
+                    t.replays.add(rp);
+                    r.schedule(rp);
+                } catch (IllegalArgumentException e) {
+                    throw located(topo, f.loc(), "flow " + f.name() + ": " + e.getMessage());
+                }
+                continue;
+            }
             FlowSource s;
             try {
                 s = new FlowSource(f, id, r, runEndNs);
@@ -61,6 +72,11 @@ public final class Traffic {
 
     public List<FlowSource> flows() {
         return flows;
+    }
+
+    /** Flows that replay a pcap file. */
+    public List<PcapReplay> replays() {
+        return replays;
     }
 
     public List<PingSession> pings() {

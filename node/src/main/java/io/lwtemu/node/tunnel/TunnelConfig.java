@@ -25,10 +25,22 @@ import java.util.Objects;
  * @param encapDport  FOU: UDP destination port put in front of the tunnel header ({@code encap fou encap-dport}),
  *                    -1 for none
  * @param encapSport  FOU source port, 0 = chosen per flow ({@code encap-sport auto})
+ * @param iseq        GRE: received packets must carry a sequence number, in order ({@code iseq})
+ * @param oseq        GRE: send sequence numbers 0, 1, 2, ... ({@code oseq})
+ * @param gue         the UDP encapsulation is GUE (a 4-byte GUE header naming the protocol follows the UDP
+ *                    header, {@code encap gue}) rather than bare FOU
  */
 public record TunnelConfig(String name, TunnelKind kind, IpAddress local, IpAddress remote, long ikey, long okey,
         boolean icsum, boolean ocsum, String mode, int ttl, int tos, boolean pmtudisc, int encapLimit, int vni,
-        int dstPort, String link, int encapDport, int encapSport) {
+        int dstPort, String link, int encapDport, int encapSport, boolean iseq, boolean oseq, boolean gue) {
+
+    /** Without sequence numbers and GUE. */
+    public TunnelConfig(String name, TunnelKind kind, IpAddress local, IpAddress remote, long ikey, long okey,
+            boolean icsum, boolean ocsum, String mode, int ttl, int tos, boolean pmtudisc, int encapLimit, int vni,
+            int dstPort, String link, int encapDport, int encapSport) {
+        this(name, kind, local, remote, ikey, okey, icsum, ocsum, mode, ttl, tos, pmtudisc, encapLimit, vni, dstPort,
+                link, encapDport, encapSport, false, false, false);
+    }
 
     /** IPV6_DEFAULT_TNL_ENCAP_LIMIT. */
     public static final int DEFAULT_ENCAP_LIMIT = 4;
@@ -69,9 +81,14 @@ public record TunnelConfig(String name, TunnelKind kind, IpAddress local, IpAddr
         TunnelKind k = cmd.kind();
         boolean ip6 = k == TunnelKind.IP6TNL || k == TunnelKind.IP6GRE;
         int ttl = cmd.ttl() >= 0 ? cmd.ttl() : ip6 ? DEFAULT_HOP_LIMIT : 0;
-        return new TunnelConfig(cmd.name(), k, cmd.local(), cmd.remote(), cmd.ikey(), cmd.okey(), false, false,
-                cmd.mode(), ttl, 0, k != TunnelKind.VXLAN, ip6 ? DEFAULT_ENCAP_LIMIT : -1, cmd.vni(), cmd.dstPort(),
-                cmd.dev(), -1, 0);
+        TunnelConfig c = new TunnelConfig(cmd.name(), k, cmd.local(), cmd.remote(), cmd.ikey(), cmd.okey(),
+                cmd.icsum(), cmd.ocsum(), cmd.mode(), ttl, 0, k != TunnelKind.VXLAN, ip6 ? DEFAULT_ENCAP_LIMIT : -1,
+                cmd.vni(), cmd.dstPort(), cmd.dev(), -1, 0, cmd.iseq(), cmd.oseq(), false);
+        return switch (cmd.encap()) {
+            case NONE -> c;
+            case FOU -> c.withFou(cmd.encapDport(), cmd.encapSport());
+            case GUE -> c.withGue(cmd.encapDport(), cmd.encapSport());
+        };
     }
 
     /** Family of the outer header: the kind's, or for vxlan the one of its addresses (IPv4 when none). */
@@ -104,12 +121,12 @@ public record TunnelConfig(String name, TunnelKind kind, IpAddress local, IpAddr
 
     public TunnelConfig withKeys(long ikey, long okey) {
         return new TunnelConfig(name, kind, local, remote, ikey, okey, icsum, ocsum, mode, ttl, tos, pmtudisc,
-                encapLimit, vni, dstPort, link, encapDport, encapSport);
+                encapLimit, vni, dstPort, link, encapDport, encapSport, iseq, oseq, gue);
     }
 
     public TunnelConfig withChecksums(boolean icsum, boolean ocsum) {
         return new TunnelConfig(name, kind, local, remote, ikey, okey, icsum, ocsum, mode, ttl, tos, pmtudisc,
-                encapLimit, vni, dstPort, link, encapDport, encapSport);
+                encapLimit, vni, dstPort, link, encapDport, encapSport, iseq, oseq, gue);
     }
 
     /** {@code encap fou encap-sport SPORT|auto encap-dport DPORT}: UDP in front of the tunnel header. */
@@ -118,11 +135,24 @@ public record TunnelConfig(String name, TunnelKind kind, IpAddress local, IpAddr
             throw new IllegalArgumentException(name + ": fou encapsulation needs an ipip, sit or gre tunnel");
         }
         return new TunnelConfig(name, kind, local, remote, ikey, okey, icsum, ocsum, mode, ttl, tos, pmtudisc,
-                encapLimit, vni, dstPort, link, dport, sport);
+                encapLimit, vni, dstPort, link, dport, sport, iseq, oseq, false);
+    }
+
+    /** {@code encap gue encap-sport SPORT|auto encap-dport DPORT}: UDP and a GUE header naming the protocol. */
+    public TunnelConfig withGue(int dport, int sport) {
+        TunnelConfig f = withFou(dport, sport);
+        return new TunnelConfig(name, kind, local, remote, ikey, okey, icsum, ocsum, mode, ttl, tos, pmtudisc,
+                encapLimit, vni, dstPort, link, f.encapDport, f.encapSport, iseq, oseq, true);
+    }
+
+    /** {@code seq}, {@code iseq}, {@code oseq}: GRE sequence numbers required on receive / sent. */
+    public TunnelConfig withSequence(boolean iseq, boolean oseq) {
+        return new TunnelConfig(name, kind, local, remote, ikey, okey, icsum, ocsum, mode, ttl, tos, pmtudisc,
+                encapLimit, vni, dstPort, link, encapDport, encapSport, iseq, oseq, gue);
     }
 
     public TunnelConfig withTtl(int ttl) {
         return new TunnelConfig(name, kind, local, remote, ikey, okey, icsum, ocsum, mode, ttl, tos, pmtudisc,
-                encapLimit, vni, dstPort, link, encapDport, encapSport);
+                encapLimit, vni, dstPort, link, encapDport, encapSport, iseq, oseq, gue);
     }
 }

@@ -23,6 +23,8 @@ import io.lwtemu.node.packet.VxlanHeader;
  * </pre>
  */
 public final class TunnelDevice {
+    /** The GUE base header (version 0, no control, no options): 4 bytes. */
+    static final int GUE_HLEN = 4;
     /** Ethernet header inside VXLAN. */
     public static final int ETH_HLEN = 14;
     /** Destination options header carrying only the tunnel encapsulation limit option plus PadN. */
@@ -40,6 +42,10 @@ public final class TunnelDevice {
     final byte[] peerMac = new byte[6];
     /** IP ID of outer IPv4 headers without DF (the kernel hashes; a counter keeps runs reproducible). */
     int nextIpId;
+    /** GRE o_seqno: the sequence number of the next sent packet (oseq). */
+    long oSeqno;
+    /** GRE i_seqno: the lowest acceptable next received sequence number (iseq), 0 before the first. */
+    long iSeqno;
 
     /** Receive errors the kernel keeps on the tunnel device (rx_crc_errors, rx_frame_errors...). */
     public long rxErrors;
@@ -57,12 +63,13 @@ public final class TunnelDevice {
         }
         this.outerIpLength = ipLen;
         int t = switch (config.kind()) {
-            case GRE, IP6GRE -> GreHeader.BASE_LENGTH + (config.ocsum() ? 4 : 0) + (config.okey() >= 0 ? 4 : 0);
+            case GRE, IP6GRE -> GreHeader.BASE_LENGTH + (config.ocsum() ? 4 : 0) + (config.okey() >= 0 ? 4 : 0)
+                    + (config.oseq() ? 4 : 0);
             case VXLAN -> UdpHeader.LENGTH + VxlanHeader.LENGTH + ETH_HLEN;
             default -> 0;
         };
         if (config.encapDport() >= 0) {
-            t += UdpHeader.LENGTH;
+            t += UdpHeader.LENGTH + (config.gue() ? GUE_HLEN : 0);
         }
         this.tunnelHeaderLength = t;
         this.localBytes = config.local() == null ? null : config.local().toBytes();

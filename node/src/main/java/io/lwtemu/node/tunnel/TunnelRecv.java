@@ -81,6 +81,14 @@ final class TunnelRecv {
             t.rxErrors++;
             return reject(DropReason.TUNNEL_BAD_HEADER);
         }
+        // ip_tunnel_rcv with iseq: a sequence number is required and must not go backwards (rx_fifo_errors).
+        if (t.config().iseq()) {
+            if (!gre.hasSequence() || t.iSeqno != 0 && (int) (gre.sequence() - t.iSeqno) < 0) {
+                t.rxErrors++;
+                return reject(DropReason.TUNNEL_BAD_HEADER);
+            }
+            t.iSeqno = (gre.sequence() + 1) & 0xffffffffL;
+        }
         int innerOff = l4 + gre.headerLength();
         if (proto == SkBuff.ETH_P_IP || proto == SkBuff.ETH_P_IPV6) {
             return decap(t, skb, innerOff, proto);
@@ -134,6 +142,27 @@ final class TunnelRecv {
             return reject(DropReason.CHECKSUM);
         }
         int payload = l4 + UdpHeader.LENGTH;
+        if (fouProto == Tunnels.FOU_GUE) {
+            // gue_udp_recv: version 0 names the protocol and carries hlen*4 option bytes; version 1 is direct IP.
+            if (payload + TunnelDevice.GUE_HLEN > end) {
+                return reject(DropReason.TUNNEL_BAD_HEADER);
+            }
+            int v = (b[payload] & 0xff) >>> 6;
+            if (v == 1) {
+                fouProto = (b[payload] & 0xf0) == 0x40 ? IpProtocol.IPIP : IpProtocol.IPV6;
+            } else if (v != 0 || (b[payload] & 0x20) != 0) {
+                return reject(DropReason.TUNNEL_BAD_HEADER); // unknown version, or a control message
+            } else {
+                fouProto = b[payload + 1] & 0xff;
+                payload += TunnelDevice.GUE_HLEN + 4 * (b[payload] & 0x1f);
+                if (payload > end) {
+                    return reject(DropReason.TUNNEL_BAD_HEADER);
+                }
+            }
+            if (fouProto != IpProtocol.GRE && fouProto != IpProtocol.IPIP && fouProto != IpProtocol.IPV6) {
+                return reject(DropReason.TUNNEL_BAD_INNER);
+            }
+        }
         if (fouProto >= 0) {
             // fou_udp_recv: the outer IP header stays, the UDP header goes, the payload is protocol fouProto.
             return switch (fouProto) {

@@ -143,16 +143,28 @@ final class TunnelXmit {
             int sport = cfg.encapSport() > 0 ? cfg.encapSport() : flowSourcePort(b, inner, innerLen, innerV4);
             writeUdp(b, h, sport, cfg.encapDport(), hdr - t.outerIpLength() + innerLen);
             h += UdpHeader.LENGTH;
+            if (cfg.gue()) {
+                // struct guehdr, version 0: hlen 0 (no options), proto_ctype = the tunnel's IP protocol, flags 0.
+                b[h] = 0;
+                b[h + 1] = (byte) tunnelProtocol(t, innerV4);
+                b[h + 2] = 0;
+                b[h + 3] = 0;
+                h += TunnelDevice.GUE_HLEN;
+            }
         }
         switch (cfg.kind()) {
             case GRE, IP6GRE -> {
-                int flags = (cfg.ocsum() ? GreHeader.FLAG_CSUM : 0) | (cfg.okey() >= 0 ? GreHeader.FLAG_KEY : 0);
+                int flags = (cfg.ocsum() ? GreHeader.FLAG_CSUM : 0) | (cfg.okey() >= 0 ? GreHeader.FLAG_KEY : 0)
+                        | (cfg.oseq() ? GreHeader.FLAG_SEQ : 0);
                 gre.wrap(b, h).flags(flags).protocol(innerV4 ? SkBuff.ETH_P_IP : SkBuff.ETH_P_IPV6);
                 if (cfg.ocsum()) {
                     Bytes.put32(b, h + GreHeader.BASE_LENGTH, 0);
                 }
                 if (cfg.okey() >= 0) {
                     gre.key(cfg.okey());
+                }
+                if (cfg.oseq()) {
+                    gre.sequence(t.oSeqno++ & 0xffffffffL); // atomic_fetch_inc(&tunnel->o_seqno)
                 }
                 if (cfg.ocsum()) {
                     gre.updateChecksum(inner + innerLen - h);
@@ -195,6 +207,11 @@ final class TunnelXmit {
         if (t.config().encapDport() >= 0) {
             return IpProtocol.UDP;
         }
+        return tunnelProtocol(t, innerV4);
+    }
+
+    /** The IP protocol of the tunnel header itself (what FOU/GUE carry): 47, or 4 / 41 by the inner family. */
+    private static int tunnelProtocol(TunnelDevice t, boolean innerV4) {
         return switch (t.kind()) {
             case GRE, IP6GRE -> IpProtocol.GRE;
             case VXLAN -> IpProtocol.UDP;

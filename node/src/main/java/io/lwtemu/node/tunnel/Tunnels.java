@@ -80,11 +80,16 @@ public final class Tunnels {
 
     /** {@code ip [-6] fou add port P ipproto N}: UDP port P carries protocol N (fou_udp_recv). */
     public void apply(FouAdd cmd) {
-        addFou(cmd.family(), cmd.port(), cmd.ipproto());
+        addFou(cmd.family(), cmd.port(), cmd.gue() ? FOU_GUE : cmd.ipproto());
     }
 
+    /** The ipproto of a GUE port ({@code ip fou add port P gue}): each packet's GUE header names its protocol. */
+    public static final int FOU_GUE = 256;
+
+    /** {@code ipproto} 4, 41, 47, or {@link #FOU_GUE}. */
     public void addFou(Family family, int port, int ipproto) {
-        if (ipproto != IpProtocol.IPIP && ipproto != IpProtocol.IPV6 && ipproto != IpProtocol.GRE) {
+        if (ipproto != IpProtocol.IPIP && ipproto != IpProtocol.IPV6 && ipproto != IpProtocol.GRE
+                && ipproto != FOU_GUE) {
             throw new IllegalArgumentException("fou: unsupported ipproto " + ipproto + ", expected 4, 41 or 47");
         }
         if (fouProtocol(family, port) >= 0) {

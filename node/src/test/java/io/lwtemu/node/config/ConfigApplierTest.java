@@ -126,4 +126,31 @@ class ConfigApplierTest {
                 .parse("\n\nip route add 10.0.0.0/8 encap bpf out obj o.o dev eth0")))
                 .hasMessage("/cfg/r1.conf:3:1: o.o: section 'out' not found");
     }
+
+    @Test
+    void shouldLeaveADeviceWithoutCarrierDownWhenSetUp() {
+        applier.carrier(d -> !d.name.equals("eth1"));
+        apply("ip link set dev eth0 up\nip link set dev eth1 up");
+
+        assertThat(devices.byName("eth0").isUp()).isTrue();
+        assertThat(devices.byName("eth1").isUp()).as("NO-CARRIER").isFalse();
+    }
+
+    @Test
+    void shouldCreateTheRoutersTunnelsOnFirstUseOnly() {
+        io.lwtemu.node.tunnel.Tunnels[] made = new io.lwtemu.node.tunnel.Tunnels[1];
+        ConfigApplier lazy = new ConfigApplier(file, fib, devices, null, () -> {
+            if (made[0] == null) {
+                made[0] = new io.lwtemu.node.tunnel.Tunnels(fib, devices);
+            }
+            return made[0];
+        }, new io.lwtemu.node.seg6.Seg6(l -> { }));
+        lazy.apply(new IpCommandParser(file, false).parse("ip addr add 10.0.1.1/24 dev eth0\nip sr tunsrc set fc00::1"));
+        assertThat(made[0]).as("no tunnel command yet").isNull();
+
+        lazy.apply(new IpCommandParser(file, false).parse(
+                "ip tunnel add t1 mode ipip remote 10.0.1.2 local 10.0.1.1\nip fou add port 7777 gue"));
+        assertThat(made[0].byName("t1")).isNotNull();
+        assertThat(devices.byName("t1")).isNotNull();
+    }
 }

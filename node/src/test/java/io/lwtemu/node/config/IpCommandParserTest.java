@@ -267,7 +267,78 @@ class IpCommandParserTest {
     }
 
     @Test
+    void shouldParseGreChecksumSequenceAndUdpEncapOptions() {
+        TunnelAdd g = (TunnelAdd) one("ip link add g type gre local 10.0.0.1 remote 10.0.0.2 csum iseq oseq");
+        assertThat(g.icsum()).isTrue();
+        assertThat(g.ocsum()).isTrue();
+        assertThat(g.iseq()).isTrue();
+        assertThat(g.oseq()).isTrue();
+        TunnelAdd o = (TunnelAdd) one("ip link add g type ip6gre local fc00::1 remote fc00::2 ocsum seq");
+        assertThat(o.icsum()).isFalse();
+        assertThat(o.ocsum()).isTrue();
+        assertThat(o.iseq() && o.oseq()).isTrue();
+        TunnelAdd f = (TunnelAdd) one("ip link add t type ipip local 10.0.0.1 remote 10.0.0.2 encap fou"
+                + " encap-sport auto encap-dport 5555");
+        assertThat(f.encap()).isEqualTo(ConfigCommand.UdpEncap.FOU);
+        assertThat(f.encapSport()).isZero();
+        assertThat(f.encapDport()).isEqualTo(5555);
+        TunnelAdd u = (TunnelAdd) one("ip link add t type gre remote 10.0.0.2 encap gue encap-sport 7 encap-dport 8 encap-csum");
+        assertThat(u.encap()).isEqualTo(ConfigCommand.UdpEncap.GUE);
+        assertThat(u.encapSport()).isEqualTo(7);
+        assertThat(((TunnelAdd) one("ip link add t type gre remote 10.0.0.2")).encap()).isEqualTo(ConfigCommand.UdpEncap.NONE);
+
+        assertError("ip link add t type ipip remote 10.0.0.2 csum", 45, "csum and seq are only supported by gre");
+        assertError("ip link add t type ipip remote 10.0.0.2 encap fou", 50, "needs 'encap-dport PORT'");
+        assertError("ip link add t type ip6gre remote fc00::2 encap fou encap-dport 5", 65, "only supported by gre, ipip and sit");
+        assertError("ip link add t type gre remote 10.0.0.2 encap udp", 46, "unknown encap 'udp'");
+        assertError("ip link add t type gre remote 10.0.0.2 encap-dport 0", 52, "invalid encap-dport 0");
+        assertError("ip link add t type gre remote 10.0.0.2 encap-dport 5", 53, "need 'encap fou' or 'encap gue'");
+    }
+
+    @Test
+    void shouldParseIpTunnelAddAsTheKernelSelftestWritesIt() {
+        TunnelAdd g = (TunnelAdd) one("ip tunnel add gre_dev mode gre remote 172.16.1.100 local 172.16.16.100 ttl 255");
+        assertThat(g).isEqualTo(new TunnelAdd(1, "gre_dev", TunnelKind.GRE, IpAddress.parse("172.16.16.100"),
+                IpAddress.parse("172.16.1.100"), -1, -1, null, 255, -1, -1, null));
+        TunnelAdd g6 = (TunnelAdd) one("ip -6 tunnel add name gre6_dev mode ip6gre remote fb01::1 local fb10::1 ttl 255 key 3");
+        assertThat(g6.kind()).isEqualTo(TunnelKind.IP6GRE);
+        assertThat(g6.name()).isEqualTo("gre6_dev");
+        assertThat(g6.ikey()).isEqualTo(3);
+        assertThat(((TunnelAdd) one("ip -6 tunnel add t6 remote fb01::1 local fb10::1")).mode()).isEqualTo("ip6ip6");
+        TunnelAdd i6 = (TunnelAdd) one("ip tunnel add t6 mode ipip6 remote fb01::1 local fb10::1");
+        assertThat(i6.kind()).isEqualTo(TunnelKind.IP6TNL);
+        assertThat(i6.mode()).isEqualTo("ipip6");
+        assertThat(((TunnelAdd) one("ip tunnel add s mode sit remote 10.0.0.2 local 10.0.0.1")).kind()).isEqualTo(TunnelKind.SIT);
+        assertThat(((TunnelAdd) one("ip tunl add i mode ipip remote 10.0.0.2")).kind()).isEqualTo(TunnelKind.IPIP);
+        TunnelAdd c = (TunnelAdd) one("ip tunnel add g mode gre remote 10.0.0.2 csum seq");
+        assertThat(c.icsum() && c.ocsum() && c.iseq() && c.oseq()).isTrue();
+
+        assertError("ip tunnel add t remote 10.0.0.2", 32, "cannot determine tunnel mode");
+        assertError("ip tunnel add t mode vti remote 10.0.0.2", 22, "unknown tunnel mode 'vti'");
+        assertError("ip -4 tunnel add t mode ip6gre remote fb01::1", 25, "expected with '-4'");
+        assertError("ip tunnel add t mode gre remote fb01::1", 33, "gre tunnel needs an IPv4 address");
+        assertError("ip tunnel del t", 11, "unknown keyword 'del' in ip tunnel");
+        assertError("ip tunnel add t mode gre remote 10.0.0.2 tos 4", 42, "unknown keyword 'tos' in ip tunnel add");
+    }
+
+    @Test
+    void shouldAcceptNodadOnIpv6Addresses() {
+        assertThat(one("ip -6 addr add fb01::1/128 nodad dev veth1"))
+                .isEqualTo(new AddrAdd(1, IpAddress.parse("fb01::1"), 128, "veth1"));
+    }
+
+    @Test
+    void shouldParseSrTunsrc() {
+        assertThat(one("ip sr tunsrc set fc00::1")).isEqualTo(new ConfigCommand.SrTunsrc(1, IpAddress.parse("fc00::1")));
+        assertError("ip sr tunsrc set 10.0.0.1", 18, "expected an IPv6 address");
+        assertError("ip sr tunsrc show", 14, "unknown keyword 'show' in ip sr tunsrc");
+        assertError("ip sr hmac set 1", 7, "unknown keyword 'hmac' in ip sr");
+    }
+
+    @Test
     void shouldParseFou() {
+        assertThat(one("ip fou add port 7777 gue")).isEqualTo(new FouAdd(1, Family.INET, 7777, -1, true));
+        assertError("ip fou add port 7777 gue ipproto 4", 35, "exclude each other");
         assertThat(one("ip fou add port 5555 ipproto 4")).isEqualTo(new FouAdd(1, Family.INET, 5555, 4));
         assertThat(one("ip -6 fou add port 6666 ipproto gre")).isEqualTo(new FouAdd(1, Family.INET6, 6666, 47));
         assertError("ip fou add port 5555 ipproto 17", 30, "unsupported ipproto '17'");

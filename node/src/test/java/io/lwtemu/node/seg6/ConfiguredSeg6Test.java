@@ -128,6 +128,19 @@ class ConfiguredSeg6Test {
     }
 
     @Test
+    void shouldTakeTheOuterSourceFromIpSrTunsrc() {
+        Box head = new Box("""
+                ip addr add 10.0.1.254/24 dev eth0
+                ip -6 addr add fc00:12::1/64 dev eth1
+                ip sr tunsrc set fc00:ff::1
+                ip -6 route add fc00:2::/64 via fc00:12::2 dev eth1
+                ip route add 10.0.9.0/24 encap seg6 mode encap segs fc00:2::2 dev eth1
+                """);
+        assertThat(head.receive("eth0", PING)).isEqualTo(Outcome.FORWARDED);
+        assertThat(Ipv6Header.format(head.only(), Ipv6Header.SRC)).isEqualTo("fc00:ff::1");
+    }
+
+    @Test
     void shouldInsertAnSrhInlineKeepingTheOriginalDestinationLast() {
         Box head = new Box("""
                 ip -6 addr add fc00:12::1/64 dev eth1

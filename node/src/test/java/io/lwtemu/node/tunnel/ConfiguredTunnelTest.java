@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lwtemu.ebpf.prog.SkBuff;
 import io.lwtemu.node.config.ConfigApplier;
+import io.lwtemu.node.config.ConfigCommand;
 import io.lwtemu.node.config.IpCommandParser;
 import io.lwtemu.node.fib.Fib;
 import io.lwtemu.node.fib.Route;
@@ -234,5 +235,147 @@ class ConfiguredTunnelTest {
         r.receive("eth1", PacketBuilder.ipv4("10.0.2.1", "10.0.2.254").udp(40000, 5555, inner));
         assertThat(r.dev("t1").rxPackets).isEqualTo(1);
         assertThat(r.sentOn("eth0")).hasSize(1);
+    }
+
+    /** Peer of {@link #BASE} on the 10.0.2.0/24 link (10.0.2.1), with {@code script} added. */
+    private static Box peer(String script) {
+        return new Box("""
+                ip link set dev eth0 up
+                ip link set dev eth1 up
+                ip addr add 10.0.9.254/24 dev eth0
+                ip addr add 10.0.2.1/24 dev eth1
+                """ + script);
+    }
+
+    @Test
+    void shouldSendGreChecksumsAndSequenceNumbersWhenConfigured() {
+        Box r = new Box(BASE + """
+                ip link add gre1 type gre local 10.0.2.254 remote 10.0.2.1 key 9 csum seq
+                ip link set dev gre1 up
+                ip route add 10.0.9.0/24 dev gre1
+                """);
+        r.receive("eth0", ping());
+        r.receive("eth0", ping());
+        assertThat(r.dev("gre1").mtu()).as("1500 - 20 - 4 - csum 4 - key 4 - seq 4").isEqualTo(1464);
+        for (int i = 0; i < 2; i++) {
+            byte[] out = r.sent.get(i).packet();
+            GreHeader gre = new GreHeader().wrap(out, 20);
+            assertThat(gre.hasChecksum()).isTrue();
+            assertThat(gre.verifyChecksum(out.length - 20)).isTrue();
+            assertThat(gre.key()).isEqualTo(9);
+            assertThat(gre.hasSequence()).isTrue();
+            assertThat(gre.sequence()).as("o_seqno counts from 0").isEqualTo(i);
+            assertThat(gre.headerLength()).isEqualTo(16);
+        }
+        // the peer requires both (csum = icsum + ocsum, seq = iseq + oseq): it takes them, in order
+        Box p = peer("""
+                ip link add gre1 type gre local 10.0.2.1 remote 10.0.2.254 key 9 icsum iseq
+                ip link set dev gre1 up
+                """);
+        byte[] first = r.sent.get(0).packet();
+        byte[] second = r.sent.get(1).packet();
+        p.receive("eth1", second);
+        assertThat(p.dev("gre1").rxPackets).isEqualTo(1);
+        assertThat(p.receive("eth1", first)).as("sequence 0 after 1 goes backwards").isEqualTo(Outcome.DROPPED);
+        assertThat(p.pipeline.lastDropReason()).isEqualTo(DropReason.TUNNEL_BAD_HEADER);
+        assertThat(p.dev("gre1").rxPackets).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDropGrePacketsWithoutTheChecksumOrSequenceTheTunnelRequires() {
+        Box plain = new Box(BASE + """
+                ip link add gre1 type gre local 10.0.2.254 remote 10.0.2.1
+                ip link set dev gre1 up
+                ip route add 10.0.9.0/24 dev gre1
+                """);
+        plain.receive("eth0", ping());
+        byte[] noFlags = plain.sent.get(0).packet();
+        Box seq = peer("""
+                ip link add gre1 type gre local 10.0.2.1 remote 10.0.2.254 iseq
+                ip link set dev gre1 up
+                """);
+        assertThat(seq.receive("eth1", noFlags.clone())).isEqualTo(Outcome.DROPPED);
+        assertThat(seq.pipeline.lastDropReason()).isEqualTo(DropReason.TUNNEL_BAD_HEADER);
+        Box csum = peer("""
+                ip link add gre1 type gre local 10.0.2.1 remote 10.0.2.254 icsum
+                ip link set dev gre1 up
+                """);
+        assertThat(csum.receive("eth1", noFlags.clone())).isEqualTo(Outcome.DROPPED);
+        assertThat(csum.pipeline.lastDropReason()).isEqualTo(DropReason.TUNNEL_BAD_HEADER);
+        Box none = peer("""
+                ip link add gre1 type gre local 10.0.2.1 remote 10.0.2.254
+                ip link set dev gre1 up
+                """);
+        assertThat(none.receive("eth1", noFlags.clone())).isEqualTo(Outcome.FORWARDED);
+        assertThat(none.dev("gre1").rxPackets).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCarryGreOverFouFromTheLinkOptionsToTheFouPort() {
+        Box r = new Box(BASE + """
+                ip link add gre1 type gre local 10.0.2.254 remote 10.0.2.1 encap fou encap-sport auto encap-dport 5555
+                ip link set dev gre1 up
+                ip route add 10.0.9.0/24 dev gre1
+                """);
+        r.receive("eth0", ping());
+        byte[] out = r.sent.get(0).packet();
+        assertThat(new Ipv4Header().wrap(out, 0).protocol()).isEqualTo(IpProtocol.UDP);
+        assertThat(Bytes.u16(out, 22)).isEqualTo(5555);
+        assertThat(Bytes.u16(out, 20)).as("auto: a per-flow port from the ephemeral range").isGreaterThanOrEqualTo(32768);
+        assertThat(new GreHeader().wrap(out, 28).protocol()).isEqualTo(0x0800);
+        Box p = peer("""
+                ip fou add port 5555 ipproto 47
+                ip link add gre1 type gre local 10.0.2.1 remote 10.0.2.254
+                ip link set dev gre1 up
+                """);
+        p.receive("eth1", out);
+        assertThat(p.dev("gre1").rxPackets).isEqualTo(1);
+        assertThat(p.sentOn("eth0")).hasSize(1);
+    }
+
+    @Test
+    void shouldCarryIpipOverGueWithTheProtocolInTheGueHeader() {
+        Box r = new Box(BASE + """
+                ip link add t1 type ipip local 10.0.2.254 remote 10.0.2.1 encap gue encap-sport 7000 encap-dport 6666
+                ip link set dev t1 up
+                ip route add 10.0.9.0/24 dev t1
+                """);
+        r.receive("eth0", ping());
+        byte[] out = r.sent.get(0).packet();
+        assertThat(r.dev("t1").mtu()).as("1500 - 20 - 8 - 4").isEqualTo(1468);
+        assertThat(Bytes.u16(out, 20)).isEqualTo(7000);
+        assertThat(Bytes.u16(out, 22)).isEqualTo(6666);
+        assertThat(Arrays.copyOfRange(out, 28, 32)).as("GUE v0, hlen 0, proto 4").containsExactly(0, 4, 0, 0);
+        Box p = peer("""
+                ip fou add port 6666 gue
+                ip link add t1 type ipip local 10.0.2.1 remote 10.0.2.254
+                ip link set dev t1 up
+                """);
+        p.receive("eth1", out.clone());
+        assertThat(p.dev("t1").rxPackets).isEqualTo(1);
+        assertThat(p.sentOn("eth0")).hasSize(1);
+        Box bare = peer("""
+                ip fou add port 6666 ipproto 4
+                ip link add t1 type ipip local 10.0.2.1 remote 10.0.2.254
+                ip link set dev t1 up
+                """);
+        bare.receive("eth1", out.clone());
+        assertThat(bare.dev("t1").rxPackets).as("a FOU port reads the GUE header as the inner packet").isZero();
+    }
+
+    @Test
+    void shouldCreateTheSameDeviceFromIpTunnelAdd() {
+        Box r = new Box(BASE + """
+                ip tunnel add gre_dev mode gre remote 10.0.2.1 local 10.0.2.254 ttl 255
+                ip -6 tunnel add name t6 mode ip6ip6 remote fc00:2::1 local fc00:2::fe
+                ip link set dev gre_dev up
+                ip route add 10.0.9.0/24 dev gre_dev
+                """);
+        assertThat(r.tunnels.byName("gre_dev").config().kind()).isEqualTo(ConfigCommand.TunnelKind.GRE);
+        assertThat(r.tunnels.byName("t6").config().mode()).isEqualTo("ip6ip6");
+        r.receive("eth0", ping());
+        byte[] out = r.sent.get(0).packet();
+        assertThat(new Ipv4Header().wrap(out, 0).ttl()).isEqualTo(255);
+        assertThat(new Ipv4Header().wrap(out, 0).protocol()).isEqualTo(IpProtocol.GRE);
     }
 }
