@@ -193,8 +193,9 @@ final class BenchCommand implements Runnable {
             double wall = m.wallNs / 1e9;
             out.printf(Locale.ROOT, "  measured: %d packets delivered to h2 in %.3f s of wall time (%.3f s emulated)%n",
                     delivered, wall, emulatedNs / 1e9);
-            out.printf(Locale.ROOT, "    %.3f M packets/s   %.0f ns/packet wall   %.0f ns/packet CPU (process)%n",
-                    delivered / wall / 1e6, m.wallNs / (double) delivered, m.cpuNs / (double) delivered);
+            out.printf(Locale.ROOT, "    %.3f M packets/s   %.0f ns/packet wall   %.0f ns/packet CPU (process, %.2f cores busy)%n",
+                    delivered / wall / 1e6, m.wallNs / (double) delivered, m.cpuNs / (double) delivered,
+                    m.cpuNs / (double) m.wallNs);
             out.printf(Locale.ROOT, "    %.3f M packet events/s (%d nodes handle each packet)%n",
                     delivered * events / wall / 1e6, events);
             out.printf(Locale.ROOT, "    allocated %.1f B/packet (%.1f B per node visit), %d GCs, %d ms in GC%n",
