@@ -8,6 +8,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.lwtemu.node.net.Network;
 import io.lwtemu.node.net.Router;
+import io.lwtemu.node.serialization.ControlMessage;
+import io.lwtemu.node.serialization.LocalOnlyMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -30,21 +32,22 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
             akka.actor.typed.DispatcherSelector.fromConfig("lwtemu.router-dispatcher");
 
     /** Run until emulated time {@code untilNs}; answers {@link Finished}. */
-    public record RunUntil(long untilNs, ActorRef<Finished> replyTo) implements Command {}
+    public record RunUntil(long untilNs, ActorRef<Finished> replyTo) implements Command, ControlMessage {}
 
-    public record Finished(long emulatedNs) {}
+    public record Finished(long emulatedNs) implements ControlMessage {}
 
     /**
      * A router finished a tick: {@code nextEvent} is the earliest event in its own queues, and
      * {@code firstArrival[i]} the earliest arrival among the packets it sent to router {@code dests[i]}.
      */
     public record TickDone(int router, long nextEvent, int[] dests, long[] firstArrival, long processed,
-            long delivered, long dropped) implements Command {}
+            long delivered, long dropped) implements Command, ControlMessage {}
 
     /** Runs {@code action} on router {@code name}'s thread; answers {@link Finished} with the current time. */
-    public record ControlRouter(String name, Consumer<Router> action, ActorRef<Finished> replyTo) implements Command {}
+    public record ControlRouter(String name, Consumer<Router> action, ActorRef<Finished> replyTo)
+            implements Command, LocalOnlyMessage {}
 
-    public record ControlDone(int router) implements Command {}
+    public record ControlDone(int router) implements Command, ControlMessage {}
 
     public static Behavior<Command> create(Network net, RunProgress progress) {
         return Behaviors.setup(ctx -> new NetworkActor(ctx, net, progress));

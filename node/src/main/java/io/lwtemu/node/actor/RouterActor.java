@@ -8,6 +8,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.lwtemu.node.net.Port;
 import io.lwtemu.node.net.Router;
+import io.lwtemu.node.serialization.ControlMessage;
+import io.lwtemu.node.serialization.LocalOnlyMessage;
 import io.lwtemu.proto.Packet;
 import io.lwtemu.proto.PacketBatch;
 import java.util.List;
@@ -24,16 +26,17 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
     public interface Command {}
 
     /** The actors of all routers, indexed like {@link io.lwtemu.node.net.Network#routers()}. */
-    public record Connect(List<ActorRef<Command>> routers) implements Command {}
+    public record Connect(List<ActorRef<Command>> routers) implements Command, ControlMessage {}
 
     /** Packets from a neighbour, each tagged with the ifindex it arrives on. */
     public record Deliver(PacketBatch batch) implements Command {}
 
     /** Process events before {@code until}, then answer {@link NetworkActor.TickDone}. */
-    public record Tick(long until, ActorRef<NetworkActor.Command> replyTo) implements Command {}
+    public record Tick(long until, ActorRef<NetworkActor.Command> replyTo) implements Command, ControlMessage {}
 
     /** Runs control code on the router's thread (link changes, route changes, inspection). */
-    public record Control(Consumer<Router> action, ActorRef<NetworkActor.Command> replyTo) implements Command {}
+    public record Control(Consumer<Router> action, ActorRef<NetworkActor.Command> replyTo)
+            implements Command, LocalOnlyMessage {}
 
     public static Behavior<Command> create(Router router) {
         return Behaviors.setup(ctx -> new RouterActor(ctx, router));

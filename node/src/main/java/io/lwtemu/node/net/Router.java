@@ -262,6 +262,9 @@ public final class Router implements Egress, OutcomeListener {
 
     /** Earliest pending event (arrival, timer, local re-injection), or Long.MAX_VALUE. */
     public long nextEventTime() {
+        if (frozen) {
+            return thawAt;
+        }
         if (localSize != 0) {
             return now;
         }
@@ -278,6 +281,9 @@ public final class Router implements Egress, OutcomeListener {
 
     /** Processes every event before {@code until} in time order (ties: ports by ifindex, then timers). */
     public void runUntil(long until) {
+        if (frozen) {
+            return;
+        }
         Port[] ps = portArray;
         for (;;) {
             if (localSize != 0) {
@@ -338,12 +344,23 @@ public final class Router implements Egress, OutcomeListener {
     private void receiveFromLink(Port port, Packet p) {
         NetDevice dev = port.device;
         int flow = p.getFlowId();
+        DropReason refused = refusing != null ? refusing : arrivalFilter == null ? null : arrivalFilter.check(port, p);
+        if (refused != null) {
+            processed++;
+            droppedTotal++;
+            flows.countDropped(flow, Drops.of(refused));
+            perDevice.countDropped(dev.ifindex, Drops.of(refused));
+            observe(flow, p.getId(), p.getSentAtNs(), Drops.of(refused));
+            trace(p.getId(), flow, "dropped " + refused.label(), dev);
+            return;
+        }
         if (!port.link.isUp()) {
             dev.rxDropped++;
             processed++;
             droppedTotal++;
             flows.countDropped(flow, Drops.of(DropReason.LINK_DOWN));
             perDevice.countDropped(dev.ifindex, Drops.of(DropReason.LINK_DOWN));
+            observe(flow, p.getId(), p.getSentAtNs(), Drops.of(DropReason.LINK_DOWN));
             trace(p.getId(), flow, "dropped link_down", dev);
             return;
         }
@@ -357,6 +374,7 @@ public final class Router implements Egress, OutcomeListener {
             droppedTotal++;
             flows.countDropped(flow, Drops.of(DropReason.MTU));
             perDevice.countDropped(dev.ifindex, Drops.of(DropReason.MTU));
+            observe(flow, p.getId(), p.getSentAtNs(), Drops.of(DropReason.MTU));
             trace(p.getId(), flow, "dropped mtu (" + len + " > " + dev.mtu() + ")", dev);
             return;
         }
@@ -381,6 +399,7 @@ public final class Router implements Egress, OutcomeListener {
             droppedTotal++;
             flows.countDropped(flow, Drops.NOT_FORWARDING);
             perDevice.countDropped(dev.ifindex, Drops.NOT_FORWARDING);
+            observe(flow, curId, curSentAt, Drops.NOT_FORWARDING);
             trace(curId, flow, "dropped not_forwarding (host)", dev);
         } else {
             pipeline.receive(dev, skb);
@@ -460,6 +479,14 @@ public final class Router implements Egress, OutcomeListener {
     public long originate(byte[] packet, int flow) {
         long id = nextId++;
         flows.countSent(flow, 1);
+        if (refusing != null) {
+            // A crashed (or dropping-paused) box: what its applications send dies with it.
+            processed++;
+            droppedTotal++;
+            flows.countDropped(flow, Drops.of(refusing));
+            observe(flow, id, now, Drops.of(refusing));
+            return id;
+        }
         beginCall(flow, id, now, 0);
         originating = true;
         pipeline.sendGenerated(packet);
@@ -517,6 +544,7 @@ public final class Router implements Egress, OutcomeListener {
                 flows.countDelivered(curFlow);
                 if (skb == curSkb && !generated) {
                     flows.countLatency(curFlow, now - curSentAt);
+                    observe(curFlow, curId, curSentAt, -1);
                 }
                 perDevice.countDelivered(ifx);
             }
@@ -524,6 +552,8 @@ public final class Router implements Egress, OutcomeListener {
                 droppedTotal++;
                 flows.countDropped(curFlow, reason.ordinal());
                 perDevice.countDropped(ifx, reason.ordinal());
+                observe(curFlow, skb == curSkb || curSkb == null && outcomes == 1 ? curId : -1, curSentAt,
+                        reason.ordinal());
             }
             default -> {
             }
@@ -645,6 +675,7 @@ public final class Router implements Egress, OutcomeListener {
         droppedTotal++;
         flows.countDropped(curFlow, Drops.of(reason));
         perDevice.countDropped(dev.ifindex, Drops.of(reason));
+        observe(curFlow, id, curSentAt, Drops.of(reason));
         if (tracer != null) {
             trace(id, curFlow, "dropped " + reason.label() + " (link impairment)", dev);
         }
@@ -766,6 +797,86 @@ public final class Router implements Egress, OutcomeListener {
 
     void setNodeNames(List<String> names) {
         this.nodeNames = names;
+    }
+
+    // ---------------------------------------------------------------- faults (lwtemu experiment)
+
+    /** Sees each packet's end for experiment reports (latency, order, replay digest). */
+    public interface PacketObserver {
+        /** {@code cause} is -1 for the packet's delivery, else a {@link Drops} index; {@code id} -1 = new packet. */
+        void outcome(Router router, int flow, long id, long sentAtNs, long nowNs, int cause);
+    }
+
+    /** Decides per packet arriving from a link whether it is dropped before the stack sees it (null = accept). */
+    public interface ArrivalFilter {
+        DropReason check(Port port, Packet p);
+    }
+
+    private PacketObserver observer;
+    private ArrivalFilter arrivalFilter;
+    private DropReason refusing;
+    private boolean frozen;
+    private long thawAt;
+
+    public void setObserver(PacketObserver observer) {
+        this.observer = observer;
+    }
+
+    public void setArrivalFilter(ArrivalFilter filter) {
+        this.arrivalFilter = filter;
+    }
+
+    /**
+     * Crash or drop-mode pause ({@code reason} non-null): every packet arriving or originated here is dropped with
+     * {@code reason}; packets waiting for re-injection are dropped now. Null makes the router accept again.
+     * Between ticks only.
+     */
+    public void refuse(DropReason reason) {
+        this.refusing = reason;
+        if (reason != null) {
+            while (localSize != 0) {
+                int h = localHead;
+                localDev[h] = null;
+                localSkb[h] = null;
+                localHead = (h + 1) & (localDev.length - 1);
+                localSize--;
+                processed++;
+                droppedTotal++;
+                flows.countDropped(localFlow[h], Drops.of(reason));
+                observe(localFlow[h], localId[h], localSentAt[h], Drops.of(reason));
+            }
+        }
+    }
+
+    public DropReason refusing() {
+        return refusing;
+    }
+
+    /**
+     * Queue-mode pause (SIGSTOP): the router processes nothing until {@link #thaw}, arriving packets wait on its
+     * ports. {@code thawAtNs} is when the thaw is scheduled, so drivers know when it has work again.
+     */
+    public void freeze(long thawAtNs) {
+        frozen = true;
+        thawAt = thawAtNs;
+    }
+
+    /** Ends a queue-mode pause at {@code atNs}: what waited is processed from then on. Between ticks only. */
+    public void thaw(long atNs) {
+        frozen = false;
+        if (atNs > now) {
+            now = atNs;
+        }
+    }
+
+    public boolean frozen() {
+        return frozen;
+    }
+
+    private void observe(int flow, long id, long sentAt, int cause) {
+        if (observer != null) {
+            observer.outcome(this, flow, id, sentAt, now, cause);
+        }
     }
 
     @Override

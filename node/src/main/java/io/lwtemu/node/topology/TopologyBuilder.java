@@ -85,6 +85,25 @@ public final class TopologyBuilder {
     }
 
     /**
+     * Applies one iproute2 command to router {@code r} of a built topology while it runs (fault experiments:
+     * {@code ip route add/del}, {@code ip rule}, {@code ip link set}); the kernel's answer becomes an
+     * IllegalArgumentException. Tunnel devices cannot be created while running.
+     */
+    public static void applyAtRuntime(Topology topo, Router r, ConfigCommand c, Consumer<String> log) {
+        TopologyBuilder b = new TopologyBuilder(topo, log);
+        ConfigApplier applier = new ConfigApplier(topo.file(), r.fib(), r.devices(), (spec, rc) -> b.encap(r, spec),
+                () -> {
+                    throw new IllegalArgumentException("tunnel devices cannot be added while the network runs");
+                }, new Seg6(line -> log.accept(r.name + ": " + line)));
+        applier.carrier(d -> r.port(d.ifindex) == null || r.port(d.ifindex).link().isUp());
+        try {
+            applier.apply(c);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.detail, e);
+        }
+    }
+
+    /**
      * The node's {@code config:} through the one {@link ConfigApplier}: BPF programs are loaded with the router's
      * runtime, tunnels are created on first use and bound to the router's pipeline with the router as backlog (so
      * decapsulated packets are re-received on the tunnel device in the next step, like netif_rx), and

@@ -59,7 +59,7 @@ public final class TopologyLoader {
     private Topology topology(YamlNode rootNode) {
         YamlNode.Map root = map(rootNode, "the topology");
         known(root, "the topology", "name", "seed", "cpus", "duration", "nodes", "links", "traffic", "events",
-                "capture");
+                "capture", "faults", "nemesis", "members", "settle"); // the last four: io.lwtemu.node.experiment
         String name = root.get("name") == null ? stem() : text(root.get("name"), "a name");
         long seed = root.get("seed") == null ? 1 : integer(root.get("seed"), "a seed", Long.MIN_VALUE, Long.MAX_VALUE);
         int cpus = root.get("cpus") == null ? 2 : (int) integer(root.get("cpus"), "a CPU count", 1, 1024);

@@ -1,0 +1,130 @@
+package io.lwtemu.node.experiment;
+
+import io.lwtemu.node.actor.ActorDriver;
+import io.lwtemu.node.experiment.FaultSchedule.Occurrence;
+import io.lwtemu.node.fault.ClusterFaults;
+import io.lwtemu.node.fault.Fault;
+import io.lwtemu.node.fault.FaultInjector;
+import io.lwtemu.node.net.Network;
+import io.lwtemu.node.net.Router;
+import io.lwtemu.node.report.RunReport;
+import io.lwtemu.node.topology.Topology;
+import io.lwtemu.node.topology.TopologyBuilder;
+import io.lwtemu.node.traffic.PingSession;
+import io.lwtemu.node.traffic.Traffic;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One run of a {@link Scenario}: builds the topology with the experiment seed, installs its traffic, the fault
+ * schedule, the per-packet ledgers and the timeline sampler, runs it on the actor engine (or sequentially, with
+ * the same result) and collects an {@link ExperimentReport}. Every random choice comes from the seed: the
+ * routers' BPF prandom, link models, the nemesis and random partitions.
+ */
+public final class Experiment {
+    private final Scenario scenario;
+    private final long seed;
+    private final long durationNs;
+    private final Network net;
+    private final Traffic traffic;
+    private final FaultInjector injector;
+    private final List<Occurrence> occurrences;
+    private final PacketLedger[] ledgers;
+    private final TimelineSampler sampler;
+    private final List<String> log = new ArrayList<>();
+
+    /**
+     * @param seed        the experiment seed (null: the scenario's)
+     * @param durationNs  run length (null: the scenario's)
+     * @param cluster    the cluster run's member faults, or null for an embedded run
+     * @param out        receives fault and ping lines as they happen
+     */
+    public Experiment(Scenario scenario, Long seed, Long durationNs, ClusterFaults cluster, Consumer<String> out) {
+        this.scenario = scenario;
+        this.seed = seed != null ? seed : scenario.seed();
+        this.durationNs = durationNs != null ? durationNs : scenario.durationNs();
+        Topology t = scenario.topology();
+        Topology seeded = new Topology(t.file(), t.name(), this.seed, t.cpus(), this.durationNs, t.nodes(),
+                t.links(), t.flows(), t.pings(), t.events());
+        Consumer<String> sink = line -> {
+            synchronized (log) {
+                log.add(line);
+            }
+            out.accept(line);
+        };
+        this.net = TopologyBuilder.build(seeded, sink);
+        this.traffic = Traffic.install(net, seeded, this.durationNs, sink);
+        SplittableRandom root = new SplittableRandom(this.seed ^ 0x6c7774656d75L);
+        this.injector = new FaultInjector(net, seeded, cluster, root.split(), sink);
+        this.occurrences = FaultSchedule.expand(scenario, root.split());
+        for (Occurrence o : occurrences) {
+            String why = injector.refusal(o.fault());
+            if (why != null) {
+                throw new ExperimentException(scenario.file() + ":" + o.loc().line() + ":" + o.loc().column() + ": "
+                        + why);
+            }
+        }
+        if (scenario.nemesis() != null) {
+            for (Fault f : scenario.nemesis().faults()) {
+                String why = injector.refusal(f);
+                if (why != null) {
+                    throw new ExperimentException(scenario.file() + ":" + scenario.nemesis().loc().line() + ":"
+                            + scenario.nemesis().loc().column() + ": " + why);
+                }
+            }
+        }
+        List<Router> rs = net.routers();
+        this.ledgers = new PacketLedger[rs.size()];
+        for (Router r : rs) {
+            ledgers[r.index] = new PacketLedger(rs.size());
+            r.setObserver(ledgers[r.index]);
+        }
+        FaultSchedule.install(net, injector, occurrences, this.durationNs);
+        this.sampler = new TimelineSampler(net);
+        sampler.install(endNs());
+        net.setActionLog(line -> { });
+    }
+
+    /** Faults stop and are healed at the duration; the run goes on for the settle time. */
+    public long endNs() {
+        return durationNs + scenario.settleNs();
+    }
+
+    public Network network() {
+        return net;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Runs the network to an emulated time; a cluster run plugs in its own (its coordinator). */
+    @FunctionalInterface
+    public interface Driver {
+        void runUntil(Network net, long untilNs) throws Exception;
+    }
+
+    /** Runs to the end and reports; {@code sequential} runs all routers in this thread (same result). */
+    public ExperimentReport run(boolean sequential) throws Exception {
+        return run(sequential ? Network::runUntil : (n, until) -> {
+            try (ActorDriver driver = new ActorDriver(n)) {
+                driver.runUntil(until).toCompletableFuture().get(7, TimeUnit.DAYS);
+            }
+        });
+    }
+
+    /** Runs to the end with {@code driver} and reports. */
+    public ExperimentReport run(Driver driver) throws Exception {
+        driver.runUntil(net, endNs());
+        for (PingSession p : traffic.pings()) {
+            p.finish();
+        }
+        sampler.sample(net.now());
+        RunReport run = RunReport.of(net);
+        return ExperimentReport.of(scenario, seed, durationNs, net, run, ledgers, sampler, injector.events(),
+                occurrences, traffic);
+    }
+}
