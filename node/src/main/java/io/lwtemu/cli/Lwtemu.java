@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Emulates networks of Linux routers whose routes run real LWT eBPF programs.",
         subcommands = {RunCommand.class, PingCommand.class, TracerouteCommand.class, RoutesCommand.class,
             LinksCommand.class, MapsCommand.class, BpfCommand.class, CaptureCommand.class,
-            ExperimentCommand.class, NodeCommand.class})
+            ExperimentCommand.class, NodeCommand.class, BenchCommand.class})
 public final class Lwtemu implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -42,6 +42,9 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
         return Behaviors.setup(ctx -> new RouterActor(ctx, router));
     }
 
+    private static final int[] NO_DESTS = new int[0];
+    private static final long[] NO_ARRIVALS = new long[0];
+
     private final Router router;
     private List<ActorRef<Command>> peers = List.of();
     private PacketBatch.Builder[] outgoing = new PacketBatch.Builder[0];
@@ -88,8 +91,9 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
     private Behavior<Command> onTick(Tick t) {
         router.runUntil(t.until());
         int n = touchedCount;
-        int[] dests = new int[n];
-        long[] firstArrival = new long[n];
+        // Hosts at the edge of a quiet network send nothing in most ticks: share the empty arrays then.
+        int[] dests = n == 0 ? NO_DESTS : new int[n];
+        long[] firstArrival = n == 0 ? NO_ARRIVALS : new long[n];
         for (int i = 0; i < n; i++) {
             dests[i] = touched[i];
             firstArrival[i] = minArrival[touched[i]];

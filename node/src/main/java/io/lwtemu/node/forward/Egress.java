@@ -26,4 +26,13 @@ public interface Egress {
     /** A bpf_redirect with BPF_F_INGRESS: the packet appears as received on {@code dev} (netif_rx: queued, later). */
     default void receiveLater(NetDevice dev, SkBuff skb) {
     }
+
+    /**
+     * build_skb: an skb over {@code head[data, data+len)} (every other field as a new SkBuff has it) that the caller
+     * passes on to {@link #receiveLater}. A router recycles the skbs it queued once their packet has ended, so a
+     * decapsulation allocates no skb per packet.
+     */
+    default SkBuff buildSkb(byte[] head, int data, int len) {
+        return new SkBuff(head, data, len);
+    }
 }

@@ -18,6 +18,7 @@ public final class Network {
     private final List<Router> routers = new ArrayList<>();
     private final Map<String, Router> byName = new LinkedHashMap<>();
     private final List<Link> links = new ArrayList<>();
+    private final List<String> nodeNames = new ArrayList<>();
     private final List<String> flowNames = new ArrayList<>(List.of("-"));
     private long lookahead = Long.MAX_VALUE;
     private long now;
@@ -45,10 +46,9 @@ public final class Network {
         Router r = new Router(routers.size(), routerName, host, cpus, seed, log);
         routers.add(r);
         byName.put(routerName, r);
-        String[] names = byName.keySet().toArray(new String[0]);
-        for (Router x : routers) {
-            x.setNodeNames(names);
-        }
+        // One list shared by all routers (they read it only to name packets in traces): adding a router stays O(1).
+        nodeNames.add(routerName);
+        r.setNodeNames(nodeNames);
         return r;
     }
 
@@ -192,7 +192,7 @@ public final class Network {
         long[] perFlow = new long[flowSlots()];
         for (Router r : routers) {
             for (Port p : r.ports()) {
-                for (io.lwtemu.proto.Packet pkt : p.incoming) {
+                for (io.lwtemu.proto.Packet pkt : p.inFlightPackets()) {
                     perFlow[pkt.getFlowId()]++;
                 }
             }

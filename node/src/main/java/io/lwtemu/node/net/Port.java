@@ -2,12 +2,16 @@ package io.lwtemu.node.net;
 
 import io.lwtemu.node.forward.NetDevice;
 import io.lwtemu.proto.Packet;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A router interface attached to a link: the direction it sends on, and the queue of packets travelling
  * towards it, ordered by arrival time (netem jitter and reordering can make a packet overtake others; equal
  * times keep their sending order).
+ *
+ * <p>The queue is a ring of packets beside a ring of their arrival times, so the router's event loop compares
+ * arrival times without touching the packets, and queueing allocates nothing once the ring has grown.
  */
 public final class Port {
     public final Router router;
@@ -16,8 +20,10 @@ public final class Port {
     Link link;
     Router peer;
     int peerIfindex;
-    final ArrayDeque<Packet> incoming = new ArrayDeque<>();
-    private final ArrayDeque<Packet> overtaken = new ArrayDeque<>();
+    private Packet[] packets = new Packet[16];
+    private long[] arrivals = new long[16];
+    private int head;
+    private int size;
 
     Port(Router router, NetDevice device, LinkDirection out) {
         this.router = router;
@@ -35,35 +41,62 @@ public final class Port {
 
     /** Packets on the way to this port (sent, not yet received). */
     public int inFlight() {
-        return incoming.size();
+        return size;
     }
 
-    /** The packets on the way to this port, oldest first (quiescent network only). */
+    /** The packets on the way to this port, oldest first (a snapshot; quiescent network only). */
     public Iterable<Packet> inFlightPackets() {
-        return incoming;
+        List<Packet> l = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            l.add(packets[(head + i) & (packets.length - 1)]);
+        }
+        return l;
     }
 
     /** Adds a packet travelling towards this port; the owning router's thread (or a quiescent network) only. */
     public void arrive(Packet p) {
-        Packet last = incoming.peekLast();
-        if (last == null || last.getArriveAtNs() <= p.getArriveAtNs()) {
-            incoming.add(p);
-            return;
+        if (size == packets.length) {
+            grow();
         }
-        // It overtakes the packets arriving later: insert it behind the last one arriving no later.
+        int mask = packets.length - 1;
         long t = p.getArriveAtNs();
-        while (!incoming.isEmpty() && incoming.peekLast().getArriveAtNs() > t) {
-            overtaken.push(incoming.pollLast());
+        int tail = (head + size) & mask;
+        // It overtakes the packets arriving later: insert it behind the last one arriving no later.
+        while (tail != head && arrivals[(tail - 1) & mask] > t) { // after grow() the ring has a free slot
+            int prev = (tail - 1) & mask;
+            packets[tail] = packets[prev];
+            arrivals[tail] = arrivals[prev];
+            tail = prev;
         }
-        incoming.add(p);
-        while (!overtaken.isEmpty()) {
-            incoming.add(overtaken.pop());
+        packets[tail] = p;
+        arrivals[tail] = t;
+        size++;
+    }
+
+    private void grow() {
+        int n = packets.length;
+        Packet[] np = new Packet[n * 2];
+        long[] na = new long[n * 2];
+        for (int i = 0; i < size; i++) {
+            np[i] = packets[(head + i) & (n - 1)];
+            na[i] = arrivals[(head + i) & (n - 1)];
         }
+        packets = np;
+        arrivals = na;
+        head = 0;
     }
 
     long headTime() {
-        Packet p = incoming.peekFirst();
-        return p == null ? Long.MAX_VALUE : p.getArriveAtNs();
+        return size == 0 ? Long.MAX_VALUE : arrivals[head];
+    }
+
+    /** Takes the oldest packet; only when {@link #inFlight} is not 0. */
+    Packet poll() {
+        Packet p = packets[head];
+        packets[head] = null;
+        head = (head + 1) & (packets.length - 1);
+        size--;
+        return p;
     }
 
     @Override

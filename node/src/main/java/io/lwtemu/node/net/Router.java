@@ -21,7 +21,6 @@ import io.lwtemu.node.packet.IpProtocol;
 import io.lwtemu.node.packet.Ipv4Header;
 import io.lwtemu.node.packet.Ipv6Header;
 import io.lwtemu.proto.Packet;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -62,7 +61,22 @@ public final class Router implements Egress, OutcomeListener {
     private Port[] portArray = new Port[0];
     private final PriorityQueue<TimerTask> timers = new PriorityQueue<>();
     private long timerSeq;
-    private final ArrayDeque<LocalRx> localQueue = new ArrayDeque<>();
+    /** Packets queued to be received again here (receiveLater), a ring of parallel arrays: no record per packet. */
+    private NetDevice[] localDev = new NetDevice[8];
+    private SkBuff[] localSkb = new SkBuff[8];
+    private int[] localFlow = new int[8];
+    private long[] localId = new long[8];
+    private long[] localSentAt = new long[8];
+    private int[] localHops = new int[8];
+    private int localHead;
+    private int localSize;
+    private final RxSkb rxSkb = new RxSkb();
+    /** Queued skbs whose packet ended without anything keeping them, for {@link #buildSkb}. */
+    private final SkBuff[] spareSkbs = new SkBuff[32];
+    private int spareCount;
+    /** The current call's skb was queued again or given to a device driver: it outlives the call. */
+    private boolean curEscaped;
+    private final ByteStringArray rxBytes = new ByteStringArray();
     private final List<IcmpListener> icmpListeners = new ArrayList<>();
     private DeviceDriver[] drivers = new DeviceDriver[8];
     private final List<io.lwtemu.node.bpf.BpfLwtProgram> programs = new ArrayList<>();
@@ -96,9 +110,7 @@ public final class Router implements Egress, OutcomeListener {
     /** The skb of a received packet (its id follows it); null while an application originates a packet. */
     private SkBuff curSkb;
     private boolean originating;
-    private String[] nodeNames = new String[0];
-
-    private record LocalRx(NetDevice dev, SkBuff skb, int flow, long id, long sentAt, int hops) {}
+    private List<String> nodeNames = List.of();
 
     public Router(int index, String name, boolean host, int cpus, long seed, Consumer<String> log) {
         this.index = index;
@@ -253,7 +265,7 @@ public final class Router implements Egress, OutcomeListener {
         if (frozen) {
             return thawAt;
         }
-        if (!localQueue.isEmpty()) {
+        if (localSize != 0) {
             return now;
         }
         long best = Long.MAX_VALUE;
@@ -274,12 +286,21 @@ public final class Router implements Egress, OutcomeListener {
         }
         Port[] ps = portArray;
         for (;;) {
-            if (!localQueue.isEmpty()) {
-                LocalRx rx = localQueue.poll();
-                beginCall(rx.flow, rx.id, rx.sentAt, rx.hops);
-                curSkb = rx.skb;
-                pipeline.receive(rx.dev, rx.skb);
+            if (localSize != 0) {
+                int h = localHead;
+                NetDevice dev = localDev[h];
+                SkBuff skb = localSkb[h];
+                localDev[h] = null;
+                localSkb[h] = null;
+                localHead = (h + 1) & (localDev.length - 1);
+                localSize--;
+                beginCall(localFlow[h], localId[h], localSentAt[h], localHops[h]);
+                curSkb = skb;
+                pipeline.receive(dev, skb);
                 endCall();
+                if (!curEscaped && spareCount < spareSkbs.length) {
+                    spareSkbs[spareCount++] = skb;
+                }
                 continue;
             }
             long best = Long.MAX_VALUE;
@@ -311,7 +332,7 @@ public final class Router implements Egress, OutcomeListener {
             if (best > now) {
                 now = best;
             }
-            receiveFromLink(bestPort, bestPort.incoming.poll());
+            receiveFromLink(bestPort, bestPort.poll());
         }
         if (until > now && until != Long.MAX_VALUE) {
             now = until;
@@ -357,9 +378,17 @@ public final class Router implements Egress, OutcomeListener {
             trace(p.getId(), flow, "dropped mtu (" + len + " > " + dev.mtu() + ")", dev);
             return;
         }
-        byte[] buf = new byte[RX_HEADROOM + len];
-        data.copyTo(buf, RX_HEADROOM);
-        SkBuff skb = new SkBuff(buf, RX_HEADROOM, len);
+        SkBuff skb;
+        if (rxBytes.capture(data)) {
+            // The sender handed its buffer over with the packet (see transmit): keep working in it, as the
+            // kernel's veth passes the same skb on. Headroom is what the sender left before the packet.
+            skb = rxSkb.take(rxBytes.array, rxBytes.offset, len);
+            rxBytes.array = null;
+        } else {
+            byte[] buf = new byte[RX_HEADROOM + len];
+            data.copyTo(buf, RX_HEADROOM);
+            skb = rxSkb.take(buf, RX_HEADROOM, len);
+        }
         // skb->protocol is set by the pipeline's header validation (TUN-like links carry no EtherType).
         beginCall(flow, p.getId(), p.getSentAtNs(), p.getHops());
         curSkb = skb;
@@ -476,6 +505,7 @@ public final class Router implements Egress, OutcomeListener {
         continuation = false;
         continuationMatched = false;
         curSkb = null;
+        curEscaped = false;
         runner.context().cpu = flow % cpus;
         processed++;
     }
@@ -555,6 +585,10 @@ public final class Router implements Egress, OutcomeListener {
         if (port == null) {
             DeviceDriver d = dev.ifindex < drivers.length ? drivers[dev.ifindex] : null;
             boolean own = skb == curSkb || curSkb == null;
+            rxSkb.escaped(skb); // a driver may keep the skb (tunnel backlog, TUN)
+            if (skb == curSkb) {
+                curEscaped = true;
+            }
             if (d == null || !d.transmit(this, dev, skb, route)) {
                 return false;
             }
@@ -581,8 +615,10 @@ public final class Router implements Egress, OutcomeListener {
         if (arrival < 0 || port.out.duplicateData() != null) {
             return impaired(port, dev, skb, arrival, id, sentAt, hops);
         }
-        Packet pkt = builder.clear()
-                // The pipeline hands the skb over (Egress contract), so its bytes can be wrapped, not copied.
+        // Every field the router uses is set, so the builder needs no clear() between packets.
+        Packet pkt = builder
+                // The pipeline hands the skb over (Egress contract), so its bytes can be wrapped, not copied; the
+                // receiver keeps working in them (receiveFromLink).
                 .setData(UnsafeByteOperations.unsafeWrap(skb.head, skb.data, skb.len))
                 .setId(id)
                 .setFlowId(curFlow)
@@ -623,7 +659,7 @@ public final class Router implements Egress, OutcomeListener {
     }
 
     private void sendOnLink(Port port, ByteString data, long id, long sentAt, int hops, long arrival) {
-        Packet pkt = builder.clear()
+        Packet pkt = builder // every field set: no clear() needed
                 .setData(data)
                 .setId(id)
                 .setFlowId(curFlow)
@@ -675,7 +711,58 @@ public final class Router implements Egress, OutcomeListener {
             id = nextId++;
         }
         boolean same = id == curId;
-        localQueue.add(new LocalRx(dev, skb, curFlow, id, same ? curSentAt : now, same ? curHops : 0));
+        rxSkb.escaped(skb);
+        if (skb == curSkb) {
+            curEscaped = true;
+        }
+        if (localSize == localDev.length) {
+            growLocal();
+        }
+        int t = (localHead + localSize) & (localDev.length - 1);
+        localDev[t] = dev;
+        localSkb[t] = skb;
+        localFlow[t] = curFlow;
+        localId[t] = id;
+        localSentAt[t] = same ? curSentAt : now;
+        localHops[t] = same ? curHops : 0;
+        localSize++;
+    }
+
+    @Override
+    public SkBuff buildSkb(byte[] head, int data, int len) {
+        if (spareCount == 0) {
+            return new SkBuff(head, data, len);
+        }
+        SkBuff s = spareSkbs[--spareCount];
+        spareSkbs[spareCount] = null;
+        RxSkb.reset(s, head, data, len);
+        return s;
+    }
+
+    private void growLocal() {
+        int n = localDev.length;
+        NetDevice[] dev = new NetDevice[n * 2];
+        SkBuff[] skb = new SkBuff[n * 2];
+        int[] flow = new int[n * 2];
+        long[] id = new long[n * 2];
+        long[] sentAt = new long[n * 2];
+        int[] hops = new int[n * 2];
+        for (int i = 0; i < localSize; i++) {
+            int j = (localHead + i) & (n - 1);
+            dev[i] = localDev[j];
+            skb[i] = localSkb[j];
+            flow[i] = localFlow[j];
+            id[i] = localId[j];
+            sentAt[i] = localSentAt[j];
+            hops[i] = localHops[j];
+        }
+        localDev = dev;
+        localSkb = skb;
+        localFlow = flow;
+        localId = id;
+        localSentAt = sentAt;
+        localHops = hops;
+        localHead = 0;
     }
 
     private boolean onIcmp(SkBuff skb, int l4) {
@@ -689,8 +776,8 @@ public final class Router implements Egress, OutcomeListener {
 
     /** Packets waiting to be re-received here (bpf_redirect with BPF_F_INGRESS), per flow into {@code out}. */
     void countPending(long[] perFlow) {
-        for (LocalRx rx : localQueue) {
-            perFlow[rx.flow]++;
+        for (int i = 0; i < localSize; i++) {
+            perFlow[localFlow[(localHead + i) & (localDev.length - 1)]]++;
         }
     }
 
@@ -705,7 +792,7 @@ public final class Router implements Egress, OutcomeListener {
     }
 
     int localPending() {
-        return localQueue.size();
+        return localSize;
     }
 
     /** "h1#3": the third packet node h1 put into the network; "new" for a packet created in this call. */
@@ -714,11 +801,11 @@ public final class Router implements Egress, OutcomeListener {
             return "new";
         }
         int origin = (int) (id >>> 40) - 1;
-        String n = origin >= 0 && origin < nodeNames.length ? nodeNames[origin] : "#" + origin;
+        String n = origin >= 0 && origin < nodeNames.size() ? nodeNames.get(origin) : "#" + origin;
         return n + "#" + ((id & ((1L << 40) - 1)) + 1);
     }
 
-    void setNodeNames(String[] names) {
+    void setNodeNames(List<String> names) {
         this.nodeNames = names;
     }
 
@@ -757,12 +844,16 @@ public final class Router implements Egress, OutcomeListener {
     public void refuse(DropReason reason) {
         this.refusing = reason;
         if (reason != null) {
-            while (!localQueue.isEmpty()) {
-                LocalRx rx = localQueue.poll();
+            while (localSize != 0) {
+                int h = localHead;
+                localDev[h] = null;
+                localSkb[h] = null;
+                localHead = (h + 1) & (localDev.length - 1);
+                localSize--;
                 processed++;
                 droppedTotal++;
-                flows.countDropped(rx.flow, Drops.of(reason));
-                observe(rx.flow, rx.id, rx.sentAt, Drops.of(reason));
+                flows.countDropped(localFlow[h], Drops.of(reason));
+                observe(localFlow[h], localId[h], localSentAt[h], Drops.of(reason));
             }
         }
     }

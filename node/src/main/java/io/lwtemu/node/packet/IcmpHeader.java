@@ -48,7 +48,9 @@ public final class IcmpHeader {
     private int off;
 
     public IcmpHeader wrap(byte[] buf, int off) {
-        this.buf = buf;
+        if (this.buf != buf) {
+            this.buf = buf; // only when it changes: a reference store into a long-lived object costs a GC barrier
+        }
         this.off = off;
         return this;
     }

@@ -45,7 +45,9 @@ public final class Icmpv6Header {
     private int off;
 
     public Icmpv6Header wrap(byte[] buf, int off) {
-        this.buf = buf;
+        if (this.buf != buf) {
+            this.buf = buf; // only when it changes: a reference store into a long-lived object costs a GC barrier
+        }
         this.off = off;
         return this;
     }

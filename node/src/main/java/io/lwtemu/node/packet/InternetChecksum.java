@@ -6,14 +6,23 @@ package io.lwtemu.node.packet;
  * way the kernel's {@code csum_partial}/{@code csum_fold} split the work.
  */
 public final class InternetChecksum {
+    private static final java.lang.invoke.VarHandle BE_INT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
     private InternetChecksum() {}
 
     /** Adds the 16-bit big-endian words of {@code buf[off, off+len)} to {@code sum}; an odd last byte is padded with 0. */
     public static long partial(byte[] buf, int off, int len, long sum) {
         int end = off + len;
         int i = off;
-        for (; i + 1 < end; i += 2) {
+        // Two words per step: one bounds-checked 32-bit load instead of four byte loads.
+        for (; i + 3 < end; i += 4) {
+            int w = (int) BE_INT.get(buf, i);
+            sum += (w >>> 16) + (w & 0xffff);
+        }
+        if (i + 1 < end) {
             sum += ((buf[i] & 0xff) << 8) | (buf[i + 1] & 0xff);
+            i += 2;
         }
         if (i < end) {
             sum += (buf[i] & 0xff) << 8;

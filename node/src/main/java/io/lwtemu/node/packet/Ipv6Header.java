@@ -35,7 +35,9 @@ public final class Ipv6Header {
     private int off;
 
     public Ipv6Header wrap(byte[] buf, int off) {
-        this.buf = buf;
+        if (this.buf != buf) {
+            this.buf = buf; // only when it changes: a reference store into a long-lived object costs a GC barrier
+        }
         this.off = off;
         return this;
     }

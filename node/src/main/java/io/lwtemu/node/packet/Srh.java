@@ -40,7 +40,9 @@ public final class Srh {
     private int off;
 
     public Srh wrap(byte[] buf, int off) {
-        this.buf = buf;
+        if (this.buf != buf) {
+            this.buf = buf; // only when it changes: a reference store into a long-lived object costs a GC barrier
+        }
         this.off = off;
         return this;
     }

@@ -23,7 +23,9 @@ public final class VxlanHeader {
     private int off;
 
     public VxlanHeader wrap(byte[] buf, int off) {
-        this.buf = buf;
+        if (this.buf != buf) {
+            this.buf = buf; // only when it changes: a reference store into a long-lived object costs a GC barrier
+        }
         this.off = off;
         return this;
     }

@@ -39,8 +39,6 @@ final class TunnelRecv {
     private final UdpHeader udp = new UdpHeader();
     private final VxlanHeader vxlan = new VxlanHeader();
     private final Ipv4Header ip4 = new Ipv4Header();
-    /** Headroom of a decapsulated packet's new skb: room for the next encapsulation without copying again. */
-    static final int INNER_HEADROOM = 64;
 
     private ForwardingPipeline pipeline;
     private Egress backlog;
@@ -206,13 +204,13 @@ final class TunnelRecv {
             t.rxErrors++;
             return reject(DropReason.TUNNEL_BAD_INNER);
         }
-        byte[] copy = new byte[INNER_HEADROOM + innerLen];
-        System.arraycopy(b, innerOff, copy, INNER_HEADROOM, innerLen);
-        if (!ecnDecapsulate(outer, copy, INNER_HEADROOM, innerV4)) {
+        // The inner packet stays where it is, as the kernel pulls the outer headers off the same skb: the outer
+        // skb ends here (its outcome reads only the outer header), so the inner one can own the buffer.
+        if (!ecnDecapsulate(outer, b, innerOff, innerV4)) {
             t.rxErrors++;
             return reject(DropReason.TUNNEL_BAD_INNER);
         }
-        SkBuff inner = new SkBuff(copy, INNER_HEADROOM, innerLen);
+        SkBuff inner = backlog != null ? backlog.buildSkb(b, innerOff, innerLen) : new SkBuff(b, innerOff, innerLen);
         inner.protocol = innerProtocol;
         inner.mark = outer.mark;
         inner.priority = outer.priority;
