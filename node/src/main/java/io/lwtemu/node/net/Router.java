@@ -784,7 +784,7 @@ public final class Router implements Egress, OutcomeListener {
     /** Packets on their way to this router (on its links' far ends, or queued for re-injection), per flow. */
     public void countInFlightTowards(long[] perFlow) {
         for (Port p : portArray) {
-            for (Packet pkt : p.incoming) {
+            for (Packet pkt : p.inFlightPackets()) {
                 perFlow[pkt.getFlowId()]++;
             }
         }
