@@ -9,6 +9,7 @@ import io.lwtemu.node.topology.Topology;
 import io.lwtemu.node.topology.TopologyException;
 import io.lwtemu.node.topology.TopologyLoader;
 import io.lwtemu.node.topology.Units;
+import io.lwtemu.node.topology.YamlValues;
 import io.lwtemu.node.topology.YamlNode;
 import io.lwtemu.node.topology.YamlReader;
 import java.io.IOException;
@@ -31,12 +32,15 @@ public final class ScenarioLoader {
     private static final Pattern AFTER = Pattern.compile("(\\d+)\\s+packets?\\s+of\\s+(\\S+)");
 
     private final Path file;
+    /** Typed reads of this file's YAML nodes, errors at file:line:column. */
+    private final YamlValues yv;
     private final String[] lines;
     private Topology topo;
     private FaultParser parser;
 
     private ScenarioLoader(Path file, String text) {
         this.file = file;
+        this.yv = new YamlValues(file);
         this.lines = text.split("\r?\n", -1);
     }
 
@@ -55,36 +59,36 @@ public final class ScenarioLoader {
     }
 
     private Scenario scenario(String text) {
-        YamlNode.Map root = map(new YamlReader(file).read(text), "the scenario");
+        YamlNode.Map root = yv.map(new YamlReader(file).read(text), "the scenario");
         boolean separate = root.get("topology") != null;
         if (separate) {
-            known(root, "a scenario", "name", "description", "topology", "seed", "duration", "settle", "faults",
+            yv.known(root, "a scenario", "name", "description", "topology", "seed", "duration", "settle", "faults",
                     "nemesis", "members");
             YamlNode t = root.get("topology");
-            String rel = text(t, "the topology file's path");
+            String rel = yv.text(t, "the topology file's path");
             Path tp = file.toAbsolutePath().getParent().resolve(rel).normalize();
             if (!Files.isRegularFile(tp)) {
-                throw error(t.loc(), "no topology file '" + rel + "' (looked at " + tp + ")");
+                throw yv.error(t.loc(), "no topology file '" + rel + "' (looked at " + tp + ")");
             }
             topo = TopologyLoader.load(tp);
         } else {
             // A topology with faults: and/or nemesis: sections; without them, a baseline run with no faults.
             topo = TopologyLoader.parse(file, text);
         }
-        String name = root.get("name") != null ? text(root.get("name"), "a name")
+        String name = root.get("name") != null ? yv.text(root.get("name"), "a name")
                 : stem(file);
         if (!separate) {
             name = topo.name();
         }
-        long seed = root.get("seed") != null && separate ? integer(root.get("seed"), "a seed") : topo.seed();
-        long duration = root.get("duration") != null && separate ? duration(root.get("duration"))
+        long seed = root.get("seed") != null && separate ? yv.integer(root.get("seed"), "a seed") : topo.seed();
+        long duration = root.get("duration") != null && separate ? yv.duration(root.get("duration"))
                 : topo.durationNs();
-        long settle = root.get("settle") != null ? duration(root.get("settle")) : DEFAULT_SETTLE_NS;
+        long settle = root.get("settle") != null ? yv.duration(root.get("settle")) : DEFAULT_SETTLE_NS;
         Set<String> members = new LinkedHashSet<>();
         if (root.get("members") != null) {
-            for (YamlNode m : seq(root.get("members"), "'members'").items()) {
-                if (!members.add(text(m, "a member name"))) {
-                    throw error(m.loc(), "duplicate member '" + text(m, "") + "'");
+            for (YamlNode m : yv.seq(root.get("members"), "'members'").items()) {
+                if (!members.add(yv.text(m, "a member name"))) {
+                    throw yv.error(m.loc(), "duplicate member '" + yv.text(m, "") + "'");
                 }
             }
         }
@@ -112,7 +116,7 @@ public final class ScenarioLoader {
         });
         List<TimedFault> faults = new ArrayList<>();
         if (root.get("faults") != null) {
-            for (YamlNode n : seq(root.get("faults"), "'faults'").items()) {
+            for (YamlNode n : yv.seq(root.get("faults"), "'faults'").items()) {
                 faults.add(timed(n, duration));
             }
         }
@@ -122,66 +126,66 @@ public final class ScenarioLoader {
     }
 
     private TimedFault timed(YamlNode n, long duration) {
-        YamlNode.Map m = map(n, "a fault {at: TIME, do: COMMAND}");
-        known(m, "a fault", "at", "after", "do", "every", "for", "until", "times");
+        YamlNode.Map m = yv.map(n, "a fault {at: TIME, do: COMMAND}");
+        yv.known(m, "a fault", "at", "after", "do", "every", "for", "until", "times");
         YamlNode doNode = m.get("do");
         if (doNode == null) {
-            throw error(m.loc(), "fault without 'do:', expected e.g. do: link down r1:eth1");
+            throw yv.error(m.loc(), "fault without 'do:', expected e.g. do: link down r1:eth1");
         }
         Fault f = fault(doNode);
         long at;
         String trigger;
         if (m.get("at") != null && m.get("after") != null) {
-            throw error(m.get("after").loc(), "give either 'at:' or 'after:', not both");
+            throw yv.error(m.get("after").loc(), "give either 'at:' or 'after:', not both");
         } else if (m.get("at") != null) {
-            at = duration(m.get("at"));
+            at = yv.duration(m.get("at"));
             trigger = "at " + Units.formatNs(at);
         } else if (m.get("after") != null) {
             YamlNode a = m.get("after");
-            String t = text(a, "N packets of FLOW");
+            String t = yv.text(a, "N packets of FLOW");
             Matcher mm = AFTER.matcher(t);
             if (!mm.matches()) {
-                throw error(a.loc(), "bad trigger '" + t + "', expected 'N packets of FLOW' like 500 packets of f1");
+                throw yv.error(a.loc(), "bad trigger '" + t + "', expected 'N packets of FLOW' like 500 packets of f1");
             }
             at = afterPackets(a, Long.parseLong(mm.group(1)), mm.group(2));
             trigger = "after " + t;
         } else {
-            throw error(m.loc(), "fault without 'at:' or 'after:', expected e.g. at: 1s or after: 500 packets of f1");
+            throw yv.error(m.loc(), "fault without 'at:' or 'after:', expected e.g. at: 1s or after: 500 packets of f1");
         }
         if (at >= duration) {
-            throw error((m.get("at") != null ? m.get("at") : m.get("after")).loc(), "the fault comes at "
+            throw yv.error((m.get("at") != null ? m.get("at") : m.get("after")).loc(), "the fault comes at "
                     + Units.formatNs(at) + ", not before the experiment ends at " + Units.formatNs(duration));
         }
-        long every = m.get("every") == null ? 0 : duration(m.get("every"));
+        long every = m.get("every") == null ? 0 : yv.duration(m.get("every"));
         if (m.get("every") != null && every <= 0) {
-            throw error(m.get("every").loc(), "'every' must be > 0");
+            throw yv.error(m.get("every").loc(), "'every' must be > 0");
         }
-        long forNs = m.get("for") == null ? -1 : duration(m.get("for"));
+        long forNs = m.get("for") == null ? -1 : yv.duration(m.get("for"));
         if (forNs == 0) {
-            throw error(m.get("for").loc(), "'for' must be > 0");
+            throw yv.error(m.get("for").loc(), "'for' must be > 0");
         }
         if (every > 0 && forNs >= every) {
-            throw error(m.get("for").loc(), "'for' (" + Units.formatNs(forNs) + ") must be shorter than 'every' ("
+            throw yv.error(m.get("for").loc(), "'for' (" + Units.formatNs(forNs) + ") must be shorter than 'every' ("
                     + Units.formatNs(every) + "): each occurrence is healed before the next");
         }
         if (forNs > 0 && heals(f) == null) {
-            throw error(m.get("for").loc(), "'for' has nothing to heal: '" + f.text() + "' is itself a repair");
+            throw yv.error(m.get("for").loc(), "'for' has nothing to heal: '" + f.text() + "' is itself a repair");
         }
-        long until = m.get("until") == null ? duration : duration(m.get("until"));
+        long until = m.get("until") == null ? duration : yv.duration(m.get("until"));
         if (m.get("until") != null && until <= at) {
-            throw error(m.get("until").loc(), "'until' (" + Units.formatNs(until) + ") must come after the first"
+            throw yv.error(m.get("until").loc(), "'until' (" + Units.formatNs(until) + ") must come after the first"
                     + " occurrence (" + Units.formatNs(at) + ")");
         }
         int times = -1;
         if (m.get("times") != null) {
-            long t = integer(m.get("times"), "a count");
+            long t = yv.integer(m.get("times"), "a count");
             if (t < 1) {
-                throw error(m.get("times").loc(), "'times' must be >= 1");
+                throw yv.error(m.get("times").loc(), "'times' must be >= 1");
             }
             times = (int) Math.min(t, Integer.MAX_VALUE);
         }
         if (every == 0 && (m.get("until") != null || m.get("times") != null)) {
-            throw error(m.loc(), "'until'/'times' need 'every:' (the repeat period)");
+            throw yv.error(m.loc(), "'until'/'times' need 'every:' (the repeat period)");
         }
         return new TimedFault(f, at, trigger, every, forNs, until, times, m.loc());
     }
@@ -201,10 +205,10 @@ public final class ScenarioLoader {
         for (Topology.FlowSpec f : topo.flows()) {
             if (f.name().equals(flow)) {
                 if (n < 1) {
-                    throw error(at.loc(), "expected at least 1 packet");
+                    throw yv.error(at.loc(), "expected at least 1 packet");
                 }
                 if (f.count() >= 0 && n > f.count()) {
-                    throw error(at.loc(), "flow " + flow + " sends only " + f.count() + " packets");
+                    throw yv.error(at.loc(), "flow " + flow + " sends only " + f.count() + " packets");
                 }
                 return f.startNs() + (long) ((n - 1) * (1e9 / f.ratePps())) + 1;
             }
@@ -213,27 +217,27 @@ public final class ScenarioLoader {
         for (Topology.FlowSpec f : topo.flows()) {
             names.add(f.name());
         }
-        throw error(at.loc(), "unknown flow '" + flow + "', expected one of " + (names.isEmpty() ? "(no flows)"
+        throw yv.error(at.loc(), "unknown flow '" + flow + "', expected one of " + (names.isEmpty() ? "(no flows)"
                 : String.join(", ", names)));
     }
 
     private Nemesis nemesis(YamlNode n, long duration) {
-        YamlNode.Map m = map(n, "the nemesis");
-        known(m, "the nemesis", "faults", "gap", "for", "start", "until");
+        YamlNode.Map m = yv.map(n, "the nemesis");
+        yv.known(m, "the nemesis", "faults", "gap", "for", "start", "until");
         if (m.get("faults") == null) {
-            throw error(m.loc(), "nemesis without 'faults:', expected a list of fault commands to draw from");
+            throw yv.error(m.loc(), "nemesis without 'faults:', expected a list of fault commands to draw from");
         }
         List<Fault> faults = new ArrayList<>();
-        for (YamlNode f : seq(m.get("faults"), "'faults'").items()) {
+        for (YamlNode f : yv.seq(m.get("faults"), "'faults'").items()) {
             faults.add(fault(f));
         }
         if (faults.isEmpty()) {
-            throw error(m.get("faults").loc(), "expected at least one fault to draw from");
+            throw yv.error(m.get("faults").loc(), "expected at least one fault to draw from");
         }
         long[] gap = range(m.get("gap"), 500_000_000L);
         long[] dur = range(m.get("for"), 200_000_000L);
-        long start = m.get("start") == null ? 0 : duration(m.get("start"));
-        long until = m.get("until") == null ? duration : duration(m.get("until"));
+        long start = m.get("start") == null ? 0 : yv.duration(m.get("start"));
+        long until = m.get("until") == null ? duration : yv.duration(m.get("until"));
         return new Nemesis(List.copyOf(faults), gap[0], gap[1], dur[0], dur[1], start, until, m.loc());
     }
 
@@ -242,12 +246,12 @@ public final class ScenarioLoader {
         if (n == null) {
             return new long[] {dflt, dflt};
         }
-        String t = text(n, "a duration or a range like 100ms..300ms");
+        String t = yv.text(n, "a duration or a range like 100ms..300ms");
         int dots = t.indexOf("..");
         long lo = Units.durationNs(dots < 0 ? t : t.substring(0, dots).trim());
         long hi = dots < 0 ? lo : Units.durationNs(t.substring(dots + 2).trim());
         if (lo <= 0 || hi < lo) {
-            throw error(n.loc(), "bad range '" + t + "', expected e.g. 100ms..300ms (both > 0, low first)");
+            throw yv.error(n.loc(), "bad range '" + t + "', expected e.g. 100ms..300ms (both > 0, low first)");
         }
         return new long[] {lo, hi};
     }
@@ -255,7 +259,7 @@ public final class ScenarioLoader {
     private Fault fault(YamlNode n) {
         YamlNode.Scalar s = n instanceof YamlNode.Scalar sc ? sc : null;
         if (s == null || s.text() == null || s.text().isBlank()) {
-            throw error(n.loc(), "expected a fault command like 'link down r1:eth1', got " + n.kind());
+            throw yv.error(n.loc(), "expected a fault command like 'link down r1:eth1', got " + n.kind());
         }
         try {
             return parser.parse(s.text());
@@ -264,7 +268,7 @@ public final class ScenarioLoader {
             int c0 = s.loc().column() - 1;
             char q = c0 < raw.length() ? raw.charAt(c0) : ' ';
             int col = s.loc().column() + (q == '"' || q == '\'' ? 1 : 0) + e.column - 1;
-            throw error(new YamlNode.Loc(s.loc().line(), col), e.getMessage());
+            throw yv.error(new YamlNode.Loc(s.loc().line(), col), e.getMessage());
         }
     }
 
@@ -278,58 +282,5 @@ public final class ScenarioLoader {
         String n = f.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
-    }
-
-    private YamlNode.Map map(YamlNode n, String what) {
-        if (n instanceof YamlNode.Map m) {
-            return m;
-        }
-        throw error(n.loc(), "expected " + what + " as a map, got " + n.kind());
-    }
-
-    private YamlNode.Seq seq(YamlNode n, String what) {
-        if (n instanceof YamlNode.Seq s) {
-            return s;
-        }
-        throw error(n.loc(), "expected " + what + " as a list ('- ...' items), got " + n.kind());
-    }
-
-    private String text(YamlNode n, String what) {
-        if (n instanceof YamlNode.Scalar s && s.text() != null && !s.text().isBlank()) {
-            return s.text().trim();
-        }
-        throw error(n.loc(), "expected " + what + ", got " + n.kind());
-    }
-
-    private long integer(YamlNode n, String what) {
-        String t = text(n, what);
-        try {
-            return Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            throw error(n.loc(), "expected " + what + " (an integer), got '" + t + "'");
-        }
-    }
-
-    private long duration(YamlNode n) {
-        String t = text(n, "a duration like 10us, 5ms or 2s");
-        long ns = Units.durationNs(t);
-        if (ns < 0) {
-            throw error(n.loc(), "bad duration '" + t + "', expected e.g. 10us, 5ms or 2s");
-        }
-        return ns;
-    }
-
-    private void known(YamlNode.Map m, String what, String... keys) {
-        Set<String> ok = Set.of(keys);
-        for (YamlNode.Entry e : m.entries().values()) {
-            if (!ok.contains(e.key())) {
-                throw error(e.keyLoc(), "unknown key '" + e.key() + "' in " + what + ", expected one of "
-                        + String.join(", ", keys));
-            }
-        }
-    }
-
-    private TopologyException error(YamlNode.Loc loc, String msg) {
-        return new TopologyException(file, loc.line(), loc.column(), msg);
     }
 }

@@ -34,10 +34,13 @@ public final class TopologyLoader {
     public static final int MIN_MTU = 68;
 
     private final Path file;
+    /** Typed reads of this file's YAML nodes, errors at file:line:column. */
+    private final YamlValues yv;
     private final String[] lines;
 
     private TopologyLoader(Path file, String text) {
         this.file = file;
+        this.yv = new YamlValues(file);
         this.lines = text.split("\r?\n", -1);
     }
 
@@ -57,28 +60,28 @@ public final class TopologyLoader {
     }
 
     private Topology topology(YamlNode rootNode) {
-        YamlNode.Map root = map(rootNode, "the topology");
-        known(root, "the topology", "name", "seed", "cpus", "duration", "nodes", "links", "traffic", "events",
+        YamlNode.Map root = yv.map(rootNode, "the topology");
+        yv.known(root, "the topology", "name", "seed", "cpus", "duration", "nodes", "links", "traffic", "events",
                 "capture", "faults", "nemesis", "members", "settle", // the last four: io.lwtemu.node.experiment
                 "placement");
-        String name = root.get("name") == null ? stem() : text(root.get("name"), "a name");
-        long seed = root.get("seed") == null ? 1 : integer(root.get("seed"), "a seed", Long.MIN_VALUE, Long.MAX_VALUE);
-        int cpus = root.get("cpus") == null ? 2 : (int) integer(root.get("cpus"), "a CPU count", 1, 1024);
-        long duration = root.get("duration") == null ? 5_000_000_000L : duration(root.get("duration"));
+        String name = root.get("name") == null ? stem() : yv.text(root.get("name"), "a name");
+        long seed = root.get("seed") == null ? 1 : yv.integer(root.get("seed"), "a seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        int cpus = root.get("cpus") == null ? 2 : (int) yv.integer(root.get("cpus"), "a CPU count", 1, 1024);
+        long duration = root.get("duration") == null ? 5_000_000_000L : yv.duration(root.get("duration"));
 
         YamlNode nodesNode = root.get("nodes");
         if (nodesNode == null) {
-            throw error(root.loc(), "missing 'nodes:', expected a map of node names to nodes");
+            throw yv.error(root.loc(), "missing 'nodes:', expected a map of node names to nodes");
         }
         LinkedHashMap<String, NodeSpec> nodes = new LinkedHashMap<>();
-        for (YamlNode.Entry e : map(nodesNode, "'nodes'").entries().values()) {
+        for (YamlNode.Entry e : yv.map(nodesNode, "'nodes'").entries().values()) {
             nodes.put(e.key(), node(e, cpus));
         }
         List<LinkSpec> links = new ArrayList<>();
         Map<String, YamlNode.Loc> usedEnds = new HashMap<>();
         YamlNode linksNode = root.get("links");
         if (linksNode != null) {
-            for (YamlNode l : seq(linksNode, "'links'").items()) {
+            for (YamlNode l : yv.seq(linksNode, "'links'").items()) {
                 links.add(link(l, nodes, usedEnds));
             }
         }
@@ -86,27 +89,27 @@ public final class TopologyLoader {
         List<PingSpec> pings = new ArrayList<>();
         YamlNode trafficNode = root.get("traffic");
         if (trafficNode != null) {
-            YamlNode.Map traffic = map(trafficNode, "'traffic'");
-            known(traffic, "'traffic'", "flows", "pings");
+            YamlNode.Map traffic = yv.map(trafficNode, "'traffic'");
+            yv.known(traffic, "'traffic'", "flows", "pings");
             if (traffic.get("flows") != null) {
                 Set<String> names = new java.util.HashSet<>();
-                for (YamlNode f : seq(traffic.get("flows"), "'flows'").items()) {
+                for (YamlNode f : yv.seq(traffic.get("flows"), "'flows'").items()) {
                     FlowSpec fs = flow(f, nodes, flows.size());
                     if (!names.add(fs.name())) {
-                        throw error(f.loc(), "duplicate flow name '" + fs.name() + "'");
+                        throw yv.error(f.loc(), "duplicate flow name '" + fs.name() + "'");
                     }
                     flows.add(fs);
                 }
             }
             if (traffic.get("pings") != null) {
-                for (YamlNode p : seq(traffic.get("pings"), "'pings'").items()) {
+                for (YamlNode p : yv.seq(traffic.get("pings"), "'pings'").items()) {
                     pings.add(ping(p, nodes));
                 }
             }
         }
         List<Topology.EventSpec> events = new ArrayList<>();
         if (root.get("events") != null) {
-            for (YamlNode e : seq(root.get("events"), "'events'").items()) {
+            for (YamlNode e : yv.seq(root.get("events"), "'events'").items()) {
                 events.add(event(e, nodes, links));
             }
         }
@@ -127,36 +130,36 @@ public final class TopologyLoader {
     private NodeSpec node(YamlNode.Entry e, int defaultCpus) {
         String name = e.key();
         if (!name.matches("[A-Za-z0-9_.-]+")) {
-            throw error(e.keyLoc(), "bad node name '" + name + "', expected letters, digits, '_', '.', '-'");
+            throw yv.error(e.keyLoc(), "bad node name '" + name + "', expected letters, digits, '_', '.', '-'");
         }
-        YamlNode.Map m = map(e.value(), "node '" + name + "'");
-        known(m, "node '" + name + "'", "kind", "cpus", "interfaces", "config");
+        YamlNode.Map m = yv.map(e.value(), "node '" + name + "'");
+        yv.known(m, "node '" + name + "'", "kind", "cpus", "interfaces", "config");
         Kind kind = Kind.ROUTER;
         if (m.get("kind") != null) {
-            String k = text(m.get("kind"), "host or router");
+            String k = yv.text(m.get("kind"), "host or router");
             kind = switch (k) {
                 case "host" -> Kind.HOST;
                 case "router" -> Kind.ROUTER;
-                default -> throw error(m.get("kind").loc(), "unknown kind '" + k + "', expected host or router");
+                default -> throw yv.error(m.get("kind").loc(), "unknown kind '" + k + "', expected host or router");
             };
         }
-        int cpus = m.get("cpus") == null ? defaultCpus : (int) integer(m.get("cpus"), "a CPU count", 1, 1024);
+        int cpus = m.get("cpus") == null ? defaultCpus : (int) yv.integer(m.get("cpus"), "a CPU count", 1, 1024);
         LinkedHashMap<String, InterfaceSpec> ifaces = new LinkedHashMap<>();
         if (m.get("interfaces") != null) {
-            for (YamlNode.Entry ie : map(m.get("interfaces"), "'interfaces'").entries().values()) {
+            for (YamlNode.Entry ie : yv.map(m.get("interfaces"), "'interfaces'").entries().values()) {
                 String ifName = ie.key();
                 if (ifName.equals("lo") || !ifName.matches("[A-Za-z0-9_.-]{1,15}")) {
-                    throw error(ie.keyLoc(), "bad interface name '" + ifName
+                    throw yv.error(ie.keyLoc(), "bad interface name '" + ifName
                             + "', expected up to 15 letters, digits, '_', '.', '-' (and not 'lo')");
                 }
                 int mtu = DEFAULT_MTU;
                 Topology.TunSpec tun = null;
                 YamlNode v = ie.value();
                 if (!(v instanceof YamlNode.Scalar s && s.text() == null)) {
-                    YamlNode.Map im = map(v, "interface '" + ifName + "'");
-                    known(im, "interface '" + ifName + "'", "mtu", "tun");
+                    YamlNode.Map im = yv.map(v, "interface '" + ifName + "'");
+                    yv.known(im, "interface '" + ifName + "'", "mtu", "tun");
                     if (im.get("mtu") != null) {
-                        mtu = (int) integer(im.get("mtu"), "an MTU", MIN_MTU, 65535);
+                        mtu = (int) yv.integer(im.get("mtu"), "an MTU", MIN_MTU, 65535);
                     }
                     tun = im.get("tun") == null ? null : tun(im.get("tun"), ifName);
                 }
@@ -168,7 +171,7 @@ public final class TopologyLoader {
         int indent = 0;
         YamlNode c = m.get("config");
         if (c != null) {
-            YamlNode.Scalar s = scalar(c, "iproute2 commands (use 'config: |' and one command per line)");
+            YamlNode.Scalar s = yv.scalar(c, "iproute2 commands (use 'config: |' and one command per line)");
             String raw = line(s.loc().line());
             int col = s.loc().column() - 1;
             char first = col < raw.length() ? raw.charAt(col) : ' ';
@@ -211,30 +214,30 @@ public final class TopologyLoader {
     // ---------------------------------------------------------------- links
 
     private LinkSpec link(YamlNode n, Map<String, NodeSpec> nodes, Map<String, YamlNode.Loc> used) {
-        YamlNode.Map m = map(n, "a link {a: NODE:IF, b: NODE:IF}");
-        known(m, "a link", "a", "b", "delay", "bandwidth", "mtu", "queue", "netem");
+        YamlNode.Map m = yv.map(n, "a link {a: NODE:IF, b: NODE:IF}");
+        yv.known(m, "a link", "a", "b", "delay", "bandwidth", "mtu", "queue", "netem");
         String[] a = end(m, "a", nodes, used);
         String[] b = end(m, "b", nodes, used);
-        long delay = m.get("delay") == null ? DEFAULT_DELAY_NS : duration(m.get("delay"));
+        long delay = m.get("delay") == null ? DEFAULT_DELAY_NS : yv.duration(m.get("delay"));
         if (delay <= 0) {
-            throw error(m.get("delay").loc(), "link delay must be > 0 (it is the emulator's lookahead), e.g. 1us");
+            throw yv.error(m.get("delay").loc(), "link delay must be > 0 (it is the emulator's lookahead), e.g. 1us");
         }
         long bw = 0;
         if (m.get("bandwidth") != null) {
-            String t = text(m.get("bandwidth"), "a bit rate like 1Gbit");
+            String t = yv.text(m.get("bandwidth"), "a bit rate like 1Gbit");
             bw = Units.bitRate(t);
             if (bw <= 0) {
-                throw error(m.get("bandwidth").loc(), "bad bandwidth '" + t + "', expected e.g. 100Mbit, 1Gbit");
+                throw yv.error(m.get("bandwidth").loc(), "bad bandwidth '" + t + "', expected e.g. 100Mbit, 1Gbit");
             }
         }
-        int mtu = m.get("mtu") == null ? 0 : (int) integer(m.get("mtu"), "an MTU", MIN_MTU, 65535);
-        int queue = m.get("queue") == null ? DEFAULT_QUEUE : (int) integer(m.get("queue"), "a queue length", 1,
+        int mtu = m.get("mtu") == null ? 0 : (int) yv.integer(m.get("mtu"), "an MTU", MIN_MTU, 65535);
+        int queue = m.get("queue") == null ? DEFAULT_QUEUE : (int) yv.integer(m.get("queue"), "a queue length", 1,
                 10_000_000);
         io.lwtemu.node.impair.NetemSpec ab = null;
         io.lwtemu.node.impair.NetemSpec ba = null;
         YamlNode nn = m.get("netem");
         if (nn instanceof YamlNode.Map dirs) {
-            known(dirs, "a link's netem", "a_to_b", "b_to_a");
+            yv.known(dirs, "a link's netem", "a_to_b", "b_to_a");
             ab = dirs.get("a_to_b") == null ? null : netem(dirs.get("a_to_b"));
             ba = dirs.get("b_to_a") == null ? null : netem(dirs.get("b_to_a"));
         } else if (nn != null) {
@@ -246,65 +249,65 @@ public final class TopologyLoader {
 
     /** netem options in tc syntax ("delay 10ms 2ms loss 1%"); errors name the token. */
     private io.lwtemu.node.impair.NetemSpec netem(YamlNode n) {
-        String t = text(n, "netem options like \"delay 10ms 1ms loss 1%\" or {a_to_b: ..., b_to_a: ...}");
+        String t = yv.text(n, "netem options like \"delay 10ms 1ms loss 1%\" or {a_to_b: ..., b_to_a: ...}");
         try {
             return io.lwtemu.node.impair.NetemSpec.parse(t);
         } catch (io.lwtemu.node.impair.NetemSyntaxException e) {
-            throw error(n.loc(), "bad netem: " + e.getMessage());
+            throw yv.error(n.loc(), "bad netem: " + e.getMessage());
         }
     }
 
     private String[] end(YamlNode.Map m, String key, Map<String, NodeSpec> nodes, Map<String, YamlNode.Loc> used) {
         YamlNode v = m.get(key);
         if (v == null) {
-            throw error(m.loc(), "link without '" + key + ":', expected " + key + ": NODE:INTERFACE");
+            throw yv.error(m.loc(), "link without '" + key + ":', expected " + key + ": NODE:INTERFACE");
         }
-        String t = text(v, "NODE:INTERFACE");
+        String t = yv.text(v, "NODE:INTERFACE");
         int colon = t.indexOf(':');
         if (colon <= 0 || colon == t.length() - 1) {
-            throw error(v.loc(), "bad link end '" + t + "', expected NODE:INTERFACE like r1:eth0");
+            throw yv.error(v.loc(), "bad link end '" + t + "', expected NODE:INTERFACE like r1:eth0");
         }
         String node = t.substring(0, colon);
         String iface = t.substring(colon + 1);
         NodeSpec ns = nodes.get(node);
         if (ns == null) {
-            throw error(v.loc(), "unknown node '" + node + "', expected one of " + String.join(", ", nodes.keySet()));
+            throw yv.error(v.loc(), "unknown node '" + node + "', expected one of " + String.join(", ", nodes.keySet()));
         }
         if (!ns.interfaces().containsKey(iface)) {
-            throw error(v.loc(), "node " + node + " has no interface '" + iface + "' (has: "
+            throw yv.error(v.loc(), "node " + node + " has no interface '" + iface + "' (has: "
                     + (ns.interfaces().isEmpty() ? "none" : String.join(", ", ns.interfaces().keySet())) + ")");
         }
         YamlNode.Loc prev = used.putIfAbsent(t, v.loc());
         if (prev != null) {
-            throw error(v.loc(), "interface " + t + " is already linked at line " + prev.line()
+            throw yv.error(v.loc(), "interface " + t + " is already linked at line " + prev.line()
                     + " (links are point-to-point)");
         }
         return new String[] {node, iface};
     }
 
     private Topology.EventSpec event(YamlNode n, Map<String, NodeSpec> nodes, List<LinkSpec> links) {
-        YamlNode.Map m = map(n, "an event {at: TIME, link: NODE:IF, state: up|down}");
-        known(m, "an event", "at", "link", "state");
+        YamlNode.Map m = yv.map(n, "an event {at: TIME, link: NODE:IF, state: up|down}");
+        yv.known(m, "an event", "at", "link", "state");
         if (m.get("at") == null) {
-            throw error(m.loc(), "event without 'at:', expected e.g. at: 1s");
+            throw yv.error(m.loc(), "event without 'at:', expected e.g. at: 1s");
         }
-        long at = duration(m.get("at"));
+        long at = yv.duration(m.get("at"));
         YamlNode l = m.get("link");
         if (l == null) {
-            throw error(m.loc(), "event without 'link:', expected link: NODE:INTERFACE (either end of the link)");
+            throw yv.error(m.loc(), "event without 'link:', expected link: NODE:INTERFACE (either end of the link)");
         }
-        String t = text(l, "NODE:INTERFACE");
+        String t = yv.text(l, "NODE:INTERFACE");
         boolean linked = false;
         for (LinkSpec ls : links) {
             linked |= t.equals(ls.aNode() + ":" + ls.aIf()) || t.equals(ls.bNode() + ":" + ls.bIf());
         }
         if (!linked) {
-            throw error(l.loc(), "no link on '" + t + "', expected NODE:INTERFACE of a link end");
+            throw yv.error(l.loc(), "no link on '" + t + "', expected NODE:INTERFACE of a link end");
         }
         YamlNode st = m.get("state");
-        String state = st == null ? "" : text(st, "up or down");
+        String state = st == null ? "" : yv.text(st, "up or down");
         if (!state.equals("up") && !state.equals("down")) {
-            throw error(st == null ? m.loc() : st.loc(), "expected state: up or state: down");
+            throw yv.error(st == null ? m.loc() : st.loc(), "expected state: up or state: down");
         }
         int colon = t.indexOf(':');
         return new Topology.EventSpec(at, t.substring(0, colon), t.substring(colon + 1), state.equals("up"), m.loc());
@@ -313,10 +316,10 @@ public final class TopologyLoader {
     // ---------------------------------------------------------------- traffic
 
     private FlowSpec flow(YamlNode n, Map<String, NodeSpec> nodes, int index) {
-        YamlNode.Map m = map(n, "a flow");
-        known(m, "a flow", "name", "from", "to", "proto", "sport", "dport", "size", "rate", "count", "start",
+        YamlNode.Map m = yv.map(n, "a flow");
+        yv.known(m, "a flow", "name", "from", "to", "proto", "sport", "dport", "size", "rate", "count", "start",
                 "duration", "pcap");
-        String name = m.get("name") == null ? "flow" + (index + 1) : text(m.get("name"), "a flow name");
+        String name = m.get("name") == null ? "flow" + (index + 1) : yv.text(m.get("name"), "a flow name");
         String from = nodeRef(m, "from", nodes);
         if (m.get("pcap") != null) {
             return replayFlow(m, name, from);
@@ -324,37 +327,37 @@ public final class TopologyLoader {
         IpAddress to = address(m, "to");
         Proto proto = Proto.UDP;
         if (m.get("proto") != null) {
-            String p = text(m.get("proto"), "udp, icmp or tcp");
+            String p = yv.text(m.get("proto"), "udp, icmp or tcp");
             try {
                 proto = Proto.valueOf(p.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw error(m.get("proto").loc(), "unknown proto '" + p + "', expected udp, icmp or tcp");
+                throw yv.error(m.get("proto").loc(), "unknown proto '" + p + "', expected udp, icmp or tcp");
             }
         }
-        int sport = m.get("sport") == null ? 40000 + index : (int) integer(m.get("sport"), "a port", 0, 65535);
-        int dport = m.get("dport") == null ? 5000 : (int) integer(m.get("dport"), "a port", 0, 65535);
+        int sport = m.get("sport") == null ? 40000 + index : (int) yv.integer(m.get("sport"), "a port", 0, 65535);
+        int dport = m.get("dport") == null ? 5000 : (int) yv.integer(m.get("dport"), "a port", 0, 65535);
         int min = minSize(proto, to);
-        int size = m.get("size") == null ? Math.max(100, min) : (int) integer(m.get("size"),
+        int size = m.get("size") == null ? Math.max(100, min) : (int) yv.integer(m.get("size"),
                 "an IP packet size of at least " + min + " bytes", min, 65535);
         YamlNode rateNode = m.get("rate");
         if (rateNode == null) {
-            throw error(m.loc(), "flow " + name + " has no 'rate:', expected e.g. rate: 1000pps or rate: 100Mbit");
+            throw yv.error(m.loc(), "flow " + name + " has no 'rate:', expected e.g. rate: 1000pps or rate: 100Mbit");
         }
-        String rt = text(rateNode, "a rate");
+        String rt = yv.text(rateNode, "a rate");
         double pps = Units.packetRate(rt);
         if (pps < 0) {
             long bps = Units.bitRate(rt);
             if (bps < 0) {
-                throw error(rateNode.loc(), "bad rate '" + rt + "', expected e.g. 1000pps, 10kpps or 100Mbit");
+                throw yv.error(rateNode.loc(), "bad rate '" + rt + "', expected e.g. 1000pps, 10kpps or 100Mbit");
             }
             pps = bps / (size * 8.0);
         }
         if (pps <= 0) {
-            throw error(rateNode.loc(), "rate must be > 0");
+            throw yv.error(rateNode.loc(), "rate must be > 0");
         }
-        long count = m.get("count") == null ? -1 : integer(m.get("count"), "a packet count", 0, Long.MAX_VALUE);
-        long start = m.get("start") == null ? 0 : duration(m.get("start"));
-        long dur = m.get("duration") == null ? -1 : duration(m.get("duration"));
+        long count = m.get("count") == null ? -1 : yv.integer(m.get("count"), "a packet count", 0, Long.MAX_VALUE);
+        long start = m.get("start") == null ? 0 : yv.duration(m.get("start"));
+        long dur = m.get("duration") == null ? -1 : yv.duration(m.get("duration"));
         return new FlowSpec(name, from, to, proto, sport, dport, size, pps, count, start, dur, m.loc());
     }
 
@@ -367,25 +370,25 @@ public final class TopologyLoader {
     }
 
     private PingSpec ping(YamlNode n, Map<String, NodeSpec> nodes) {
-        YamlNode.Map m = map(n, "a ping");
-        known(m, "a ping", "from", "to", "count", "size", "interval", "start");
+        YamlNode.Map m = yv.map(n, "a ping");
+        yv.known(m, "a ping", "from", "to", "count", "size", "interval", "start");
         String from = nodeRef(m, "from", nodes);
         IpAddress to = address(m, "to");
-        int count = m.get("count") == null ? 3 : (int) integer(m.get("count"), "a count", 1, 1_000_000);
-        int size = m.get("size") == null ? 56 : (int) integer(m.get("size"), "a payload size", 0, 65507);
-        long interval = m.get("interval") == null ? 1_000_000_000L : duration(m.get("interval"));
-        long start = m.get("start") == null ? 0 : duration(m.get("start"));
+        int count = m.get("count") == null ? 3 : (int) yv.integer(m.get("count"), "a count", 1, 1_000_000);
+        int size = m.get("size") == null ? 56 : (int) yv.integer(m.get("size"), "a payload size", 0, 65507);
+        long interval = m.get("interval") == null ? 1_000_000_000L : yv.duration(m.get("interval"));
+        long start = m.get("start") == null ? 0 : yv.duration(m.get("start"));
         return new PingSpec(from, to, count, size, interval, start, m.loc());
     }
 
     private String nodeRef(YamlNode.Map m, String key, Map<String, NodeSpec> nodes) {
         YamlNode v = m.get(key);
         if (v == null) {
-            throw error(m.loc(), "missing '" + key + ":', expected a node name");
+            throw yv.error(m.loc(), "missing '" + key + ":', expected a node name");
         }
-        String name = text(v, "a node name");
+        String name = yv.text(v, "a node name");
         if (!nodes.containsKey(name)) {
-            throw error(v.loc(), "unknown node '" + name + "', expected one of " + String.join(", ", nodes.keySet()));
+            throw yv.error(v.loc(), "unknown node '" + name + "', expected one of " + String.join(", ", nodes.keySet()));
         }
         return name;
     }
@@ -393,31 +396,31 @@ public final class TopologyLoader {
     private IpAddress address(YamlNode.Map m, String key) {
         YamlNode v = m.get(key);
         if (v == null) {
-            throw error(m.loc(), "missing '" + key + ":', expected an IP address");
+            throw yv.error(m.loc(), "missing '" + key + ":', expected an IP address");
         }
-        String t = text(v, "an IP address");
+        String t = yv.text(v, "an IP address");
         try {
             return IpAddress.parse(t);
         } catch (RuntimeException e) {
-            throw error(v.loc(), "bad address '" + t + "', expected an IPv4 or IPv6 address");
+            throw yv.error(v.loc(), "bad address '" + t + "', expected an IPv4 or IPv6 address");
         }
     }
 
     // ---------------------------------------------------------------- TUN devices, captures, pcap replay
 
     private Topology.TunSpec tun(YamlNode n, String ifName) {
-        YamlNode.Map m = map(n, "a TUN device {device: NAME, netns: NS, address: [...], route: [...]}");
-        known(m, "'tun'", "device", "netns", "address", "route", "up", "multi_queue");
-        String device = m.get("device") == null ? ifName : text(m.get("device"), "a Linux device name");
+        YamlNode.Map m = yv.map(n, "a TUN device {device: NAME, netns: NS, address: [...], route: [...]}");
+        yv.known(m, "'tun'", "device", "netns", "address", "route", "up", "multi_queue");
+        String device = m.get("device") == null ? ifName : yv.text(m.get("device"), "a Linux device name");
         if (!device.matches("[A-Za-z0-9_.-]{1,15}")) {
-            throw error(m.get("device").loc(), "bad TUN device name '" + device
+            throw yv.error(m.get("device").loc(), "bad TUN device name '" + device
                     + "', expected up to 15 letters, digits, '_', '.', '-'");
         }
         String netns = null;
         if (m.get("netns") != null) {
-            netns = text(m.get("netns"), "a network namespace name");
+            netns = yv.text(m.get("netns"), "a network namespace name");
             if (!netns.matches("[A-Za-z0-9_.-]{1,64}")) {
-                throw error(m.get("netns").loc(), "bad namespace name '" + netns
+                throw yv.error(m.get("netns").loc(), "bad namespace name '" + netns
                         + "', expected letters, digits, '_', '.', '-'");
             }
         }
@@ -431,7 +434,7 @@ public final class TopologyLoader {
                     Integer.parseInt(a.substring(slash + 1));
                 }
             } catch (RuntimeException e) {
-                throw error(m.get("address").loc(), "bad address '" + a + "', expected e.g. 10.0.1.2/24");
+                throw yv.error(m.get("address").loc(), "bad address '" + a + "', expected e.g. 10.0.1.2/24");
             }
         }
         List<String> routes = texts(m.get("route"), "a route like 'default via 10.0.1.1'");
@@ -451,14 +454,14 @@ public final class TopologyLoader {
                 for (LinkSpec l : links) {
                     if (l.aNode().equals(n.name()) && l.aIf().equals(i.name())
                             || l.bNode().equals(n.name()) && l.bIf().equals(i.name())) {
-                        throw error(l.loc(), "interface " + n.name() + ":" + i.name()
+                        throw yv.error(l.loc(), "interface " + n.name() + ":" + i.name()
                                 + " is backed by a TUN device (line " + i.loc().line() + ") and cannot also be linked");
                     }
                 }
                 String key = (i.tun().netns() == null ? "" : i.tun().netns()) + "/" + i.tun().device();
                 YamlNode.Loc prev = devices.putIfAbsent(key, i.tun().loc());
                 if (prev != null) {
-                    throw error(i.tun().loc(), "TUN device " + i.tun().device() + (i.tun().netns() == null ? ""
+                    throw yv.error(i.tun().loc(), "TUN device " + i.tun().device() + (i.tun().netns() == null ? ""
                             : " in netns " + i.tun().netns()) + " is already used at line " + prev.line());
                 }
             }
@@ -470,31 +473,31 @@ public final class TopologyLoader {
             return List.of();
         }
         List<Topology.CaptureSpec> out = new ArrayList<>();
-        for (YamlNode c : seq(n, "'capture'").items()) {
-            YamlNode.Map m = map(c, "a capture {router: NODE, iface: IF, point: ingress, file: F.pcap}");
-            known(m, "a capture", "router", "iface", "point", "file");
+        for (YamlNode c : yv.seq(n, "'capture'").items()) {
+            YamlNode.Map m = yv.map(c, "a capture {router: NODE, iface: IF, point: ingress, file: F.pcap}");
+            yv.known(m, "a capture", "router", "iface", "point", "file");
             String node = nodeRef(m, "router", nodes);
             YamlNode iv = m.get("iface");
             if (iv == null) {
-                throw error(m.loc(), "capture without 'iface:', expected an interface of " + node);
+                throw yv.error(m.loc(), "capture without 'iface:', expected an interface of " + node);
             }
             // Checked when the capture starts: tunnel devices made by 'ip link add' count too.
-            String iface = text(iv, "an interface name");
+            String iface = yv.text(iv, "an interface name");
             io.lwtemu.node.forward.PacketTap.Point point = io.lwtemu.node.forward.PacketTap.Point.AFTER_XMIT;
             if (m.get("point") != null) {
-                String p = text(m.get("point"), "ingress, egress or after-xmit");
+                String p = yv.text(m.get("point"), "ingress, egress or after-xmit");
                 point = switch (p) {
                     case "ingress" -> io.lwtemu.node.forward.PacketTap.Point.INGRESS;
                     case "egress" -> io.lwtemu.node.forward.PacketTap.Point.EGRESS;
                     case "after-xmit" -> io.lwtemu.node.forward.PacketTap.Point.AFTER_XMIT;
-                    default -> throw error(m.get("point").loc(), "unknown capture point '" + p
+                    default -> throw yv.error(m.get("point").loc(), "unknown capture point '" + p
                             + "', expected ingress, egress or after-xmit");
                 };
             }
             if (m.get("file") == null) {
-                throw error(m.loc(), "capture without 'file:', expected e.g. file: r2-eth1.pcap");
+                throw yv.error(m.loc(), "capture without 'file:', expected e.g. file: r2-eth1.pcap");
             }
-            Path f = path(text(m.get("file"), "a pcap file name"));
+            Path f = path(yv.text(m.get("file"), "a pcap file name"));
             out.add(new Topology.CaptureSpec(node, iface, point, f, m.loc()));
         }
         return List.copyOf(out);
@@ -503,42 +506,42 @@ public final class TopologyLoader {
     /** A flow replaying a pcap file: the file is read now so a bad one fails at load, naming the line. */
     private FlowSpec replayFlow(YamlNode.Map m, String name, String from) {
         YamlNode pv = m.get("pcap");
-        Path f = path(text(pv, "a pcap file"));
+        Path f = path(yv.text(pv, "a pcap file"));
         IpAddress to;
         try (io.lwtemu.node.pcap.PcapReader r = io.lwtemu.node.pcap.PcapReader.open(f)) {
             io.lwtemu.node.pcap.PcapReader.Record first = r.nextIp();
             if (first == null) {
-                throw error(pv.loc(), "flow " + name + ": " + f + " holds no IPv4/IPv6 packet");
+                throw yv.error(pv.loc(), "flow " + name + ": " + f + " holds no IPv4/IPv6 packet");
             }
             byte[] d = first.data();
             boolean v4 = (d[0] & 0xf0) == 0x40;
             int off = v4 ? 16 : 24;
             if (d.length < off + (v4 ? 4 : 16)) {
-                throw error(pv.loc(), "flow " + name + ": first packet of " + f + " is truncated");
+                throw yv.error(pv.loc(), "flow " + name + ": first packet of " + f + " is truncated");
             }
             to = IpAddress.parse(java.net.InetAddress.getByAddress(
                     java.util.Arrays.copyOfRange(d, off, off + (v4 ? 4 : 16))).getHostAddress());
         } catch (IOException e) {
-            throw error(pv.loc(), "flow " + name + ": cannot replay " + f + ": " + e.getMessage());
+            throw yv.error(pv.loc(), "flow " + name + ": cannot replay " + f + ": " + e.getMessage());
         }
         for (String k : List.of("to", "proto", "sport", "dport", "size")) {
             if (m.get(k) != null) {
-                throw error(m.get(k).loc(), "flow " + name + " replays " + f.getFileName() + ": '" + k
+                throw yv.error(m.get(k).loc(), "flow " + name + " replays " + f.getFileName() + ": '" + k
                         + ":' does not apply (the packets are sent as they are in the file)");
             }
         }
         double pps = 0;
         YamlNode rateNode = m.get("rate");
-        if (rateNode != null && !"original".equals(text(rateNode, "a rate"))) {
-            pps = Units.packetRate(text(rateNode, "a rate"));
+        if (rateNode != null && !"original".equals(yv.text(rateNode, "a rate"))) {
+            pps = Units.packetRate(yv.text(rateNode, "a rate"));
             if (pps <= 0) {
-                throw error(rateNode.loc(), "bad rate '" + text(rateNode, "a rate")
+                throw yv.error(rateNode.loc(), "bad rate '" + yv.text(rateNode, "a rate")
                         + "' for a pcap replay, expected original or a packet rate like 1000pps");
             }
         }
-        long count = m.get("count") == null ? -1 : integer(m.get("count"), "a packet count", 0, Long.MAX_VALUE);
-        long start = m.get("start") == null ? 0 : duration(m.get("start"));
-        long dur = m.get("duration") == null ? -1 : duration(m.get("duration"));
+        long count = m.get("count") == null ? -1 : yv.integer(m.get("count"), "a packet count", 0, Long.MAX_VALUE);
+        long start = m.get("start") == null ? 0 : yv.duration(m.get("start"));
+        long dur = m.get("duration") == null ? -1 : yv.duration(m.get("duration"));
         return new FlowSpec(name, from, to, Proto.UDP, 0, 0, 0, pps, count, start, dur, m.loc(), f);
     }
 
@@ -555,86 +558,20 @@ public final class TopologyLoader {
         if (n instanceof YamlNode.Seq s) {
             List<String> out = new ArrayList<>();
             for (YamlNode i : s.items()) {
-                out.add(text(i, what));
+                out.add(yv.text(i, what));
             }
             return List.copyOf(out);
         }
-        return List.of(text(n, what));
+        return List.of(yv.text(n, what));
     }
 
     private boolean bool(YamlNode n) {
-        String t = text(n, "true or false");
+        String t = yv.text(n, "true or false");
         if (!t.equals("true") && !t.equals("false")) {
-            throw error(n.loc(), "expected true or false, got '" + t + "'");
+            throw yv.error(n.loc(), "expected true or false, got '" + t + "'");
         }
         return t.equals("true");
     }
 
     // ---------------------------------------------------------------- primitives
-
-    private YamlNode.Map map(YamlNode n, String what) {
-        if (n instanceof YamlNode.Map m) {
-            return m;
-        }
-        throw error(n.loc(), "expected " + what + " as a map, got " + n.kind());
-    }
-
-    private YamlNode.Seq seq(YamlNode n, String what) {
-        if (n instanceof YamlNode.Seq s) {
-            return s;
-        }
-        throw error(n.loc(), "expected " + what + " as a list ('- ...' items), got " + n.kind());
-    }
-
-    private YamlNode.Scalar scalar(YamlNode n, String what) {
-        if (n instanceof YamlNode.Scalar s) {
-            return s;
-        }
-        throw error(n.loc(), "expected " + what + ", got " + n.kind());
-    }
-
-    private String text(YamlNode n, String what) {
-        YamlNode.Scalar s = scalar(n, what);
-        if (s.text() == null || s.text().isBlank()) {
-            throw error(n.loc(), "expected " + what + ", got nothing");
-        }
-        return s.text().trim();
-    }
-
-    private long integer(YamlNode n, String what, long min, long max) {
-        String t = text(n, what);
-        long v;
-        try {
-            v = Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            throw error(n.loc(), "expected " + what + " (an integer), got '" + t + "'");
-        }
-        if (v < min || v > max) {
-            throw error(n.loc(), what + " " + v + " out of range " + min + ".." + max);
-        }
-        return v;
-    }
-
-    private long duration(YamlNode n) {
-        String t = text(n, "a duration like 10us, 5ms or 2s");
-        long ns = Units.durationNs(t);
-        if (ns < 0) {
-            throw error(n.loc(), "bad duration '" + t + "', expected e.g. 10us, 5ms or 2s");
-        }
-        return ns;
-    }
-
-    private void known(YamlNode.Map m, String what, String... keys) {
-        Set<String> ok = Set.of(keys);
-        for (YamlNode.Entry e : m.entries().values()) {
-            if (!ok.contains(e.key())) {
-                throw error(e.keyLoc(), "unknown key '" + e.key() + "' in " + what + ", expected one of "
-                        + String.join(", ", keys));
-            }
-        }
-    }
-
-    private TopologyException error(YamlNode.Loc loc, String msg) {
-        return new TopologyException(file, loc.line(), loc.column(), msg);
-    }
 }
