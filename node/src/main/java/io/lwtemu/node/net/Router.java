@@ -347,21 +347,13 @@ public final class Router implements Egress, OutcomeListener {
         DropReason refused = refusing != null ? refusing : arrivalFilter == null ? null : arrivalFilter.check(port, p);
         if (refused != null) {
             processed++;
-            droppedTotal++;
-            flows.countDropped(flow, Drops.of(refused));
-            perDevice.countDropped(dev.ifindex, Drops.of(refused));
-            observe(flow, p.getId(), p.getSentAtNs(), Drops.of(refused));
-            trace(p.getId(), flow, "dropped " + refused.label(), dev);
+            countDrop(dev, flow, p.getId(), p.getSentAtNs(), Drops.of(refused), "");
             return;
         }
         if (!port.link.isUp()) {
             dev.rxDropped++;
             processed++;
-            droppedTotal++;
-            flows.countDropped(flow, Drops.of(DropReason.LINK_DOWN));
-            perDevice.countDropped(dev.ifindex, Drops.of(DropReason.LINK_DOWN));
-            observe(flow, p.getId(), p.getSentAtNs(), Drops.of(DropReason.LINK_DOWN));
-            trace(p.getId(), flow, "dropped link_down", dev);
+            countDrop(dev, flow, p.getId(), p.getSentAtNs(), Drops.of(DropReason.LINK_DOWN), "");
             return;
         }
         ByteString data = p.getData();
@@ -371,11 +363,8 @@ public final class Router implements Egress, OutcomeListener {
             dev.rxPackets++;
             dev.rxDropped++;
             processed++;
-            droppedTotal++;
-            flows.countDropped(flow, Drops.of(DropReason.MTU));
-            perDevice.countDropped(dev.ifindex, Drops.of(DropReason.MTU));
-            observe(flow, p.getId(), p.getSentAtNs(), Drops.of(DropReason.MTU));
-            trace(p.getId(), flow, "dropped mtu (" + len + " > " + dev.mtu() + ")", dev);
+            countDrop(dev, flow, p.getId(), p.getSentAtNs(), Drops.of(DropReason.MTU),
+                    tracer == null ? "" : " (" + len + " > " + dev.mtu() + ")");
             return;
         }
         SkBuff skb;
@@ -396,11 +385,7 @@ public final class Router implements Egress, OutcomeListener {
             dev.rxPackets++;
             dev.rxDropped++;
             outcomes++;
-            droppedTotal++;
-            flows.countDropped(flow, Drops.NOT_FORWARDING);
-            perDevice.countDropped(dev.ifindex, Drops.NOT_FORWARDING);
-            observe(flow, curId, curSentAt, Drops.NOT_FORWARDING);
-            trace(curId, flow, "dropped not_forwarding (host)", dev);
+            countDrop(dev, flow, curId, curSentAt, Drops.NOT_FORWARDING, " (host)");
         } else {
             pipeline.receive(dev, skb);
         }
@@ -418,10 +403,8 @@ public final class Router implements Egress, OutcomeListener {
         if (!dev.isUp() || len > dev.mtu()) {
             dev.rxDropped++;
             processed++;
-            droppedTotal++;
-            flows.countDropped(flow, Drops.of(DropReason.TUN_DROP));
-            perDevice.countDropped(dev.ifindex, Drops.of(DropReason.TUN_DROP));
-            trace(id, flow, "dropped tun_drop (" + (dev.isUp() ? "too long" : "device down") + ")", dev);
+            countDrop(dev, flow, id, now, Drops.of(DropReason.TUN_DROP),
+                    dev.isUp() ? " (too long)" : " (device down)");
             return id;
         }
         byte[] buf = new byte[RX_HEADROOM + len];
@@ -433,10 +416,7 @@ public final class Router implements Egress, OutcomeListener {
             dev.rxPackets++;
             dev.rxDropped++;
             outcomes++;
-            droppedTotal++;
-            flows.countDropped(flow, Drops.NOT_FORWARDING);
-            perDevice.countDropped(dev.ifindex, Drops.NOT_FORWARDING);
-            trace(curId, flow, "dropped not_forwarding (host)", dev);
+            countDrop(dev, flow, curId, curSentAt, Drops.NOT_FORWARDING, " (host)");
         } else {
             pipeline.receive(dev, skb);
         }
@@ -672,12 +652,20 @@ public final class Router implements Egress, OutcomeListener {
     }
 
     private void impairmentDrop(NetDevice dev, long id, DropReason reason) {
+        countDrop(dev, curFlow, id, curSentAt, Drops.of(reason), " (link impairment)");
+    }
+
+    /**
+     * Counts a drop the router decides outside the pipeline (on arrival, at a TUN device, on the wire): the totals,
+     * the flow and interface counters, the experiment observer and the trace ("dropped CAUSE" + {@code detail}).
+     */
+    private void countDrop(NetDevice dev, int flow, long id, long sentAt, int cause, String detail) {
         droppedTotal++;
-        flows.countDropped(curFlow, Drops.of(reason));
-        perDevice.countDropped(dev.ifindex, Drops.of(reason));
-        observe(curFlow, id, curSentAt, Drops.of(reason));
+        flows.countDropped(flow, cause);
+        perDevice.countDropped(dev.ifindex, cause);
+        observe(flow, id, sentAt, cause);
         if (tracer != null) {
-            trace(id, curFlow, "dropped " + reason.label() + " (link impairment)", dev);
+            trace(id, flow, "dropped " + Drops.label(cause) + detail, dev);
         }
     }
 
