@@ -1,13 +1,11 @@
 package io.lwtemu.ebpf.loader;
 
-import io.lwtemu.ebpf.BpfProgram;
 import io.lwtemu.ebpf.btf.Btf;
 import io.lwtemu.ebpf.btf.BtfExt;
 import io.lwtemu.ebpf.btf.BtfKind;
 import io.lwtemu.ebpf.btf.BtfType;
 import io.lwtemu.ebpf.elf.ElfFile;
 import io.lwtemu.ebpf.elf.ElfSection;
-import io.lwtemu.ebpf.maps.BpfMap;
 import io.lwtemu.ebpf.prog.ProgramType;
 
 import java.io.IOException;
@@ -17,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +48,17 @@ public final class ObjectLoader {
     /** Loads an object held in memory; {@code file} names it in messages and gives the object name. */
     public static BpfObject load(Path file, byte[] bytes, LoadOptions options) {
         Objects.requireNonNull(options, "options");
+        return parse(file, bytes, options.programType()).instantiate(options.mapProvider());
+    }
+
+    /**
+     * Parses and links an object held in memory without creating anything: the result can be instantiated any
+     * number of times, each time with maps of its own (see {@link ParsedObject}).
+     *
+     * @param programType type for every program, or null to infer each from its section name
+     */
+    public static ParsedObject parse(Path file, byte[] bytes, ProgramType programType) {
+        Objects.requireNonNull(file, "file");
         String fileName = file.toString();
         ElfFile elf = ElfFile.parse(fileName, bytes);
         Btf btf = elf.section(".BTF").map(s -> Btf.parse(fileName + " .BTF", elf.data(s))).orElse(null);
@@ -72,7 +80,7 @@ public final class ObjectLoader {
         List<MapSpec> specs = MapSpecs.read(elf, btf, objectName);
         ProgramLinker linker = new ProgramLinker(elf, specs);
 
-        List<Pending> pending = new ArrayList<>();
+        List<ParsedObject.Program> programs = new ArrayList<>();
         for (List<ElfFunction> fns : linker.functions().values()) {
             for (ElfFunction f : fns) {
                 if (f.section().name().equals(".text")) {
@@ -82,62 +90,31 @@ public final class ObjectLoader {
                     throw new BpfLoadException(fileName + ": section '" + f.section().name() + "': program '" + f.name()
                             + "' is static; programs must be global functions (as libbpf requires)");
                 }
-                ProgramType type = options.programType() != null ? options.programType()
+                ProgramType type = programType != null ? programType
                         : ProgramType.fromSection(f.section().name()).orElseThrow(() -> new BpfLoadException(
                                 fileName + ": section '" + f.section().name() + "' (program '" + f.name()
                                         + "'): cannot infer the program type from the section name; name the section "
                                         + "lwt_in, lwt_out, lwt_xmit or lwt_seg6local (optionally followed by "
                                         + "/anything) or give the program type explicitly"));
                 ProgramLinker.Linked linked = linker.link(f);
-                pending.add(new Pending(f, type, linked, layout(btf, ext, linked), sourceLines(ext, linked)));
+                programs.add(new ParsedObject.Program(f.name(), f.section().name(), type, linked.insns(),
+                        List.copyOf(linked.mapSpecs()), layout(btf, ext, linked), sourceLines(ext, linked)));
             }
         }
-        if (pending.isEmpty()) {
+        if (programs.isEmpty()) {
             throw new BpfLoadException(fileName + ": no programs: the object has no executable section besides .text");
         }
         Set<Integer> programSections = new HashSet<>();
-        for (Pending p : pending) {
-            programSections.add(p.function().section().index());
+        for (List<ElfFunction> fns : linker.functions().values()) {
+            for (ElfFunction f : fns) {
+                if (!f.section().name().equals(".text")) {
+                    programSections.add(f.section().index());
+                }
+            }
         }
         List<ProgArraySlot> slots = btf == null ? List.of()
                 : MapSpecs.progArraySlots(elf, btf, specs, programSections);
-
-        // Everything is checked: only now create the maps.
-        List<BpfMap> created = new ArrayList<>(specs.size());
-        Map<String, BpfMap> byName = new LinkedHashMap<>();
-        Map<String, BpfMap> bySection = new LinkedHashMap<>();
-        for (MapSpec spec : specs) {
-            BpfMap map = options.mapProvider().create(spec.definition(),
-                    spec.initialValue() == null ? null : spec.initialValue().clone());
-            if (map == null) {
-                throw new BpfLoadException(fileName + ": map '" + spec.name() + "' could not be created");
-            }
-            created.add(map);
-            byName.put(spec.name(), map);
-            if (spec.isGlobalData()) {
-                bySection.put(spec.sectionName(), map);
-            }
-        }
-        List<BpfProgram> programs = new ArrayList<>(pending.size());
-        Map<String, List<ProgramFunction>> functions = new LinkedHashMap<>();
-        Map<String, List<SourceLine>> sourceLines = new LinkedHashMap<>();
-        for (Pending p : pending) {
-            List<BpfMap> used = new ArrayList<>(p.linked().mapSpecs().size());
-            for (int spec : p.linked().mapSpecs()) {
-                used.add(created.get(spec));
-            }
-            BpfProgram program = new BpfProgram(p.function().name(), p.function().section().name(), p.type(),
-                    p.linked().insns(), used, license);
-            programs.add(program);
-            functions.put(program.name(), p.layout());
-            sourceLines.put(program.name(), p.lines());
-        }
-        return new BpfObject(file, objectName, programs, functions, sourceLines, byName, bySection, license, version,
-                btf, slots);
-    }
-
-    private record Pending(ElfFunction function, ProgramType type, ProgramLinker.Linked linked,
-                           List<ProgramFunction> layout, List<SourceLine> lines) {
+        return new ParsedObject(file, objectName, specs, programs, license, version, btf, slots);
     }
 
     private static List<ProgramFunction> layout(Btf btf, BtfExt ext, ProgramLinker.Linked linked) {

@@ -2,8 +2,6 @@ package io.lwtemu.ebpf.runtime;
 
 import io.lwtemu.ebpf.loader.BpfLoadException;
 import io.lwtemu.ebpf.loader.BpfObject;
-import io.lwtemu.ebpf.loader.LoadOptions;
-import io.lwtemu.ebpf.loader.ObjectLoader;
 import io.lwtemu.ebpf.maps.ArrayMap;
 import io.lwtemu.ebpf.maps.BpfMap;
 import io.lwtemu.ebpf.maps.MapCreateException;
@@ -11,6 +9,8 @@ import io.lwtemu.ebpf.maps.MapDefinition;
 import io.lwtemu.ebpf.maps.PinNamespace;
 import io.lwtemu.ebpf.prog.ProgramType;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -18,22 +18,30 @@ import java.nio.file.Path;
  * create (or reuse pinned) maps, verify each program for its type, and prepare it to run.
  *
  * <p>One per emulated host: its CPU count sizes per-CPU maps, and its {@link PinNamespace} is that
- * host's {@code /sys/fs/bpf}, where pinned maps outlive program reloads. Thread-safe.
+ * host's {@code /sys/fs/bpf}, where pinned maps outlive program reloads. Parsing, verification and JIT
+ * compilation of an object go through a {@link ProgramCache} (by default the process-wide one), so loading the
+ * same object again costs only its maps. Thread-safe.
  */
 public final class BpfRuntime {
     private final int cpus;
     private final PinNamespace pins;
+    private final ProgramCache cache;
 
     public BpfRuntime(int cpus) {
         this(cpus, new PinNamespace());
     }
 
     public BpfRuntime(int cpus, PinNamespace pins) {
+        this(cpus, pins, ProgramCache.shared());
+    }
+
+    public BpfRuntime(int cpus, PinNamespace pins, ProgramCache cache) {
         if (cpus < 1) {
             throw new IllegalArgumentException("cpus must be >= 1, got " + cpus);
         }
         this.cpus = cpus;
         this.pins = pins;
+        this.cache = java.util.Objects.requireNonNull(cache, "cache");
     }
 
     public int cpus() {
@@ -45,17 +53,24 @@ public final class BpfRuntime {
     }
 
     /**
-     * Loads an object: parses and links it and creates its maps. Programs are verified when prepared
-     * ({@link LoadedObject#prepare}), so one bad program does not hide the others from {@code bpf verify}.
+     * Loads an object: parses and links it (or finds it parsed in the cache) and creates its maps, new ones for
+     * every load except pinned maps, which are reused by pin path as libbpf does. Programs are verified when
+     * prepared ({@link LoadedObject#prepare}), so one bad program does not hide the others from {@code bpf verify}.
      *
      * @param typeOverride program type for every program (as {@code ip route ... encap bpf xmit} implies),
      *                     or null to infer each from its section name
      * @throws BpfLoadException naming the file and what is wrong
      */
     public LoadedObject open(Path file, ProgramType typeOverride) {
-        LoadOptions options = new LoadOptions(this::createMap, typeOverride);
-        BpfObject object = ObjectLoader.load(file, options);
-        return new LoadedObject(object);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new BpfLoadException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        ProgramCache.ObjectEntry entry = cache.object(file, bytes, typeOverride);
+        BpfObject object = entry.parsed().instantiate(this::createMap);
+        return new LoadedObject(object, entry);
     }
 
     private BpfMap createMap(MapDefinition def, byte[] initialValue) {

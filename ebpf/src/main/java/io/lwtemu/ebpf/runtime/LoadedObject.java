@@ -8,10 +8,9 @@ import io.lwtemu.ebpf.loader.BpfObject;
 import io.lwtemu.ebpf.loader.ProgArraySlot;
 import io.lwtemu.ebpf.maps.BpfMap;
 import io.lwtemu.ebpf.maps.ProgArrayMap;
-import io.lwtemu.ebpf.verifier.Verifier;
-import io.lwtemu.ebpf.verifier.VerifierEnv;
 import io.lwtemu.ebpf.verifier.VerifierException;
-import io.lwtemu.ebpf.verifier.VerifierResult;
+import io.lwtemu.ebpf.vm.BpfExecutable;
+import io.lwtemu.ebpf.vm.Interpreter;
 import io.lwtemu.ebpf.vm.JitCompiler;
 
 import java.util.HashMap;
@@ -21,11 +20,14 @@ import java.util.Map;
 /** An opened object whose programs can be verified and prepared to run. */
 public final class LoadedObject {
     private final BpfObject object;
+    /** Where the verdicts on this object's programs and their compiled classes are kept. */
+    private final ProgramCache.ObjectEntry cached;
     private final Map<BpfProgram, LoadedProgram> prepared = new HashMap<>();
     private boolean slotTargetsPrepared;
 
-    LoadedObject(BpfObject object) {
+    LoadedObject(BpfObject object, ProgramCache.ObjectEntry cached) {
         this.object = object;
+        this.cached = cached;
     }
 
     public BpfObject object() {
@@ -72,17 +74,27 @@ public final class LoadedObject {
         return loaded;
     }
 
+    /**
+     * Verifies (or finds the verdict on the same bytecode) and prepares the engine: an interpreter bound to this
+     * load's maps, and the compiled class, shared by every load of the object, instantiated with them.
+     */
     private LoadedProgram verify(BpfProgram p) {
         HelperProto[] helpers = LwtHelpers.forType(p.type());
-        VerifierResult result;
-        try {
-            result = Verifier.verify(p, VerifierEnv.forType(p.type(), id -> id >= 0 && id < helpers.length
-                    ? helpers[id] : null));
-        } catch (VerifierException e) {
+        ProgramCache.Verdict verdict = cached.verdict(p, helpers);
+        VerifierException rejection = verdict.rejection();
+        if (rejection != null) {
             throw new ProgramRejectedException(object.path() + ": section " + p.section() + ": program "
-                    + p.name() + " rejected by the verifier: " + e.getMessage(), e);
+                    + p.name() + " rejected by the verifier: " + rejection.getMessage(), rejection);
         }
-        return new LoadedProgram(p, JitCompiler.prepare(p, helpers), result);
+        Interpreter interpreter = new Interpreter(p, helpers);
+        BpfExecutable engine = interpreter;
+        if (JitCompiler.enabled()) {
+            JitCompiler.JitClass jit = verdict.jit(interpreter);
+            if (jit != null) {
+                engine = jit.instantiate(interpreter);
+            }
+        }
+        return new LoadedProgram(p, engine, verdict.result());
     }
 
     /**

@@ -11,6 +11,10 @@ import java.lang.invoke.MethodHandles;
 
 import static io.lwtemu.ebpf.isa.Opcodes.BPF_CMPXCHG;
 import static io.lwtemu.ebpf.isa.Opcodes.BPF_FETCH;
+import static io.lwtemu.ebpf.isa.Opcodes.BPF_PSEUDO_MAP_FD;
+import static io.lwtemu.ebpf.isa.Opcodes.BPF_PSEUDO_MAP_IDX;
+import static io.lwtemu.ebpf.isa.Opcodes.BPF_PSEUDO_MAP_IDX_VALUE;
+import static io.lwtemu.ebpf.isa.Opcodes.BPF_PSEUDO_MAP_VALUE;
 import static io.lwtemu.ebpf.vm.Decoder.*;
 import static org.objectweb.asm.Opcodes.*;
 
@@ -31,6 +35,11 @@ import static org.objectweb.asm.Opcodes.*;
  *       would never compile them, and interpreted JVM bytecode is slower than the BPF interpreter.</li>
  * </ul>
  *
+ * <p>One class serves every load of the same bytecode: the values of {@code ld_imm64} map references (map
+ * handles and map value addresses, which differ per load because each load has maps of its own) are not
+ * compiled in but read from the instance's copy of the interpreter's constants, so a {@link JitClass} is
+ * compiled once and instantiated per load.
+ *
  * <p>Faults carry the BPF pc: a local holds the pc of the current memory access or helper call and the
  * method's single exception handler maps any exception through {@link JitSupport#fault}. Backward jumps
  * charge the instruction budget exactly like the interpreter.
@@ -50,18 +59,19 @@ public final class JitCompiler {
     private static final String PROTO_D = Type.getDescriptor(HelperProto.class);
     private static final String NAME = "io/lwtemu/ebpf/vm/JitProgram";
 
-    /** Descriptor of each function's static method: (ctx, mem, calls, r1..r5, r10, depth) -> r0. */
-    private static final String FN_D = "(" + CTX_D + MEM_D + "[" + PROTO_D + "JJJJJJI)J";
+    /** Descriptor of each function's static method: (ctx, mem, calls, wide, r1..r5, r10, depth) -> r0. */
+    private static final String FN_D = "(" + CTX_D + MEM_D + "[" + PROTO_D + "[JJJJJJJI)J";
     // locals of a function's method
     private static final int L_CTX = 0;
     private static final int L_MEM = 1;
     private static final int L_CALLS = 2;
-    private static final int L_ARG1 = 3;
-    private static final int L_ARG10 = 13;
-    private static final int L_DEPTH = 15;
-    private static final int L_PC = 16;
-    private static final int L_LEFT = 17;
-    private static final int L_R0 = 19;
+    private static final int L_WIDE = 3;
+    private static final int L_ARG1 = 4;
+    private static final int L_ARG10 = 14;
+    private static final int L_DEPTH = 16;
+    private static final int L_PC = 17;
+    private static final int L_LEFT = 18;
+    private static final int L_R0 = 20;
 
     private JitCompiler() {
     }
@@ -100,6 +110,46 @@ public final class JitCompiler {
 
     /** Compiles the interpreter's program, or returns null when the interpreter must run it (see class doc). */
     public static CompiledProgram compile(Interpreter interpreter) {
+        JitClass jit = compileClass(interpreter);
+        return jit == null ? null : jit.instantiate(interpreter);
+    }
+
+    /**
+     * A compiled class for one bytecode, to be instantiated for each load of it: the instance takes the helper
+     * table and the map references of the load's {@link Interpreter}.
+     */
+    public static final class JitClass {
+        private final java.lang.invoke.MethodHandle constructor;
+        private final int length;
+
+        private JitClass(java.lang.invoke.MethodHandle constructor, int length) {
+            this.constructor = constructor;
+            this.length = length;
+        }
+
+        /**
+         * The compiled program bound to {@code interpreter}'s maps and helpers; {@code interpreter} must hold the
+         * same bytecode as the one compiled (another load of the same object).
+         */
+        public CompiledProgram instantiate(Interpreter interpreter) {
+            if (interpreter.code.length != length) {
+                throw new IllegalArgumentException("program '" + interpreter.program().name() + "' has "
+                        + interpreter.code.length + " instructions; the class was compiled for " + length);
+            }
+            try {
+                CompiledProgram.Code code = (CompiledProgram.Code) constructor.invoke(interpreter.calls.clone(),
+                        interpreter.wide.clone());
+                return new CompiledProgram(interpreter.program(), code);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("JIT: cannot instantiate compiled program", t);
+            }
+        }
+    }
+
+    /** Compiles the interpreter's program to a class, or returns null when the interpreter must run it. */
+    public static JitClass compileClass(Interpreter interpreter) {
         if (unsupportedReason(interpreter) != null) {
             return null;
         }
@@ -112,10 +162,9 @@ public final class JitCompiler {
                 }
             }
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
-            CompiledProgram.Code code = (CompiledProgram.Code) lookup.findConstructor(lookup.lookupClass(),
-                    java.lang.invoke.MethodType.methodType(void.class, HelperProto[].class))
-                    .invoke(interpreter.calls.clone());
-            return new CompiledProgram(interpreter.program(), code);
+            return new JitClass(lookup.findConstructor(lookup.lookupClass(),
+                    java.lang.invoke.MethodType.methodType(void.class, HelperProto[].class, long[].class)),
+                    interpreter.code.length);
         } catch (UnsupportedOpcode e) {
             return null;
         } catch (RuntimeException | Error e) {
@@ -159,14 +208,18 @@ public final class JitCompiler {
         cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, NAME, null, "java/lang/Object",
                 new String[] {Type.getInternalName(CompiledProgram.Code.class)});
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "calls", "[" + PROTO_D, null, null).visitEnd();
+        cw.visitField(ACC_PRIVATE | ACC_FINAL, "wide", "[J", null, null).visitEnd();
 
-        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "([" + PROTO_D + ")V", null, null);
+        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "([" + PROTO_D + "[J)V", null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
         init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
         init.visitVarInsn(ALOAD, 0);
         init.visitVarInsn(ALOAD, 1);
         init.visitFieldInsn(PUTFIELD, NAME, "calls", "[" + PROTO_D);
+        init.visitVarInsn(ALOAD, 0);
+        init.visitVarInsn(ALOAD, 2);
+        init.visitFieldInsn(PUTFIELD, NAME, "wide", "[J");
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
@@ -177,6 +230,8 @@ public final class JitCompiler {
         ex.visitVarInsn(ALOAD, 2);
         ex.visitVarInsn(ALOAD, 0);
         ex.visitFieldInsn(GETFIELD, NAME, "calls", "[" + PROTO_D);
+        ex.visitVarInsn(ALOAD, 0);
+        ex.visitFieldInsn(GETFIELD, NAME, "wide", "[J");
         ex.visitVarInsn(LLOAD, 3);
         ex.visitVarInsn(LLOAD, 5);
         ex.visitInsn(LCONST_0);
@@ -357,7 +412,15 @@ public final class JitCompiler {
 
                 // ---- loads ----
                 case 0x18:
-                    mv.visitLdcInsn(wide[pc]);
+                    if (src == BPF_PSEUDO_MAP_FD || src == BPF_PSEUDO_MAP_IDX || src == BPF_PSEUDO_MAP_VALUE
+                            || src == BPF_PSEUDO_MAP_IDX_VALUE) {
+                        // differs per load: read from the instance's constants
+                        mv.visitVarInsn(ALOAD, L_WIDE);
+                        pushInt(mv, pc);
+                        mv.visitInsn(LALOAD);
+                    } else {
+                        mv.visitLdcInsn(wide[pc]);
+                    }
                     store(mv, dst);
                     mv.visitJumpInsn(GOTO, label(at, pc + 2));
                     break;
@@ -433,6 +496,7 @@ public final class JitCompiler {
                     mv.visitVarInsn(ALOAD, L_CTX);
                     mv.visitVarInsn(ALOAD, L_MEM);
                     mv.visitVarInsn(ALOAD, L_CALLS);
+                    mv.visitVarInsn(ALOAD, L_WIDE);
                     for (int r = 1; r <= 5; r++) {
                         load(mv, r);
                     }
