@@ -58,6 +58,15 @@ class BenchCommandTest {
 
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("30 routers + 2 hosts, 31 links").contains("load (YAML")
-                .contains("build (FIBs, BPF)").contains("actors up, all ticked").contains("total");
+                .contains("build (FIBs, BPF)").contains("actors up, all ticked").contains("total")
+                .contains("actor system (waited)").contains("programs verified");
+    }
+
+    @Test
+    void shouldStartTheActorSystemAfterTheBuildWhenAsked() {
+        CliRun r = CliRun.of("bench", "startup", "--routers", "10", "--obj", OBJ, "--no-overlap");
+
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("actor system started after the build").contains("actor system started ");
     }
 }

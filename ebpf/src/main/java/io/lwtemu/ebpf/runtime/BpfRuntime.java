@@ -9,8 +9,6 @@ import io.lwtemu.ebpf.maps.MapDefinition;
 import io.lwtemu.ebpf.maps.PinNamespace;
 import io.lwtemu.ebpf.prog.ProgramType;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -62,13 +60,7 @@ public final class BpfRuntime {
      * @throws BpfLoadException naming the file and what is wrong
      */
     public LoadedObject open(Path file, ProgramType typeOverride) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new BpfLoadException(file + ": cannot read: " + e.getMessage(), e);
-        }
-        ProgramCache.ObjectEntry entry = cache.object(file, bytes, typeOverride);
+        ProgramCache.ObjectEntry entry = cache.object(file, typeOverride);
         BpfObject object = entry.parsed().instantiate(this::createMap);
         return new LoadedObject(object, entry);
     }

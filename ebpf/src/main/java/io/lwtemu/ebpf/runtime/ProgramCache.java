@@ -2,6 +2,7 @@ package io.lwtemu.ebpf.runtime;
 
 import io.lwtemu.ebpf.BpfProgram;
 import io.lwtemu.ebpf.helpers.HelperProto;
+import io.lwtemu.ebpf.loader.BpfLoadException;
 import io.lwtemu.ebpf.loader.ObjectLoader;
 import io.lwtemu.ebpf.loader.ParsedObject;
 import io.lwtemu.ebpf.maps.BpfMap;
@@ -13,7 +14,11 @@ import io.lwtemu.ebpf.verifier.VerifierException;
 import io.lwtemu.ebpf.verifier.VerifierResult;
 import io.lwtemu.ebpf.vm.JitCompiler;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -47,6 +52,8 @@ public final class ProgramCache {
     private static final ProgramCache SHARED = new ProgramCache(DEFAULT_CAPACITY);
 
     private final Map<Key, ObjectEntry> objects;
+    /** Per file: the digest of its contents as of the size and modification time it had when hashed. */
+    private final Map<Path, FileDigest> digests = new ConcurrentHashMap<>();
     private final AtomicLong parses = new AtomicLong();
     private final AtomicLong verifications = new AtomicLong();
     private final AtomicLong compilations = new AtomicLong();
@@ -104,13 +111,50 @@ public final class ProgramCache {
         }
     }
 
+    private record FileDigest(long size, FileTime modified, Object fileKey, byte[] digest) {
+    }
+
     /**
-     * The parsed object for these bytes, parsing them on the first request.
+     * The parsed object in {@code file}, parsing it on the first request. The file is read and hashed again only
+     * when its size, modification time or inode changed since it was last hashed (a route per router loads the
+     * same object a thousand times; rebuilding it with clang changes all three).
      *
-     * @throws io.lwtemu.ebpf.loader.BpfLoadException when the object is malformed (not cached)
+     * @throws io.lwtemu.ebpf.loader.BpfLoadException when the file cannot be read or the object is malformed
      */
-    ObjectEntry object(Path file, byte[] bytes, ProgramType type) {
-        Key key = new Key(sha256(bytes), file.toString(), type);
+    ObjectEntry object(Path file, ProgramType type) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new BpfLoadException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        FileDigest known = digests.get(file);
+        if (known != null && known.size() == attrs.size() && known.modified().equals(attrs.lastModifiedTime())
+                && java.util.Objects.equals(known.fileKey(), attrs.fileKey())) {
+            Key key = new Key(known.digest(), file.toString(), type);
+            synchronized (objects) {
+                ObjectEntry entry = objects.get(key);
+                if (entry != null) {
+                    return entry;
+                }
+            }
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new BpfLoadException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        byte[] digest = sha256(bytes);
+        if (bytes.length == attrs.size()) {
+            digests.put(file, new FileDigest(attrs.size(), attrs.lastModifiedTime(), attrs.fileKey(), digest));
+        }
+        return object(file, bytes, digest, type);
+    }
+
+    /** The parsed object for these bytes, parsing them on the first request (failures are not kept). */
+    private ObjectEntry object(Path file, byte[] bytes, byte[] digest, ProgramType type) {
+        Key key = new Key(digest, file.toString(), type);
         ObjectEntry entry;
         synchronized (objects) {
             entry = objects.get(key);

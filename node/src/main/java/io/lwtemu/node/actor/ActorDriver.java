@@ -2,9 +2,11 @@ package io.lwtemu.node.actor;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.lwtemu.node.net.Network;
+import io.lwtemu.node.serialization.LocalOnlyMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +32,30 @@ public final class ActorDriver implements AutoCloseable {
     public ActorDriver(Network net, Config config) {
         this.system = ActorSystem.create(NetworkActor.create(net, progress), "lwtemu",
                 config.withFallback(ConfigFactory.parseResources("lwtemu-node.conf")).resolve());
+    }
+
+    private ActorDriver(Config config) {
+        this.system = ActorSystem.create(Behaviors.receive(NetworkActor.Command.class)
+                .onMessage(Attach.class, a -> NetworkActor.create(a.net(), progress))
+                .build(), "lwtemu", config.withFallback(ConfigFactory.parseResources("lwtemu-node.conf")).resolve());
+    }
+
+    /** The network for an actor system started ahead of it. */
+    private record Attach(Network net) implements NetworkActor.Command, LocalOnlyMessage {}
+
+    /**
+     * An actor system with the embedded configuration whose network comes later ({@link #attach}); returns once
+     * Akka has started. Called on another thread, Akka's start (its classes, configuration, serializers and
+     * logging: about a second in a fresh JVM) overlaps loading and building the topology.
+     */
+    public static ActorDriver withoutNetwork() {
+        return new ActorDriver(embeddedConfig());
+    }
+
+    /** Gives a driver from {@link #withoutNetwork} its network: once, before the first {@link #runUntil}. */
+    public ActorDriver attach(Network net) {
+        system.tell(new Attach(net));
+        return this;
     }
 
     /** cluster-config/embedded.conf from the working directory, else the copy inside the jar. */

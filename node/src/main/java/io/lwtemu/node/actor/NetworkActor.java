@@ -83,8 +83,9 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
         for (Router r : rs) {
             routers.add(ctx.spawn(RouterActor.create(r), "router-" + r.name, DISPATCHER));
         }
+        RouterActor.Connect connect = new RouterActor.Connect(List.copyOf(routers)); // immutable: one for all
         for (ActorRef<RouterActor.Command> ref : routers) {
-            ref.tell(new RouterActor.Connect(List.copyOf(routers)));
+            ref.tell(connect);
         }
         this.processed = new long[rs.size()];
         this.delivered = new long[rs.size()];

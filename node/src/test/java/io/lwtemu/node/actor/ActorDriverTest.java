@@ -55,4 +55,18 @@ class ActorDriverTest {
         assertThat(actual.flows.get("f").dropsByLabel()).containsKey("queue_full");
         assertThat(actual.flows.get("back").delivered).isEqualTo(75);
     }
+
+    @Test
+    void shouldRunANetworkAttachedToASystemStartedBeforeIt() throws Exception {
+        Network seq = network();
+        seq.runUntil(150_000_000L);
+        RunReport expected = RunReport.of(seq).check();
+
+        try (ActorDriver driver = ActorDriver.withoutNetwork()) {
+            Network par = network();
+            driver.attach(par).runUntil(150_000_000L).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            assertThat(driver.progress().processed).isPositive();
+            assertThat(RunReport.of(par).check().toJsonString()).isEqualTo(expected.toJsonString());
+        }
+    }
 }
