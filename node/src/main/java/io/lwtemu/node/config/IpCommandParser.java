@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Parses the iproute2 commands people put in router setup scripts, one per line, into {@link ConfigCommand}s.
@@ -29,6 +30,8 @@ import java.util.Locale;
  * <p>Hand-written because no Java library speaks iproute2's grammar; it is a flat keyword/value language.
  */
 public final class IpCommandParser {
+    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
+
     private final Path file;
     private final boolean checkObjectsExist;
 
@@ -54,7 +57,7 @@ public final class IpCommandParser {
 
     public List<ConfigCommand> parse(String text) {
         List<ConfigCommand> out = new ArrayList<>();
-        String[] lines = text.split("\r?\n", -1);
+        String[] lines = LINE_BREAK.split(text, -1);
         StringBuilder pending = null;
         int pendingLine = 0;
         for (int i = 0; i < lines.length; i++) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads and validates a topology file (FORMAT.md). Every mistake is a {@link TopologyException} naming the file,
@@ -32,6 +33,11 @@ public final class TopologyLoader {
     public static final long DEFAULT_DELAY_NS = 100_000;
     public static final int DEFAULT_QUEUE = 1000;
     public static final int MIN_MTU = 68;
+    // Compiled once: a topology of a thousand nodes checks each name (String.matches compiles every time).
+    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+    private static final Pattern DEVICE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+    private static final Pattern NETNS_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final Path file;
     /** Typed reads of this file's YAML nodes, errors at file:line:column. */
@@ -41,7 +47,7 @@ public final class TopologyLoader {
     private TopologyLoader(Path file, String text) {
         this.file = file;
         this.yv = new YamlValues(file);
-        this.lines = text.split("\r?\n", -1);
+        this.lines = LINE_BREAK.split(text, -1);
     }
 
     public static Topology load(Path file) {
@@ -129,7 +135,7 @@ public final class TopologyLoader {
 
     private NodeSpec node(YamlNode.Entry e, int defaultCpus) {
         String name = e.key();
-        if (!name.matches("[A-Za-z0-9_.-]+")) {
+        if (!NODE_NAME.matcher(name).matches()) {
             throw yv.error(e.keyLoc(), "bad node name '" + name + "', expected letters, digits, '_', '.', '-'");
         }
         YamlNode.Map m = yv.map(e.value(), "node '" + name + "'");
@@ -148,7 +154,7 @@ public final class TopologyLoader {
         if (m.get("interfaces") != null) {
             for (YamlNode.Entry ie : yv.map(m.get("interfaces"), "'interfaces'").entries().values()) {
                 String ifName = ie.key();
-                if (ifName.equals("lo") || !ifName.matches("[A-Za-z0-9_.-]{1,15}")) {
+                if (ifName.equals("lo") || !DEVICE_NAME.matcher(ifName).matches()) {
                     throw yv.error(ie.keyLoc(), "bad interface name '" + ifName
                             + "', expected up to 15 letters, digits, '_', '.', '-' (and not 'lo')");
                 }
@@ -412,14 +418,14 @@ public final class TopologyLoader {
         YamlNode.Map m = yv.map(n, "a TUN device {device: NAME, netns: NS, address: [...], route: [...]}");
         yv.known(m, "'tun'", "device", "netns", "address", "route", "up", "multi_queue");
         String device = m.get("device") == null ? ifName : yv.text(m.get("device"), "a Linux device name");
-        if (!device.matches("[A-Za-z0-9_.-]{1,15}")) {
+        if (!DEVICE_NAME.matcher(device).matches()) {
             throw yv.error(m.get("device").loc(), "bad TUN device name '" + device
                     + "', expected up to 15 letters, digits, '_', '.', '-'");
         }
         String netns = null;
         if (m.get("netns") != null) {
             netns = yv.text(m.get("netns"), "a network namespace name");
-            if (!netns.matches("[A-Za-z0-9_.-]{1,64}")) {
+            if (!NETNS_NAME.matcher(netns).matches()) {
                 throw yv.error(m.get("netns").loc(), "bad namespace name '" + netns
                         + "', expected letters, digits, '_', '.', '-'");
             }
