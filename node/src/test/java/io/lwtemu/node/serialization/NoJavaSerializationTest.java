@@ -97,8 +97,9 @@ class NoJavaSerializationTest {
                 local.add(c.getName());
             }
         }
+        // ... and the embedded driver's hand-over of a whole Network to an actor system started ahead of it.
         assertThat(local).containsExactlyInAnyOrder("io.lwtemu.node.actor.RouterActor$Control",
-                "io.lwtemu.node.actor.NetworkActor$ControlRouter");
+                "io.lwtemu.node.actor.NetworkActor$ControlRouter", "io.lwtemu.node.actor.ActorDriver$Attach");
     }
 
     @Test
