@@ -10,6 +10,7 @@ import io.lwtemu.node.fib.IpAddress;
 import io.lwtemu.node.fib.Route;
 import io.lwtemu.node.fib.RouteType;
 import io.lwtemu.node.icmp.IcmpRateLimiter;
+import io.lwtemu.node.icmp.IcmpRouteBack;
 import io.lwtemu.node.icmp.IcmpSender;
 import io.lwtemu.node.icmp.Ipv4Fragmenter;
 import io.lwtemu.node.icmp.Reassembler;
@@ -951,15 +952,28 @@ public final class ForwardingPipeline {
     // ================================================================= generated packets
 
     /**
-     * Sends a packet this router originates (ip_local_out): output route lookup from "lo", LWT out/xmit of that
-     * route, no TTL decrement. Null is ignored (an ICMP error Linux would not send). ICMP messages pass the
-     * per-peer rate limit first, whoever built them (the pipeline, a tunnel, an SRv6 action), as icmp_send and
-     * icmp6_send apply it to every message they send.
+     * Sends a message the kernel builds (ICMP errors and echo replies, whoever built them: the pipeline, a tunnel,
+     * an SRv6 action) through ip_local_out: output route lookup from "lo", LWT out/xmit of that route, no TTL
+     * decrement. Null is ignored (an ICMP error Linux would not send). Like icmp_send / icmp_reply / icmp6_send,
+     * the route back comes first: with none, no message exists and nothing is counted (the offending packet has
+     * its own outcome); then ICMP messages pass the per-peer rate limit.
      */
     public void sendGenerated(byte[] packet) {
-        if (packet == null || !icmpAllowed(packet)) {
+        if (packet == null || !IcmpRouteBack.routable(fib, packet, icmpRes) || !icmpAllowed(packet)) {
             return;
         }
+        send(packet);
+    }
+
+    /**
+     * Sends a packet an application on this host originates (ip_local_out, as {@link #sendGenerated} but neither
+     * rate-limited nor dropped silently: without a route it is counted as a no_route drop, where sendto fails).
+     */
+    public void sendOriginated(byte[] packet) {
+        send(packet);
+    }
+
+    private void send(byte[] packet) {
         boolean prev = generating;
         generating = true;
         try {

@@ -22,8 +22,9 @@ import io.lwtemu.node.packet.Ipv6Header;
  *
  * <p>The source address is chosen by the caller, as Linux does it from routing: the offending packet's
  * destination when that is one of our addresses, else the preferred source of the route back to the sender
- * (see {@link #chooseSourceV4}). Rate limiting (icmp_ratelimit) is not modelled. Errors are new packets, so
- * these methods allocate; they are not on the per-packet fast path.
+ * (see {@link #chooseSourceV4}). Whoever sends the message first checks the route back ({@link IcmpRouteBack})
+ * and the per-peer rate limit ({@link IcmpRateLimiter}), as the kernel does before it builds one. Errors are new
+ * packets, so these methods allocate; they are not on the per-packet fast path.
  */
 public final class IcmpSender {
     /** Linux's ip_default_ttl and the IPv6 default hop limit. */

@@ -469,7 +469,7 @@ public final class Router implements Egress, OutcomeListener {
         }
         beginCall(flow, id, now, 0);
         originating = true;
-        pipeline.sendGenerated(packet);
+        pipeline.sendOriginated(packet);
         originating = false;
         endCall();
         return id;
