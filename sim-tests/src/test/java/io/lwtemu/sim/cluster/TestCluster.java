@@ -13,6 +13,7 @@ import io.lwtemu.node.topology.Topology;
 import io.lwtemu.node.topology.TopologyBuilder;
 import io.lwtemu.node.topology.TopologyLoader;
 import io.lwtemu.node.traffic.Traffic;
+import io.lwtemu.sim.Chains;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -119,48 +120,10 @@ final class TestCluster {
                 Files.copy(in, dir.resolve("count_pinned.o"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             Path f = dir.resolve("chain.yaml");
-            Files.writeString(f, """
-                    name: cluster-chain
-                    nodes:
-                      h1:
-                        kind: host
-                        interfaces: {eth0: {}}
-                        config: |
-                          ip addr add 10.0.1.2/24 dev eth0
-                          ip route add default via 10.0.1.1 dev eth0
-                      r1:
-                        interfaces: {eth0: {}, eth1: {}}
-                        config: |
-                          ip addr add 10.0.1.1/24 dev eth0
-                          ip addr add 10.0.12.1/24 dev eth1
-                          ip route add 10.0.23.0/24 via 10.0.12.2 dev eth1
-                          ip route add 10.0.3.0/24 encap bpf xmit obj ipip_encap.o section lwt_xmit/ipip headroom 20 via 10.0.12.2 dev eth1
-                      r2:
-                        interfaces: {eth0: {}, eth1: {}}
-                        config: |
-                          ip addr add 10.0.12.2/24 dev eth0
-                          ip addr add 10.0.23.2/24 dev eth1
-                          ip route add 10.0.1.0/24 encap bpf xmit obj count_pinned.o section lwt_xmit/count via 10.0.12.1 dev eth0
-                      r3:
-                        interfaces: {eth0: {}, eth1: {}}
-                        config: |
-                          ip addr add 10.0.23.3/24 dev eth0
-                          ip addr add 10.0.3.1/24 dev eth1
-                          ip route add 10.0.1.0/24 via 10.0.23.2 dev eth0
-                          ip route add 10.0.12.0/24 via 10.0.23.2 dev eth0
-                          ip link add tun0 type ipip local 10.0.23.3 remote 10.0.12.1
-                          ip link set tun0 up
-                      h2:
-                        kind: host
-                        interfaces: {eth0: {}}
-                        config: |
-                          ip addr add 10.0.3.2/24 dev eth0
-                          ip route add default via 10.0.3.1 dev eth0
-                    links:
-                      - {a: h1:eth0, b: r1:eth0, delay: 1ms}
-                      - {a: r1:eth1, b: r2:eth0, delay: 1ms, bandwidth: 1Gbit}
-                      - {a: r2:eth1, b: r3:eth0, delay: 1ms, bandwidth: 1Gbit}
-                      - {a: r3:eth1, b: h2:eth0, delay: 1ms}
+            Files.writeString(f, Chains.Chain.of(Chains.IPIP_ROUTE).named("cluster-chain")
+                    .withR2Routes("ip route add 10.0.1.0/24 encap bpf xmit obj count_pinned.o section lwt_xmit/count"
+                            + " via 10.0.12.1 dev eth0", Chains.NONE)
+                    .withEdgeDelay("1ms").yaml() + """
                     traffic:
                       flows:
                         - {name: up, from: h1, to: 10.0.3.2, proto: udp, dport: 5000, size: 500, rate: 5kpps}
