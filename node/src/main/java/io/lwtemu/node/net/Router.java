@@ -434,15 +434,20 @@ public final class Router implements Egress, OutcomeListener {
         perDevice.countDelivered(dev.ifindex);
     }
 
-    /** A host (ip_forward=0) accepts only packets whose destination is one of its addresses. */
+    /**
+     * A host (ip_forward=0) accepts only packets whose destination is one of its addresses: the input route lookup
+     * (with the source, as ip_route_input does) must find a local route. The pipeline's own lookup of the same key
+     * right after is then answered by the FIB's cache.
+     */
     private boolean forUs(SkBuff skb, NetDevice dev) {
         byte[] b = skb.head;
         int off = skb.data;
         int version = (b[off] & 0xff) >>> 4;
         if (version == 4 && skb.len >= Ipv4Header.MIN_LENGTH) {
-            fib.fibLookup(Family.INET, b, off + Ipv4Header.DST, -1, 0, dev.name, null, res);
+            fib.fibLookup(Family.INET, b, off + Ipv4Header.DST, off + Ipv4Header.SRC, skb.mark, dev.name, null, res);
         } else if (version == 6 && skb.len >= Ipv6Header.LENGTH) {
-            fib.fibLookup(Family.INET6, b, off + Ipv6Header.DST, -1, 0, dev.name, null, res);
+            fib.fibLookup(Family.INET6, b, off + Ipv6Header.DST, off + Ipv6Header.SRC, skb.mark, dev.name, null,
+                    res);
         } else {
             return true; // malformed: let the pipeline count it
         }
