@@ -5,9 +5,10 @@ import io.lwtemu.proto.PacketBatch;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The packets one router sent to one neighbour during a tick, in sending order, as parallel arrays of the
- * {@link Frame} fields: the actor engine's message payload between routers of one JVM. Adding a packet copies its
- * fields and allocates nothing once the arrays have grown; {@link #deliverTo} puts them on the receiver's ports.
+ * The packets one router sent to one neighbour during a tick, in sending order: their byte arrays, and the other
+ * {@link Frame} fields packed side by side in a long array as a {@link Port} keeps them (plus the port): the actor
+ * engine's message payload between routers of one JVM. Adding a packet copies its fields and allocates nothing once
+ * the arrays have grown; {@link #deliverTo} puts them on the receiver's ports.
  * Between JVMs (and under {@code akka.actor.serialize-messages}) the batch travels as the protobuf
  * {@link PacketBatch} ({@link #toPacketBatch}, {@link #of}).
  *
@@ -16,15 +17,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the neighbour has not yet taken in the other) instead of allocating one per tick.
  */
 public final class FrameBatch {
+    private static final int STRIDE = Port.STRIDE + 1;
+    private static final int PORT = Port.STRIDE;
     private byte[][] bufs;
-    private int[] offs;
-    private int[] lens;
-    private long[] ids;
-    private int[] flows;
-    private long[] sentAts;
-    private int[] hopss;
-    private long[] arrivals;
-    private int[] ports;
+    private long[] meta;
     private int size;
     private final AtomicReferenceArray<FrameBatch> home;
 
@@ -52,14 +48,7 @@ public final class FrameBatch {
 
     private void allocate(int n) {
         bufs = new byte[n][];
-        offs = new int[n];
-        lens = new int[n];
-        ids = new long[n];
-        flows = new int[n];
-        sentAts = new long[n];
-        hopss = new int[n];
-        arrivals = new long[n];
-        ports = new int[n];
+        meta = new long[n * STRIDE];
     }
 
     public int size() {
@@ -69,47 +58,48 @@ public final class FrameBatch {
     /** Appends a copy of {@code f}'s fields (its bytes are handed over with it). */
     public void add(Frame f) {
         if (size == bufs.length) {
-            grow();
+            byte[][] b = bufs;
+            long[] m = meta;
+            allocate(b.length * 2);
+            System.arraycopy(b, 0, bufs, 0, size);
+            System.arraycopy(m, 0, meta, 0, size * STRIDE);
         }
         int i = size++;
         bufs[i] = f.buf;
-        offs[i] = f.off;
-        lens[i] = f.len;
-        ids[i] = f.id;
-        flows[i] = f.flow;
-        sentAts[i] = f.sentAtNs;
-        hopss[i] = f.hops;
-        arrivals[i] = f.arriveAtNs;
-        ports[i] = f.ingressIfindex;
-    }
-
-    private void grow() {
-        byte[][] b = bufs;
-        int[] o = offs;
-        int[] l = lens;
-        long[] id = ids;
-        int[] fl = flows;
-        long[] s = sentAts;
-        int[] h = hopss;
-        long[] a = arrivals;
-        int[] p = ports;
-        allocate(b.length * 2);
-        System.arraycopy(b, 0, bufs, 0, size);
-        System.arraycopy(o, 0, offs, 0, size);
-        System.arraycopy(l, 0, lens, 0, size);
-        System.arraycopy(id, 0, ids, 0, size);
-        System.arraycopy(fl, 0, flows, 0, size);
-        System.arraycopy(s, 0, sentAts, 0, size);
-        System.arraycopy(h, 0, hopss, 0, size);
-        System.arraycopy(a, 0, arrivals, 0, size);
-        System.arraycopy(p, 0, ports, 0, size);
+        long[] m = meta;
+        int b = i * STRIDE;
+        m[b + Port.ARRIVAL] = f.arriveAtNs;
+        m[b + Port.ID] = f.id;
+        m[b + Port.SENT_AT] = f.sentAtNs;
+        m[b + Port.FLOW_HOPS] = ((long) f.flow << 32) | (f.hops & 0xffffffffL);
+        m[b + Port.OFF_LEN] = ((long) f.off << 32) | (f.len & 0xffffffffL);
+        m[b + PORT] = f.ingressIfindex;
     }
 
     /** Puts every packet on the port of {@code to} it arrives on; {@code to}'s thread only. */
     public void deliverTo(Router to) {
-        for (int i = 0; i < size; i++) {
-            to.port(ports[i]).arrive(bufs[i], offs[i], lens[i], ids[i], flows[i], sentAts[i], hopss[i], arrivals[i]);
+        long[] m = meta;
+        for (int i = 0, b = 0; i < size; i++, b += STRIDE) {
+            to.port((int) m[b + PORT]).arrive(bufs[i], m[b + Port.ARRIVAL], m[b + Port.ID], m[b + Port.SENT_AT],
+                    m[b + Port.FLOW_HOPS], m[b + Port.OFF_LEN]);
         }
+    }
+
+    private Frame frame(int i, Frame f) {
+        long[] m = meta;
+        int b = i * STRIDE;
+        f.buf = bufs[i];
+        long offLen = m[b + Port.OFF_LEN];
+        f.off = (int) (offLen >>> 32);
+        f.len = (int) offLen;
+        f.id = m[b + Port.ID];
+        long flowHops = m[b + Port.FLOW_HOPS];
+        f.flow = (int) (flowHops >>> 32);
+        f.hops = (int) flowHops;
+        f.sentAtNs = m[b + Port.SENT_AT];
+        f.arriveAtNs = m[b + Port.ARRIVAL];
+        f.ingressIfindex = (int) m[b + PORT];
+        return f;
     }
 
     /** Empties the batch (dropping its references to packet bytes) and returns it to its home slot, if any. */
@@ -129,11 +119,15 @@ public final class FrameBatch {
         if (!(o instanceof FrameBatch b) || b.size != size) {
             return false;
         }
+        Frame x = new Frame();
+        Frame y = new Frame();
         for (int i = 0; i < size; i++) {
-            if (ids[i] != b.ids[i] || flows[i] != b.flows[i] || sentAts[i] != b.sentAts[i] || hopss[i] != b.hopss[i]
-                    || arrivals[i] != b.arrivals[i] || ports[i] != b.ports[i] || lens[i] != b.lens[i]
-                    || !java.util.Arrays.equals(bufs[i], offs[i], offs[i] + lens[i], b.bufs[i], b.offs[i],
-                            b.offs[i] + b.lens[i])) {
+            frame(i, x);
+            b.frame(i, y);
+            // Where the bytes start in their buffer (the headroom) is not part of the packet.
+            if (x.id != y.id || x.flow != y.flow || x.sentAtNs != y.sentAtNs || x.hops != y.hops
+                    || x.arriveAtNs != y.arriveAtNs || x.ingressIfindex != y.ingressIfindex
+                    || !java.util.Arrays.equals(x.buf, x.off, x.off + x.len, y.buf, y.off, y.off + y.len)) {
                 return false;
             }
         }
@@ -144,7 +138,7 @@ public final class FrameBatch {
     public int hashCode() {
         int h = size;
         for (int i = 0; i < size; i++) {
-            h = 31 * h + Long.hashCode(ids[i]);
+            h = 31 * h + Long.hashCode(meta[i * STRIDE + Port.ID]);
         }
         return h;
     }
@@ -154,16 +148,7 @@ public final class FrameBatch {
         PacketBatch.Builder b = PacketBatch.newBuilder();
         Frame f = new Frame();
         for (int i = 0; i < size; i++) {
-            f.buf = bufs[i];
-            f.off = offs[i];
-            f.len = lens[i];
-            f.id = ids[i];
-            f.flow = flows[i];
-            f.sentAtNs = sentAts[i];
-            f.hops = hopss[i];
-            f.arriveAtNs = arrivals[i];
-            f.ingressIfindex = ports[i];
-            b.addPackets(f.toPacket());
+            b.addPackets(frame(i, f).toPacket());
         }
         return b.build();
     }

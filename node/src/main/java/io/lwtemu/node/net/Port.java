@@ -10,9 +10,9 @@ import java.util.List;
  * towards it, ordered by arrival time (netem jitter and reordering can make a packet overtake others; equal
  * times keep their sending order).
  *
- * <p>The queue is a set of parallel rings, one per {@link Frame} field (bytes, offset, length, id, flow, sent
- * time, hops, arrival time): the router's event loop compares arrival times without touching the packets, and
- * queueing allocates nothing once the rings have grown, neither a record nor a protobuf message per packet.
+ * <p>The queue is a ring of packet byte arrays beside a ring of their other {@link Frame} fields packed into longs:
+ * the router's event loop compares arrival times without touching the packets, and queueing allocates nothing
+ * once the rings have grown, neither a record nor a protobuf message per packet.
  */
 public final class Port {
     public final Router router;
@@ -21,14 +21,19 @@ public final class Port {
     Link link;
     Router peer;
     int peerIfindex;
+    /** Packet bytes per slot. */
     private byte[][] bufs = new byte[16][];
-    private int[] offs = new int[16];
-    private int[] lens = new int[16];
-    private long[] ids = new long[16];
-    private int[] flows = new int[16];
-    private long[] sentAts = new long[16];
-    private int[] hopss = new int[16];
-    private long[] arrivals = new long[16];
+    /**
+     * The other fields, {@link #STRIDE} longs per slot side by side (arrival, id, sent at, flow|hops, off|len), so
+     * queueing and taking a packet touch one or two cache lines instead of one per field.
+     */
+    private long[] meta = new long[16 * STRIDE];
+    static final int STRIDE = 5;
+    static final int ARRIVAL = 0;
+    static final int ID = 1;
+    static final int SENT_AT = 2;
+    static final int FLOW_HOPS = 3;
+    static final int OFF_LEN = 4;
     private int head;
     private int size;
     private final Frame scratch = new Frame();
@@ -68,7 +73,7 @@ public final class Port {
     /** Adds the packets on the way to this port to {@code perFlow[flow]} (quiescent network only). */
     public void countInFlight(long[] perFlow) {
         for (int i = 0; i < size; i++) {
-            perFlow[flows[(head + i) & (bufs.length - 1)]]++;
+            perFlow[(int) (meta[((head + i) & (bufs.length - 1)) * STRIDE + FLOW_HOPS] >>> 32)]++;
         }
     }
 
@@ -86,69 +91,50 @@ public final class Port {
     }
 
     void arrive(byte[] buf, int off, int len, long id, int flow, long sentAt, int hops, long t) {
+        arrive(buf, t, id, sentAt, ((long) flow << 32) | (hops & 0xffffffffL), ((long) off << 32) | (len & 0xffffffffL));
+    }
+
+    /** {@link #arrive(Frame)} with the fields packed as in {@link #meta}. */
+    void arrive(byte[] buf, long t, long id, long sentAt, long flowHops, long offLen) {
         if (size == bufs.length) {
             grow();
         }
         int mask = bufs.length - 1;
+        long[] m = meta;
         int tail = (head + size) & mask;
         // It overtakes the packets arriving later: insert it behind the last one arriving no later.
-        while (tail != head && arrivals[(tail - 1) & mask] > t) { // after grow() the ring has a free slot
+        while (tail != head && m[((tail - 1) & mask) * STRIDE + ARRIVAL] > t) { // after grow() there is a free slot
             int prev = (tail - 1) & mask;
             bufs[tail] = bufs[prev];
-            offs[tail] = offs[prev];
-            lens[tail] = lens[prev];
-            ids[tail] = ids[prev];
-            flows[tail] = flows[prev];
-            sentAts[tail] = sentAts[prev];
-            hopss[tail] = hopss[prev];
-            arrivals[tail] = arrivals[prev];
+            System.arraycopy(m, prev * STRIDE, m, tail * STRIDE, STRIDE);
             tail = prev;
         }
         bufs[tail] = buf;
-        offs[tail] = off;
-        lens[tail] = len;
-        ids[tail] = id;
-        flows[tail] = flow;
-        sentAts[tail] = sentAt;
-        hopss[tail] = hops;
-        arrivals[tail] = t;
+        int b = tail * STRIDE;
+        m[b + ARRIVAL] = t;
+        m[b + ID] = id;
+        m[b + SENT_AT] = sentAt;
+        m[b + FLOW_HOPS] = flowHops;
+        m[b + OFF_LEN] = offLen;
         size++;
     }
 
     private void grow() {
         int n = bufs.length;
         byte[][] nb = new byte[n * 2][];
-        int[] no = new int[n * 2];
-        int[] nl = new int[n * 2];
-        long[] ni = new long[n * 2];
-        int[] nf = new int[n * 2];
-        long[] ns = new long[n * 2];
-        int[] nh = new int[n * 2];
-        long[] na = new long[n * 2];
+        long[] nm = new long[n * 2 * STRIDE];
         for (int i = 0; i < size; i++) {
             int j = (head + i) & (n - 1);
             nb[i] = bufs[j];
-            no[i] = offs[j];
-            nl[i] = lens[j];
-            ni[i] = ids[j];
-            nf[i] = flows[j];
-            ns[i] = sentAts[j];
-            nh[i] = hopss[j];
-            na[i] = arrivals[j];
+            System.arraycopy(meta, j * STRIDE, nm, i * STRIDE, STRIDE);
         }
         bufs = nb;
-        offs = no;
-        lens = nl;
-        ids = ni;
-        flows = nf;
-        sentAts = ns;
-        hopss = nh;
-        arrivals = na;
+        meta = nm;
         head = 0;
     }
 
     long headTime() {
-        return size == 0 ? Long.MAX_VALUE : arrivals[head];
+        return size == 0 ? Long.MAX_VALUE : meta[head * STRIDE + ARRIVAL];
     }
 
     /** Takes the oldest packet into {@code f}; only when {@link #inFlight} is not 0. */
@@ -162,14 +148,18 @@ public final class Port {
     }
 
     private Frame fill(Frame f, int i) {
+        long[] m = meta;
+        int b = i * STRIDE;
         f.buf = bufs[i];
-        f.off = offs[i];
-        f.len = lens[i];
-        f.id = ids[i];
-        f.flow = flows[i];
-        f.sentAtNs = sentAts[i];
-        f.hops = hopss[i];
-        f.arriveAtNs = arrivals[i];
+        long offLen = m[b + OFF_LEN];
+        f.off = (int) (offLen >>> 32);
+        f.len = (int) offLen;
+        f.id = m[b + ID];
+        long flowHops = m[b + FLOW_HOPS];
+        f.flow = (int) (flowHops >>> 32);
+        f.hops = (int) flowHops;
+        f.sentAtNs = m[b + SENT_AT];
+        f.arriveAtNs = m[b + ARRIVAL];
         f.ingressIfindex = device.ifindex;
         return f;
     }
