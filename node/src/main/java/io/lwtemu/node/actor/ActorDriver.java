@@ -28,11 +28,8 @@ public final class ActorDriver implements AutoCloseable {
     }
 
     public ActorDriver(Network net, Config config) {
-        // The coordinator runs on the routers' dispatcher: the thread that finishes a tick's last router goes on
-        // with the next tick instead of waking a thread of its own (one hand-off less per tick).
         this.system = ActorSystem.create(NetworkActor.create(net, progress), "lwtemu",
-                config.withFallback(ConfigFactory.parseResources("lwtemu-node.conf")).resolve(),
-                NetworkActor.DISPATCHER);
+                config.withFallback(ConfigFactory.parseResources("lwtemu-node.conf")).resolve());
     }
 
     /** cluster-config/embedded.conf from the working directory, else the copy inside the jar. */

@@ -30,7 +30,7 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
     public interface Command {}
 
     /** Router actors run on lwtemu.router-dispatcher (lwtemu-node.conf) when configured. */
-    static final akka.actor.typed.DispatcherSelector DISPATCHER =
+    private static final akka.actor.typed.DispatcherSelector DISPATCHER =
             akka.actor.typed.DispatcherSelector.fromConfig("lwtemu.router-dispatcher");
 
     /** Run until emulated time {@code untilNs}; answers {@link Finished}. */
@@ -59,10 +59,6 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
     private final RunProgress progress;
     private final List<ActorRef<RouterActor.Command>> routers = new ArrayList<>();
     private final long[] processed;
-    /** Packet units each router processed in its last tick: the estimate of its work in the next one. */
-    private final long[] lastWork;
-    /** Router indexes, most work first (see sendTick). */
-    private final int[] order;
     private final long[] delivered;
     private final long[] dropped;
     private final long lookahead;
@@ -91,11 +87,6 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
             ref.tell(new RouterActor.Connect(List.copyOf(routers)));
         }
         this.processed = new long[rs.size()];
-        this.lastWork = new long[rs.size()];
-        this.order = new int[rs.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
         this.delivered = new long[rs.size()];
         this.dropped = new long[rs.size()];
         this.own = new long[rs.size()];
@@ -151,18 +142,11 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
         sendTick();
     }
 
-    /**
-     * Ticks only the routers with work before the tick's end (all of them in the final round), those with the most
-     * work in their last tick first: the dispatcher starts them in this order, so the long ones do not end up
-     * last on one thread while the others idle (longest-processing-time-first list scheduling). The order does not
-     * change results: routers are independent within a tick.
-     */
+    /** Ticks only the routers with work before the tick's end (all of them in the final round). */
     private void sendTick() {
         pending = 0;
         RouterActor.Tick tick = new RouterActor.Tick(tickEnd, getContext().getSelf());
-        sortByLastWork();
-        for (int k = 0; k < order.length; k++) {
-            int i = order[k];
+        for (int i = 0; i < routers.size(); i++) {
             if (flushing || Math.min(own[i], incoming[i]) < tickEnd) {
                 incoming[i] = Long.MAX_VALUE;
                 pending++;
@@ -173,20 +157,6 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
             // Only an action is due: nothing to run before it.
             getContext().getSelf().tell(new TickDone(-1, 0, new int[0], new long[0], 0, 0, 0));
             pending = 1;
-        }
-    }
-
-    /** Insertion sort of {@link #order} by descending {@link #lastWork}: nearly sorted from tick to tick. */
-    private void sortByLastWork() {
-        for (int k = 1; k < order.length; k++) {
-            int r = order[k];
-            long w = lastWork[r];
-            int j = k - 1;
-            while (j >= 0 && lastWork[order[j]] < w) {
-                order[j + 1] = order[j];
-                j--;
-            }
-            order[j + 1] = r;
         }
     }
 
@@ -205,7 +175,6 @@ public final class NetworkActor extends AbstractBehavior<NetworkActor.Command> {
                 int r = d.dests()[i];
                 incoming[r] = Math.min(incoming[r], d.firstArrival()[i]);
             }
-            lastWork[d.router()] = d.processed() - processed[d.router()];
             processed[d.router()] = d.processed();
             delivered[d.router()] = d.delivered();
             dropped[d.router()] = d.dropped();
