@@ -1,14 +1,13 @@
 package io.lwtemu.bench;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.lwtemu.cli.BenchTopology;
+import io.lwtemu.node.net.Frame;
 import io.lwtemu.node.net.Network;
 import io.lwtemu.node.net.Port;
 import io.lwtemu.node.net.Router;
 import io.lwtemu.node.packet.PacketBuilder;
 import io.lwtemu.node.topology.TopologyBuilder;
 import io.lwtemu.node.topology.TopologyLoader;
-import io.lwtemu.proto.Packet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,13 +27,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Cost of one router hop of the {@code lwtemu bench chain} topology (h1 - r1 - r2 - r3 - h2, the ipip-3hop
- * example): a 64-byte UDP packet arrives on a router's port as a protobuf {@code Packet}, goes through
- * {@link Router#runUntil} (receive, validation, FIB, the LWT program, TTL, transmit) and leaves as a new
- * {@code Packet} to a sink. {@code encapHop} is r1 (LWT xmit IPIP encap with bpf_lwt_push_encap),
- * {@code plainHop} r2, {@code decapHop} r3 (ipip decap, then forwarding of the inner packet). Each operation
- * also copies the 64-byte packet into its buffer and wraps it in the arriving {@code Packet}, as the previous
- * hop would have. With {@code -prof gc} the allocation per hop shows: the two protobuf objects of the
- * outgoing packet and nothing else.
+ * example): a 64-byte UDP packet arrives on a router's port as a {@link Frame} (as between routers of one JVM),
+ * goes through {@link Router#runUntil} (receive, validation, FIB, the LWT program, TTL, transmit) and leaves as a
+ * Frame to a sink. {@code encapHop} is r1 (LWT xmit IPIP encap with bpf_lwt_push_encap), {@code plainHop} r2,
+ * {@code decapHop} r3 (ipip decap, then forwarding of the inner packet). Each operation also copies the 64-byte
+ * packet into its buffer, as the previous hop would have handed it over. With {@code -prof gc} the allocation
+ * per hop shows: none.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar ForwardingBench -prof gc}.
  */
@@ -50,8 +48,10 @@ public class ForwardingBench {
     private Hop r1;
     private Hop r2;
     private Hop r3;
-    /** The last packet a router sent (kept so the work is not dead code). */
-    Packet sent;
+    /** The length of the last packet a router sent (kept so the work is not dead code), and its bytes. */
+    int sentLen;
+    byte[] sentBuf;
+    int sentOff;
 
     /** One router fed on one port from a template, its sends captured. */
     private final class Hop {
@@ -59,6 +59,7 @@ public class ForwardingBench {
         final Port port;
         final byte[] template;
         final byte[] buf;
+        final Frame in = new Frame();
         long t;
 
         Hop(Router router, String ifname, byte[] template) {
@@ -66,19 +67,33 @@ public class ForwardingBench {
             this.port = router.port(router.devices().byName(ifname).ifindex);
             this.template = template;
             this.buf = new byte[HEADROOM + template.length + 64];
-            router.setTransport((to, p, pkt) -> sent = pkt);
+            router.setFrameTransport((to, p, f) -> {
+                sentBuf = f.buf;
+                sentOff = f.off;
+                sentLen = f.len;
+            });
             t = router.now();
         }
 
-        Packet run() {
+        int run() {
             System.arraycopy(template, 0, buf, HEADROOM, template.length);
             t += 1000;
-            port.arrive(Packet.newBuilder()
-                    .setData(UnsafeByteOperations.unsafeWrap(buf, HEADROOM, template.length))
-                    .setId(1).setFlowId(1).setHops(1).setArriveAtNs(t).setIngressIfindex(port.device.ifindex)
-                    .build());
+            Frame f = in;
+            f.buf = buf;
+            f.off = HEADROOM;
+            f.len = template.length;
+            f.id = 1;
+            f.flow = 1;
+            f.hops = 1;
+            f.arriveAtNs = t;
+            f.ingressIfindex = port.device.ifindex;
+            port.arrive(f);
             router.runUntil(t + 1);
-            return sent;
+            return sentLen;
+        }
+
+        byte[] sentBytes() {
+            return java.util.Arrays.copyOfRange(sentBuf, sentOff, sentOff + sentLen);
         }
     }
 
@@ -94,28 +109,29 @@ public class ForwardingBench {
         byte[] inner = PacketBuilder.ipv4("10.0.1.2", "10.0.3.2").udp(4000, 5000, new byte[64 - 28]);
         r1 = new Hop(net.router("r1"), "eth0", inner);
         // What r2 and r3 receive: r1's output (the encapsulated packet, TTL of the inner one decremented).
-        Packet outer = r1.run();
-        byte[] encapsulated = outer.getData().toByteArray();
+        r1.run();
+        byte[] encapsulated = r1.sentBytes();
         r2 = new Hop(net.router("r2"), "eth0", encapsulated);
-        byte[] atR3 = r2.run().getData().toByteArray();
+        r2.run();
+        byte[] atR3 = r2.sentBytes();
         r3 = new Hop(net.router("r3"), "eth0", atR3);
-        if (encapsulated.length != inner.length + 20 || r3.run().getData().size() != inner.length) {
+        if (encapsulated.length != inner.length + 20 || r3.run() != inner.length) {
             throw new IllegalStateException("the chain did not encapsulate at r1 and decapsulate at r3");
         }
     }
 
     @Benchmark
-    public Packet encapHop() {
+    public int encapHop() {
         return r1.run();
     }
 
     @Benchmark
-    public Packet plainHop() {
+    public int plainHop() {
         return r2.run();
     }
 
     @Benchmark
-    public Packet decapHop() {
+    public int decapHop() {
         return r3.run();
     }
 }

@@ -7,6 +7,9 @@ package io.lwtemu.ebpf.helpers;
  * results with its own arithmetic gets the same numbers as on Linux.
  */
 public final class Checksums {
+    private static final java.lang.invoke.VarHandle LE_INT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     private Checksums() {}
 
     /** {@code csum_add}: 32-bit one's complement addition (end-around carry). */
@@ -53,9 +56,18 @@ public final class Checksums {
         return (int) sum;
     }
 
-    /** {@code ip_fast_csum}: the header checksum of {@code ihl} 32-bit words, ready to store (little-endian). */
+    /**
+     * {@code ip_fast_csum}: the header checksum of {@code ihl} 32-bit words, ready to store (little-endian). Sums
+     * whole 32-bit words like the kernel's x86 version; the folded result is the same as over 16-bit words.
+     */
     public static int ipFast(byte[] b, int off, int ihl) {
-        return fold(partial(b, off, ihl * 4, 0));
+        long sum = 0;
+        for (int i = 0; i < ihl; i++) {
+            sum += (int) LE_INT.get(b, off + 4 * i) & 0xffffffffL;
+        }
+        sum = (sum & 0xffffffffL) + (sum >>> 32);
+        sum = (sum & 0xffffffffL) + (sum >>> 32);
+        return fold((int) sum);
     }
 
     /** {@code csum_replace_by_diff}: new value of the 16-bit checksum field {@code sum} after adding {@code diff}. */

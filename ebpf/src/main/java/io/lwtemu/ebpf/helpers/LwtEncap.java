@@ -71,12 +71,16 @@ public final class LwtEncap {
             return EINVAL;
         }
         int n = (int) len;
-        byte[] h = header(ctx, hdrPtr, n);
-        int version = (h[0] & 0xff) >>> 4;
+        // Read in place, not copied: the header may lie in the packet, but the push below copies it with
+        // arraycopy (overlap-safe) from the array it is in now, which a headroom reallocation leaves intact.
+        MemoryRegion r = ctx.memory.resolve(hdrPtr, n, false);
+        byte[] h = r.bytes;
+        int hOff = Pointer.index(hdrPtr);
+        int version = (h[hOff] & 0xff) >>> 4;
         boolean ipv4;
         if (version == 4) {
             ipv4 = true;
-            if (n < (h[0] & 0x0f) * 4) {
+            if (n < (h[hOff] & 0x0f) * 4) {
                 return EINVAL;
             }
         } else if (version == 6) {
@@ -93,7 +97,7 @@ public final class LwtEncap {
         skb.data -= n;
         skb.len += n;
         skb.macLen = 0; // skb_reset_network_header: the pushed header is the network header now
-        System.arraycopy(h, 0, skb.head, skb.data, n);
+        System.arraycopy(h, hOff, skb.head, skb.data, n);
         SkbHelpers.clearHash(skb);
         if (ipv4) {
             skb.protocol = SkBuff.ETH_P_IP;

@@ -6,13 +6,14 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
-import io.lwtemu.node.net.Port;
+import io.lwtemu.node.net.Frame;
+import io.lwtemu.node.net.FrameBatch;
 import io.lwtemu.node.net.Router;
 import io.lwtemu.node.serialization.ControlMessage;
 import io.lwtemu.node.serialization.LocalOnlyMessage;
-import io.lwtemu.proto.Packet;
 import io.lwtemu.proto.PacketBatch;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
@@ -28,8 +29,15 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
     /** The actors of all routers, indexed like {@link io.lwtemu.node.net.Network#routers()}. */
     public record Connect(List<ActorRef<Command>> routers) implements Command, ControlMessage {}
 
-    /** Packets from a neighbour, each tagged with the ifindex it arrives on. */
-    public record Deliver(PacketBatch batch) implements Command {}
+    /**
+     * Packets from a neighbour, each tagged with the ifindex it arrives on. In one JVM the batch goes over as is
+     * (no protobuf message per packet); PacketSerializer writes it as a protobuf {@link PacketBatch}.
+     */
+    public record Deliver(FrameBatch batch) implements Command {
+        public Deliver(PacketBatch batch) {
+            this(FrameBatch.of(batch));
+        }
+    }
 
     /** Process events before {@code until}, then answer {@link NetworkActor.TickDone}. */
     public record Tick(long until, ActorRef<NetworkActor.Command> replyTo) implements Command, ControlMessage {}
@@ -47,7 +55,9 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
 
     private final Router router;
     private List<ActorRef<Command>> peers = List.of();
-    private PacketBatch.Builder[] outgoing = new PacketBatch.Builder[0];
+    private FrameBatch[] outgoing = new FrameBatch[0];
+    /** Per neighbour: the batch it has delivered and handed back, for reuse (see FrameBatch#release). */
+    private AtomicReferenceArray<FrameBatch>[] spare = newHomes(0);
     private int[] touched = new int[0];
     private int touchedCount;
     /** Per neighbour: earliest arrival among the packets sent to it this tick. */
@@ -56,7 +66,7 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
     private RouterActor(ActorContext<Command> ctx, Router router) {
         super(ctx);
         this.router = router;
-        router.setTransport(this::send);
+        router.setFrameTransport(this::send);
     }
 
     @Override
@@ -71,20 +81,27 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
 
     private Behavior<Command> onConnect(Connect c) {
         peers = c.routers();
-        outgoing = new PacketBatch.Builder[peers.size()];
+        outgoing = new FrameBatch[peers.size()];
+        spare = newHomes(peers.size());
         touched = new int[peers.size()];
         minArrival = new long[peers.size()];
         java.util.Arrays.fill(minArrival, Long.MAX_VALUE);
         return this;
     }
 
-    private Behavior<Command> onDeliver(Deliver d) {
-        PacketBatch b = d.batch();
-        for (int i = 0, n = b.getPacketsCount(); i < n; i++) {
-            Packet p = b.getPackets(i);
-            Port port = router.port(p.getIngressIfindex());
-            port.arrive(p);
+    @SuppressWarnings("unchecked")
+    private static AtomicReferenceArray<FrameBatch>[] newHomes(int n) {
+        AtomicReferenceArray<FrameBatch>[] homes = new AtomicReferenceArray[n];
+        for (int i = 0; i < n; i++) {
+            homes[i] = FrameBatch.newHome();
         }
+        return homes;
+    }
+
+    private Behavior<Command> onDeliver(Deliver d) {
+        FrameBatch b = d.batch();
+        b.deliverTo(router);
+        b.release();
         return this;
     }
 
@@ -111,19 +128,18 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
         return this;
     }
 
-    private void send(Router to, int toPort, Packet p) {
+    private void send(Router to, int toPort, Frame f) {
         int idx = to.index;
-        PacketBatch.Builder b = outgoing[idx];
+        FrameBatch b = outgoing[idx];
         if (b == null) {
-            b = PacketBatch.newBuilder();
+            // A batch the neighbour handed back (it has delivered it), or a new one.
+            b = FrameBatch.take(spare[idx]);
             outgoing[idx] = b;
-        }
-        if (b.getPacketsCount() == 0) {
             touched[touchedCount++] = idx;
         }
-        b.addPackets(p);
-        if (p.getArriveAtNs() < minArrival[idx]) {
-            minArrival[idx] = p.getArriveAtNs();
+        b.add(f);
+        if (f.arriveAtNs < minArrival[idx]) {
+            minArrival[idx] = f.arriveAtNs;
         }
     }
 
@@ -131,9 +147,8 @@ public final class RouterActor extends AbstractBehavior<RouterActor.Command> {
     private void flush() {
         for (int i = 0; i < touchedCount; i++) {
             int idx = touched[i];
-            PacketBatch.Builder b = outgoing[idx];
-            peers.get(idx).tell(new Deliver(b.build()));
-            b.clear();
+            peers.get(idx).tell(new Deliver(outgoing[idx]));
+            outgoing[idx] = null;
         }
         touchedCount = 0;
     }

@@ -12,8 +12,22 @@ public final class FibTable {
     private final PrefixTrie<Route[]> v4 = new PrefixTrie<>();
     private final PrefixTrie<Route[]> v6 = new PrefixTrie<>();
 
+    /** The FIB whose route cache this table's changes invalidate, or null. */
+    private final Fib owner;
+
     public FibTable(int id) {
+        this(id, null);
+    }
+
+    FibTable(int id, Fib owner) {
         this.id = id;
+        this.owner = owner;
+    }
+
+    private void changed() {
+        if (owner != null) {
+            owner.changed();
+        }
     }
 
     private PrefixTrie<Route[]> trie(Family f) {
@@ -32,6 +46,7 @@ public final class FibTable {
             }
         }
         trie(p.family()).put(p.hi(), p.lo(), p.length(), insertSorted(set, route));
+        changed();
     }
 
     /** {@code ip route replace}: swaps the route with the same prefix and metric, or adds it. */
@@ -44,11 +59,13 @@ public final class FibTable {
                     Route[] copy = set.clone();
                     copy[i] = route;
                     trie(p.family()).put(p.hi(), p.lo(), p.length(), copy);
+                    changed();
                     return;
                 }
             }
         }
         trie(p.family()).put(p.hi(), p.lo(), p.length(), insertSorted(set, route));
+        changed();
     }
 
     private static Route[] insertSorted(Route[] set, Route route) {
@@ -90,6 +107,7 @@ public final class FibTable {
                         System.arraycopy(set, i + 1, out, i, set.length - i - 1);
                         trie(prefix.family()).put(prefix.hi(), prefix.lo(), prefix.length(), out);
                     }
+                    changed();
                     return r;
                 }
             }

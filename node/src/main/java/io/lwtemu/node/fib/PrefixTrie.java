@@ -15,6 +15,9 @@ final class PrefixTrie<V> {
         final long hi;
         final long lo;
         final int len;
+        /** The prefix masks of {@code len}, computed once: a lookup compares without recomputing them per node. */
+        final long maskHi;
+        final long maskLo;
         Node<V> left;
         Node<V> right;
         V value;
@@ -23,6 +26,8 @@ final class PrefixTrie<V> {
             this.hi = hi;
             this.lo = lo;
             this.len = len;
+            this.maskHi = Prefix.maskHi(len);
+            this.maskLo = Prefix.maskLo(len);
             this.value = value;
         }
     }
@@ -48,7 +53,7 @@ final class PrefixTrie<V> {
     }
 
     private static boolean matches(Node<?> n, long hi, long lo) {
-        return ((hi ^ n.hi) & Prefix.maskHi(n.len)) == 0 && ((lo ^ n.lo) & Prefix.maskLo(n.len)) == 0;
+        return ((hi ^ n.hi) & n.maskHi) == 0 && ((lo ^ n.lo) & n.maskLo) == 0;
     }
 
     /** Longest-prefix match: the value of the longest stored prefix containing the address, or null. */

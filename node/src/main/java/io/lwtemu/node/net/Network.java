@@ -192,9 +192,7 @@ public final class Network {
         long[] perFlow = new long[flowSlots()];
         for (Router r : routers) {
             for (Port p : r.ports()) {
-                for (io.lwtemu.proto.Packet pkt : p.inFlightPackets()) {
-                    perFlow[pkt.getFlowId()]++;
-                }
+                p.countInFlight(perFlow);
             }
             r.countPending(perFlow);
         }

@@ -1,7 +1,5 @@
 package io.lwtemu.node.net;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import io.lwtemu.ebpf.prog.SkBuff;
 import io.lwtemu.ebpf.runtime.BpfRuntime;
 import io.lwtemu.ebpf.runtime.LwtRunner;
@@ -76,14 +74,15 @@ public final class Router implements Egress, OutcomeListener {
     private int spareCount;
     /** The current call's skb was queued again or given to a device driver: it outlives the call. */
     private boolean curEscaped;
-    private final ByteStringArray rxBytes = new ByteStringArray();
+    /** The packet taken off a port (receive) and the one put on a link (transmit): reused, one hop builds nothing. */
+    private final Frame rxFrame = new Frame();
+    private final Frame txFrame = new Frame();
     private final List<IcmpListener> icmpListeners = new ArrayList<>();
     private DeviceDriver[] drivers = new DeviceDriver[8];
     private final List<io.lwtemu.node.bpf.BpfLwtProgram> programs = new ArrayList<>();
     private final FibResult res = new FibResult();
-    private final Packet.Builder builder = Packet.newBuilder();
     private final Ipv4Header ip4 = new Ipv4Header();
-    private PacketTransport transport = (to, port, p) -> to.port(port).arrive(p);
+    private FrameTransport transport = (to, port, f) -> to.port(port).arrive(f);
     private Consumer<String> log;
     private Consumer<String> tracer;
 
@@ -195,7 +194,13 @@ public final class Router implements Egress, OutcomeListener {
         drivers[dev.ifindex] = driver;
     }
 
+    /** Packets leave as protobuf {@code Packet}s through {@code transport} (cluster members, tests). */
     public void setTransport(PacketTransport transport) {
+        this.transport = (to, port, f) -> transport.send(to, port, f.toPacket());
+    }
+
+    /** Packets leave as {@link Frame}s through {@code transport} (in-JVM engines: no message object per packet). */
+    public void setFrameTransport(FrameTransport transport) {
         this.transport = transport;
     }
 
@@ -332,7 +337,7 @@ public final class Router implements Egress, OutcomeListener {
             if (best > now) {
                 now = best;
             }
-            receiveFromLink(bestPort, bestPort.poll());
+            receiveFromLink(bestPort, bestPort.poll(rxFrame));
         }
         if (until > now && until != Long.MAX_VALUE) {
             now = until;
@@ -341,45 +346,37 @@ public final class Router implements Egress, OutcomeListener {
 
     // ---------------------------------------------------------------- packets in
 
-    private void receiveFromLink(Port port, Packet p) {
+    private void receiveFromLink(Port port, Frame p) {
         NetDevice dev = port.device;
-        int flow = p.getFlowId();
+        int flow = p.flow;
         DropReason refused = refusing != null ? refusing : arrivalFilter == null ? null : arrivalFilter.check(port, p);
         if (refused != null) {
             processed++;
-            countDrop(dev, flow, p.getId(), p.getSentAtNs(), Drops.of(refused), "");
+            countDrop(dev, flow, p.id, p.sentAtNs, Drops.of(refused), "");
             return;
         }
         if (!port.link.isUp()) {
             dev.rxDropped++;
             processed++;
-            countDrop(dev, flow, p.getId(), p.getSentAtNs(), Drops.of(DropReason.LINK_DOWN), "");
+            countDrop(dev, flow, p.id, p.sentAtNs, Drops.of(DropReason.LINK_DOWN), "");
             return;
         }
-        ByteString data = p.getData();
-        int len = data.size();
+        int len = p.len;
         if (len > dev.mtu()) {
             // The far end's device refuses frames above its MTU (veth's is_skb_forwardable).
             dev.rxPackets++;
             dev.rxDropped++;
             processed++;
-            countDrop(dev, flow, p.getId(), p.getSentAtNs(), Drops.of(DropReason.MTU),
+            countDrop(dev, flow, p.id, p.sentAtNs, Drops.of(DropReason.MTU),
                     tracer == null ? "" : " (" + len + " > " + dev.mtu() + ")");
             return;
         }
-        SkBuff skb;
-        if (rxBytes.capture(data)) {
-            // The sender handed its buffer over with the packet (see transmit): keep working in it, as the
-            // kernel's veth passes the same skb on. Headroom is what the sender left before the packet.
-            skb = rxSkb.take(rxBytes.array, rxBytes.offset, len);
-            rxBytes.array = null;
-        } else {
-            byte[] buf = new byte[RX_HEADROOM + len];
-            data.copyTo(buf, RX_HEADROOM);
-            skb = rxSkb.take(buf, RX_HEADROOM, len);
-        }
+        // The sender handed its buffer over with the packet (see transmit): keep working in it, as the kernel's
+        // veth passes the same skb on. Headroom is what the sender left before the packet.
+        SkBuff skb = rxSkb.take(p.buf, p.off, len);
+        p.buf = null;
         // skb->protocol is set by the pipeline's header validation (TUN-like links carry no EtherType).
-        beginCall(flow, p.getId(), p.getSentAtNs(), p.getHops());
+        beginCall(flow, p.id, p.sentAtNs, p.hops);
         curSkb = skb;
         if (host && !forUs(skb, dev)) {
             dev.rxPackets++;
@@ -437,15 +434,20 @@ public final class Router implements Egress, OutcomeListener {
         perDevice.countDelivered(dev.ifindex);
     }
 
-    /** A host (ip_forward=0) accepts only packets whose destination is one of its addresses. */
+    /**
+     * A host (ip_forward=0) accepts only packets whose destination is one of its addresses: the input route lookup
+     * (with the source, as ip_route_input does) must find a local route. The pipeline's own lookup of the same key
+     * right after is then answered by the FIB's cache.
+     */
     private boolean forUs(SkBuff skb, NetDevice dev) {
         byte[] b = skb.head;
         int off = skb.data;
         int version = (b[off] & 0xff) >>> 4;
         if (version == 4 && skb.len >= Ipv4Header.MIN_LENGTH) {
-            fib.fibLookup(Family.INET, b, off + Ipv4Header.DST, -1, 0, dev.name, null, res);
+            fib.fibLookup(Family.INET, b, off + Ipv4Header.DST, off + Ipv4Header.SRC, skb.mark, dev.name, null, res);
         } else if (version == 6 && skb.len >= Ipv6Header.LENGTH) {
-            fib.fibLookup(Family.INET6, b, off + Ipv6Header.DST, -1, 0, dev.name, null, res);
+            fib.fibLookup(Family.INET6, b, off + Ipv6Header.DST, off + Ipv6Header.SRC, skb.mark, dev.name, null,
+                    res);
         } else {
             return true; // malformed: let the pipeline count it
         }
@@ -595,19 +597,9 @@ public final class Router implements Egress, OutcomeListener {
         if (arrival < 0 || port.out.duplicateData() != null) {
             return impaired(port, dev, skb, arrival, id, sentAt, hops);
         }
-        // Every field the router uses is set, so the builder needs no clear() between packets.
-        Packet pkt = builder
-                // The pipeline hands the skb over (Egress contract), so its bytes can be wrapped, not copied; the
-                // receiver keeps working in them (receiveFromLink).
-                .setData(UnsafeByteOperations.unsafeWrap(skb.head, skb.data, skb.len))
-                .setId(id)
-                .setFlowId(curFlow)
-                .setSentAtNs(sentAt)
-                .setHops(hops)
-                .setArriveAtNs(arrival)
-                .setIngressIfindex(port.peerIfindex)
-                .build();
-        transport.send(port.peer, port.peerIfindex, pkt);
+        // The pipeline hands the skb over (Egress contract), so its bytes go with the frame, not a copy; the
+        // receiver keeps working in them (receiveFromLink).
+        sendOnLink(port, skb.head, skb.data, skb.len, id, sentAt, hops, arrival);
         return true;
     }
 
@@ -619,7 +611,7 @@ public final class Router implements Egress, OutcomeListener {
         if (arrival < 0) {
             impairmentDrop(dev, id, DropReason.LOSS);
         } else {
-            sendOnLink(port, UnsafeByteOperations.unsafeWrap(skb.head, skb.data, skb.len), id, sentAt, hops, arrival);
+            sendOnLink(port, skb.head, skb.data, skb.len, id, sentAt, hops, arrival);
         }
         byte[] dup = port.out.duplicateData();
         if (dup != null) {
@@ -629,7 +621,7 @@ public final class Router implements Egress, OutcomeListener {
                 trace(id, curFlow, "duplicated", dev);
                 dev.txPackets++;
                 dev.txBytes += dup.length;
-                sendOnLink(port, UnsafeByteOperations.unsafeWrap(dup), id, sentAt, hops, at);
+                sendOnLink(port, dup, 0, dup.length, id, sentAt, hops, at);
             } else {
                 dev.txDropped++;
                 impairmentDrop(dev, id, at == LinkDirection.LOST ? DropReason.LOSS : DropReason.QUEUE_FULL);
@@ -638,17 +630,19 @@ public final class Router implements Egress, OutcomeListener {
         return true;
     }
 
-    private void sendOnLink(Port port, ByteString data, long id, long sentAt, int hops, long arrival) {
-        Packet pkt = builder // every field set: no clear() needed
-                .setData(data)
-                .setId(id)
-                .setFlowId(curFlow)
-                .setSentAtNs(sentAt)
-                .setHops(hops)
-                .setArriveAtNs(arrival)
-                .setIngressIfindex(port.peerIfindex)
-                .build();
-        transport.send(port.peer, port.peerIfindex, pkt);
+    private void sendOnLink(Port port, byte[] buf, int off, int len, long id, long sentAt, int hops, long arrival) {
+        Frame f = txFrame; // every field set: nothing of the previous packet remains
+        f.buf = buf;
+        f.off = off;
+        f.len = len;
+        f.id = id;
+        f.flow = curFlow;
+        f.sentAtNs = sentAt;
+        f.hops = hops;
+        f.arriveAtNs = arrival;
+        f.ingressIfindex = port.peerIfindex;
+        transport.send(port.peer, port.peerIfindex, f);
+        f.buf = null;
     }
 
     private void impairmentDrop(NetDevice dev, long id, DropReason reason) {
@@ -772,9 +766,7 @@ public final class Router implements Egress, OutcomeListener {
     /** Packets on their way to this router (on its links' far ends, or queued for re-injection), per flow. */
     public void countInFlightTowards(long[] perFlow) {
         for (Port p : portArray) {
-            for (Packet pkt : p.inFlightPackets()) {
-                perFlow[pkt.getFlowId()]++;
-            }
+            p.countInFlight(perFlow);
         }
         countPending(perFlow);
     }
@@ -808,6 +800,11 @@ public final class Router implements Egress, OutcomeListener {
     /** Decides per packet arriving from a link whether it is dropped before the stack sees it (null = accept). */
     public interface ArrivalFilter {
         DropReason check(Port port, Packet p);
+
+        /** The same for a packet of this JVM; the default builds its protobuf message for {@link #check(Port, Packet)}. */
+        default DropReason check(Port port, Frame f) {
+            return check(port, f.toPacket());
+        }
     }
 
     private PacketObserver observer;

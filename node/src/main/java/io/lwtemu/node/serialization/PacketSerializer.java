@@ -130,7 +130,7 @@ public final class PacketSerializer extends SerializerWithStringManifest impleme
 
     private static MessageLite message(Object o) {
         if (o instanceof RouterActor.Deliver d) {
-            return d.batch();
+            return d.batch().toPacketBatch();
         }
         if (o instanceof MessageLite m && (o instanceof Packet || o instanceof PacketBatch)) {
             return m;

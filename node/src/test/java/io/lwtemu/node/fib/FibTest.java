@@ -113,4 +113,25 @@ class FibTest {
         assertThat(r.matches(0, 0, 0, 0, 0x20, null, null)).isFalse();
         assertThat(r.toString()).contains("fwmark 0x10/0xf0");
     }
+
+    @Test
+    void shouldAnswerWithTheChangedTablesAndRulesAfterALookupOfTheSameKey() {
+        Fib fib = new Fib();
+        fib.addRoute(Route.builder(Prefix.parse("10.0.0.0/8", null)).dev("eth0").build());
+        assertThat(fib.fibLookup(ip("10.1.0.1"), null, 0, "eth1", null).route.dev).isEqualTo("eth0");
+
+        fib.addRoute(Route.builder(Prefix.parse("10.1.0.0/16", null)).dev("eth2").build());
+        assertThat(fib.fibLookup(ip("10.1.0.1"), null, 0, "eth1", null).route.dev).isEqualTo("eth2");
+
+        fib.table(100).add(Route.builder(Prefix.parse("10.1.0.0/24", null)).dev("eth3").table(100).build());
+        fib.addRule(new RoutingRule(Family.INET, 100, null, null, 0, 0, "eth1", null, RoutingRule.Action.TO_TBL,
+                100));
+        assertThat(fib.fibLookup(ip("10.1.0.1"), null, 0, "eth1", null).route.dev).isEqualTo("eth3");
+        assertThat(fib.fibLookup(ip("10.1.0.1"), null, 0, "eth9", null).route.dev).isEqualTo("eth2");
+
+        fib.table(100).delete(Prefix.parse("10.1.0.0/24", null), -1, null, null, null);
+        assertThat(fib.fibLookup(ip("10.1.0.1"), null, 0, "eth1", null).route.dev).isEqualTo("eth2");
+        fib.main().delete(Prefix.parse("10.1.0.0/16", null), -1, null, null, null);
+        assertThat(fib.fibLookup(ip("10.1.0.1"), null, 0, "eth1", null).route.dev).isEqualTo("eth0");
+    }
 }

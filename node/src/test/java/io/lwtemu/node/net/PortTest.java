@@ -20,7 +20,7 @@ class PortTest {
     private List<Long> drain() {
         List<Long> ids = new ArrayList<>();
         while (port.inFlight() > 0) {
-            ids.add(port.poll().getId());
+            ids.add(port.poll(new Frame()).id);
         }
         return ids;
     }
@@ -45,7 +45,7 @@ class PortTest {
         // Move the ring's head so that later packets wrap around, then outgrow the first array.
         for (int i = 0; i < 10; i++) {
             port.arrive(at(i, id++));
-            port.poll();
+            port.poll(new Frame());
         }
         for (int i = 0; i < 40; i++) {
             port.arrive(at(100 + 2L * i, id));

@@ -73,11 +73,11 @@ class ArteryTransferTest {
         Duration wait = Duration.ofSeconds(30);
         RouterActor.Deliver got = (RouterActor.Deliver) inB.receiveMessage(wait);
         assertThat(got).isEqualTo(small);
-        assertThat(got.batch().getPackets(63).getData().toByteArray())
-                .isEqualTo(small.batch().getPackets(63).getData().toByteArray());
+        assertThat(got.batch().toPacketBatch().getPackets(63).getData().toByteArray())
+                .isEqualTo(small.batch().toPacketBatch().getPackets(63).getData().toByteArray());
         assertThat(inB.receiveMessage(wait)).isEqualTo(big);
         assertThat(inB.receiveMessage(wait)).isEqualTo(one);
-        assertThat(((RouterActor.Deliver) inB.receiveMessage(wait)).batch().getPacketsCount()).isZero();
+        assertThat(((RouterActor.Deliver) inB.receiveMessage(wait)).batch().size()).isZero();
     }
 
     @Test
