@@ -1,5 +1,6 @@
 package io.lwtemu.node.cluster;
 
+import io.lwtemu.node.experiment.MemberExperiment;
 import io.lwtemu.node.net.Link;
 import io.lwtemu.node.net.Network;
 import io.lwtemu.node.net.Port;
@@ -43,6 +44,8 @@ final class LocalRun {
     /** Routers whose member is gone: their links are down on every copy, also on copies built later. */
     private final Set<String> downRouters = new HashSet<>();
     private final Consumer<String> log;
+    /** The fault timeline and ledgers of a cluster experiment, or null for a plain run. */
+    private final MemberExperiment experiment;
 
     private LocalRun(String runId, TopologyBundle bundle, long untilNs, Consumer<String> log) {
         this.runId = runId;
@@ -53,7 +56,9 @@ final class LocalRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a folder for the topology: " + e.getMessage(), e);
         }
-        this.topology = TopologyLoader.load(bundle.writeTo(dir));
+        Path file = bundle.writeTo(dir);
+        this.experiment = MemberExperiment.load(dir, log);
+        this.topology = experiment != null ? experiment.topology() : TopologyLoader.load(file);
         this.prepared = build(0);
     }
 
@@ -75,7 +80,10 @@ final class LocalRun {
 
     private Network build(long nowNs) {
         Network net = TopologyBuilder.build(topology, log);
-        Traffic traffic = Traffic.install(net, topology, untilNs, log);
+        Traffic traffic = Traffic.install(net, topology, experiment != null ? experiment.durationNs() : untilNs, log);
+        if (experiment != null) {
+            experiment.install(net);
+        }
         if (nowNs > 0) {
             net.runActionsUpTo(nowNs);
             for (FlowSource f : traffic.flows()) {
@@ -102,6 +110,11 @@ final class LocalRun {
         Router r = build(nowNs).router(name);
         r.runUntil(nowNs);
         return r;
+    }
+
+    /** The experiment ledger of a router this member hosts, as bytes for the client; null in a plain run. */
+    byte[] experimentLedger(Router r) {
+        return experiment == null ? null : experiment.ledger(r);
     }
 
     /** Index of every router, same on all members (file order). */
