@@ -130,6 +130,11 @@ public final class Experiment {
         return seed;
     }
 
+    /** Traffic and faults stop here; the run ends {@link #endNs()}. */
+    public long durationNs() {
+        return durationNs;
+    }
+
     /** Runs the network to an emulated time; a cluster run plugs in its own (its coordinator). */
     @FunctionalInterface
     public interface Driver {
