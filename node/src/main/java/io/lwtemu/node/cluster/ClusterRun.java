@@ -55,7 +55,7 @@ public final class ClusterRun {
                 startTimeout, pace);
         ClusterMember.initSharding(client, runId, out);
         client.systemActorOf(ClusterRunActor.create(runId, bundle, mirror, placement, untilNs, options, progress,
-                done, out), "run-" + runId, Props.empty());
+                done, hooks, out), "run-" + runId, Props.empty());
     }
 
     public String runId() {

@@ -76,7 +76,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
 
     /** Everything the report needs of one router at the end. {@code inFlight} is a serialized PacketBatch. */
     public record RouterReport(int router, int incarnation, long[] flows, long[] deviceOutcomes, List<long[]> devices,
-            byte[] inFlight, long lost) implements Command, ControlMessage {}
+            byte[] inFlight, long lost, byte[] experimentLedger) implements Command, ControlMessage {}
 
     /** A router is being moved off its member (leaving, rebalance) and has stopped. */
     public record Leaving(int router, int incarnation) implements Command, ControlMessage {}
@@ -112,13 +112,51 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
      */
     public record Options(int minMembers, long snapshotIntervalNs, Duration startTimeout, double pace) {}
 
-    private enum Phase { PREPARING, STARTING, RUNNING, APPLYING, RECOVERING, RESTARTING, COLLECTING, DONE }
+    private enum Phase { PREPARING, STARTING, RUNNING, APPLYING, RECOVERING, RESTARTING, COLLECTING, DONE,
+        /** A cluster experiment restarted a member: time stands still until it hosts routers again. */
+        AWAITING_MEMBER }
 
     public static Behavior<Command> create(String runId, TopologyBundle bundle, Network mirror, Placement placement,
             long untilNs, Options options, ClusterProgress progress, CompletableFuture<Network> result,
             Consumer<String> out) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClusterRunActor(ctx, timers, runId, bundle,
-                mirror, placement, untilNs, options, progress, result, out)));
+        return create(runId, bundle, mirror, placement, untilNs, options, progress, result, RunHooks.NONE, out);
+    }
+
+    /** The same with a cluster experiment's {@code hooks} (member faults, counters for its timeline, ledgers). */
+    public static Behavior<Command> create(String runId, TopologyBundle bundle, Network mirror, Placement placement,
+            long untilNs, Options options, ClusterProgress progress, CompletableFuture<Network> result,
+            RunHooks hooks, Consumer<String> out) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            ClusterRunActor a = new ClusterRunActor(ctx, timers, runId, bundle, mirror, placement, untilNs, options,
+                    progress, result, out);
+            a.hooks = hooks;
+            hooks.attach(a.new Control());
+            return a;
+        }));
+    }
+
+    private RunHooks hooks = RunHooks.NONE;
+    /** Member a cluster experiment restarted and time waits for, or null. */
+    private String awaitedMember;
+
+    /** What a cluster experiment's member faults ask of this coordinator (see {@link RunControl}). */
+    private final class Control implements RunControl {
+        @Override
+        public long[] countersOf(int router) {
+            return ledger.counters(router);
+        }
+
+        @Override
+        public void memberKilled(String member, String address) {
+            Cluster c = Cluster.get(getContext().getSystem());
+            c.manager().tell(new akka.cluster.typed.Down(akka.actor.AddressFromURIString.parse(address)));
+            onMemberGone(new MemberGone(address));
+        }
+
+        @Override
+        public void awaitMember(String member) {
+            awaitedMember = member;
+        }
     }
 
     private final String runId;
@@ -219,6 +257,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         }
         members.add(new RunMembers.Host(p.host(), p.name(), p.roles(), p.address()));
         progress.members = members.describe();
+        boolean awaited = p.name().equals(awaitedMember);
         if (phase == Phase.PREPARING && members.size() >= options.minMembers()
                 && placer.unplaceable().isEmpty() && !timers.isTimerActive("regions")) {
             // Place routers once every member's shard region has registered, or the first ones get them all.
@@ -228,6 +267,13 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
             for (int i = 0; i < n; i++) {
                 if (table.state(i) == RouterTable.State.DOWN && placer.hostFor(i) != null) {
                     returnWanted = true;
+                }
+            }
+            if (awaited) {
+                awaitedMember = null;
+                if (phase == Phase.AWAITING_MEMBER) {
+                    phase = Phase.RUNNING;
+                    continueAtBoundary();
                 }
             }
         }
@@ -399,6 +445,14 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     }
 
     private void afterActions() {
+        if (!lost.isEmpty()) {
+            startRecovery(); // a member fault of the timeline took routers away at this boundary
+            return;
+        }
+        if (awaitedMember != null) {
+            phase = Phase.AWAITING_MEMBER;
+            return;
+        }
         if (clock.flushing()) {
             collect();
         } else {
@@ -594,6 +648,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
             return this;
         }
         RouterReports.apply(routers.get(i), ledger.base(i), rep, out);
+        hooks.ledger(i, rep.experimentLedger());
         if (--collecting == 0) {
             finish();
         }

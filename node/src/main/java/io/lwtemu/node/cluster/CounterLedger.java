@@ -118,6 +118,11 @@ final class CounterLedger {
         return base[i];
     }
 
+    /** Router {@code i}'s flow counters over all its incarnations as of its last tick (a new array). */
+    long[] counters(int i) {
+        return add(base[i], vec[i]);
+    }
+
     long processed(int i) {
         return baseTotals[3 * i] + live[i][0];
     }

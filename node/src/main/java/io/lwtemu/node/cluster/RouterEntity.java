@@ -349,7 +349,8 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
             }
         }
         coordinator.tell(new ClusterRunActor.RouterReport(index, incarnation, router.flows().toVector(),
-                router.deviceOutcomes().toVector(), devices, inFlight.build().toByteArray(), router.lost()));
+                router.deviceOutcomes().toVector(), devices, inFlight.build().toByteArray(), router.lost(),
+                run.experimentLedger(router)));
         return this;
     }
 
