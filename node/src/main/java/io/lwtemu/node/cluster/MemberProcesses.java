@@ -50,6 +50,11 @@ public final class MemberProcesses implements AutoCloseable {
         for (String n : names) {
             start(n);
         }
+        return clientConfig();
+    }
+
+    /** Configuration for a client joining the members that are running now. */
+    public Config clientConfig() {
         return config("client", 0);
     }
 
