@@ -294,11 +294,22 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     }
 
     private Behavior<Command> onRegions(Regions r) {
-        if (phase == Phase.PREPARING && (r.count() >= members.size() || System.nanoTime() > regionsWaitEnd)) {
+        if (phase == Phase.PREPARING && (r.count() >= members.size() || System.nanoTime() > regionsWaitEnd
+                || allPinned())) {
             timers.cancel("regions");
             startRouters();
         }
         return this;
+    }
+
+    /** No router goes through Cluster Sharding (a cluster experiment pins every one): no regions to wait for. */
+    private boolean allPinned() {
+        for (int i = 0; i < n; i++) {
+            if (!placer.pinned(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Behavior<Command> onStartTimeout(StartTimeout t) {
