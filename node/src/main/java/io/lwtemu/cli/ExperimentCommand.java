@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
         description = {"Runs a fault experiment: a topology's traffic with faults injected on the",
             "scenario's timeline (and by its nemesis), all randomness from one seed.",
             "Writes DIR/report.json, DIR/timeline.csv and DIR/report.html. Exits with 3",
-            "when a packet is not accounted for (conservation check)."})
+            "when a packet is not accounted for (conservation check). A scenario with",
+            "members: runs on a cluster of local member JVMs this command starts and stops."})
 final class ExperimentCommand implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
