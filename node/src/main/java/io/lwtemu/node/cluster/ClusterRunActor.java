@@ -106,6 +106,9 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
 
     private record Paced(long round) implements Command {}
 
+    /** A member a cluster experiment restarted has not come back within the start timeout. */
+    private record AwaitTimeout(String member) implements Command {}
+
     /**
      * How the run is placed and protected. {@code pace}: wall-clock seconds per emulated second at least (1 = real
      * time, 0 = as fast as possible), so people and tests can act while a run is going.
@@ -237,6 +240,10 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
                 .onMessage(Leaving.class, this::onLeaving)
                 .onMessage(MemberGone.class, this::onMemberGone)
                 .onMessage(RouterReport.class, this::onReport)
+                .onMessage(AwaitTimeout.class, t -> phase == Phase.AWAITING_MEMBER && t.member().equals(awaitedMember)
+                        ? fail("member " + t.member() + " did not join again within "
+                                + options.startTimeout().toSeconds() + "s after its restart")
+                        : this)
                 .build();
     }
 
@@ -462,6 +469,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         }
         if (awaitedMember != null) {
             phase = Phase.AWAITING_MEMBER;
+            timers.startSingleTimer("await-member", new AwaitTimeout(awaitedMember), options.startTimeout());
             return;
         }
         if (clock.flushing()) {

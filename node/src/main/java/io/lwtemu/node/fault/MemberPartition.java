@@ -95,7 +95,7 @@ final class MemberPartition {
                     return d;
                 }
             }
-            return partition != null && partition.cuts(port, p.getArriveAtNs()) ? DropReason.PARTITIONED : null;
+            return partition != null && partition.cuts(port, port.lastArrival()) ? DropReason.PARTITIONED : null;
         }
     }
 }

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * A router interface attached to a link: the direction it sends on, and the queue of packets travelling
- * towards it, ordered by arrival time (netem jitter and reordering can make a packet overtake others; equal
- * times keep their sending order).
+ * towards it, ordered by the time they leave the sender's netem (jitter and reordering can make a packet overtake
+ * others; equal times keep their sending order). The link's serialisation is applied here, in that order, when a
+ * packet reaches the head ({@link io.lwtemu.node.impair.DepartureOrderLink}).
  *
  * <p>The queue is a ring of packets beside a ring of their arrival times, so the router's event loop compares
  * arrival times without touching the packets, and queueing allocates nothing once the ring has grown.
@@ -24,6 +25,11 @@ public final class Port {
     private long[] arrivals = new long[16];
     private int head;
     private int size;
+    /** Serialisation of the direction towards this port in netem departure order; made on first use. */
+    private io.lwtemu.node.impair.DepartureOrderLink wire;
+    /** Arrival of the head packet once computed (-1: not yet), and of the last packet taken. */
+    private long headAt = -1;
+    private long lastArrival;
 
     Port(Router router, NetDevice device, LinkDirection out) {
         this.router = router;
@@ -70,6 +76,9 @@ public final class Port {
         }
         packets[tail] = p;
         arrivals[tail] = t;
+        if (tail == head) {
+            headAt = -1; // a new head
+        }
         size++;
     }
 
@@ -87,11 +96,30 @@ public final class Port {
     }
 
     long headTime() {
-        return size == 0 ? Long.MAX_VALUE : arrivals[head];
+        if (size == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (headAt < 0) {
+            if (wire == null) {
+                LinkDirection in = link == null ? null : (link.a == this ? link.b : link.a).out;
+                wire = in == null ? new io.lwtemu.node.impair.DepartureOrderLink(0, 0)
+                        : new io.lwtemu.node.impair.DepartureOrderLink(in.bandwidthBps, in.delayNs);
+            }
+            headAt = wire.arrival(arrivals[head], packets[head].getData().size());
+        }
+        return headAt;
+    }
+
+    /** When the packet last taken from this port arrived (its serialisation included). */
+    public long lastArrival() {
+        return lastArrival;
     }
 
     /** Takes the oldest packet; only when {@link #inFlight} is not 0. */
     Packet poll() {
+        lastArrival = headTime();
+        wire.taken(lastArrival);
+        headAt = -1;
         Packet p = packets[head];
         packets[head] = null;
         head = (head + 1) & (packets.length - 1);
