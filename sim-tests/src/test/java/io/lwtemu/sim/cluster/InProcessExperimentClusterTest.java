@@ -9,6 +9,8 @@ import io.lwtemu.node.experiment.Scenario;
 import io.lwtemu.node.experiment.ScenarioLoader;
 import io.lwtemu.node.fault.FaultEvent;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -114,5 +116,36 @@ class InProcessExperimentClusterTest {
         assertThat(ExperimentRuns.perFlow(first)).isEqualTo(ExperimentRuns.perFlow(embedded));
         assertThat(ExperimentRuns.perFlow(second)).isEqualTo(ExperimentRuns.perFlow(first));
         assertThat(first.conserved).isTrue();
+    }
+
+    @Test
+    void shouldRunOnMembersTheUserStartedWithClusterAndRefuseMemberKillThere(@TempDir Path dir) throws Exception {
+        Scenario partition = scenario(dir, "- {at: 300ms, do: partition halves, for: 300ms}");
+        Path conf = dir.resolve("client.conf");
+        Files.writeString(conf, TestCluster.memberConfig("someone", 0, seedPort).root()
+                .render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true)));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        picocli.CommandLine cli = io.lwtemu.cli.Lwtemu.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int rc = cli.execute("experiment", partition.file().toString(), "--cluster", conf.toString(), "--out",
+                dir.resolve("out").toString());
+
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("on members m1, m2, m3").containsPattern("partitioned=\\d+")
+                .contains("conservation OK");
+
+        Path kill = dir.resolve("kill.yaml");
+        Files.writeString(kill, Files.readString(partition.file()).replace("partition halves", "member kill m2"));
+        StringWriter err2 = new StringWriter();
+        cli.setErr(new PrintWriter(err2, true));
+        rc = cli.execute("experiment", kill.toString(), "--cluster", conf.toString(), "--out",
+                dir.resolve("out2").toString());
+
+        assertThat(rc).isEqualTo(1);
+        assertThat(err2.toString()).contains("'member kill m2' needs members started by lwtemu experiment itself")
+                .doesNotContain("Exception");
     }
 }
