@@ -1,5 +1,8 @@
 package io.lwtemu.node.cluster;
 
+import io.lwtemu.node.config.ConfigCommand;
+import io.lwtemu.node.config.EncapSpec;
+import io.lwtemu.node.config.ProgRef;
 import io.lwtemu.node.experiment.MemberExperiment;
 import io.lwtemu.node.experiment.Scenario;
 import io.lwtemu.node.fault.Fault;
@@ -14,8 +17,9 @@ import java.util.Set;
 
 /**
  * The {@link TopologyBundle} of a cluster experiment: the topology and its objects as for any run, plus the
- * scenario file, the objects its {@code prog swap} faults load and a {@link MemberExperiment#DESCRIPTOR} with the
- * seed and duration, so every member builds its copies with the same fault timeline as the client.
+ * scenario file, the objects its {@code prog swap} and {@code ip route ... encap bpf} faults load and a
+ * {@link MemberExperiment#DESCRIPTOR} with the seed and duration, so every member builds its copies with the same
+ * fault timeline as the client.
  */
 public final class ExperimentBundle {
     private ExperimentBundle() {
@@ -39,6 +43,13 @@ public final class ExperimentBundle {
         for (Fault f : faults) {
             if (f instanceof Fault.ProgSwap s) {
                 extra.add(s.prog().object().toAbsolutePath().normalize());
+            } else if (f instanceof Fault.IpCommand c && c.command() instanceof ConfigCommand.RouteCmd rc
+                    && rc.encap() instanceof EncapSpec.Bpf b) {
+                for (ProgRef ref : new ProgRef[] {b.in(), b.out(), b.xmit()}) {
+                    if (ref != null) {
+                        extra.add(ref.object().toAbsolutePath().normalize());
+                    }
+                }
             }
         }
         Path root = baseRoot;

@@ -77,7 +77,8 @@ class InProcessExperimentClusterTest {
                   do: "r1: bpftool map update pinned /sys/fs/bpf/primary_down key hex 00 00 00 00 value hex 01 00 00 00"
                   for: 280ms
                 - {at: 600ms, do: "link impair r2:eth1 delay 1ms 400us loss 10%", for: 300ms}
-                - {at: 700ms, do: "r1: prog swap 10.0.3.0/24 xmit obj reroute_on_down.o section lwt_xmit/reroute_on_down"}
+                - at: 700ms
+                  do: "r1: prog swap 10.0.3.0/24 xmit obj reroute_on_down.o section lwt_xmit/reroute_on_down"
                 - {at: 950ms, do: router crash r3, for: 100ms}
                 - {at: 1000ms, do: "r2: ip route add 10.0.3.0/24 via 10.0.12.1 dev eth0 metric 5", for: 100ms}
                 """);

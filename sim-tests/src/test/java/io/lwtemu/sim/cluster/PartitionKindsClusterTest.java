@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every partition kind cuts exactly the member pairs of its grudge. Five nodes n1..n5, each on its own member
  * m1..m5 (the experiment's placement), linked as a full mesh, with a flow from every node to every other over
  * their direct link (UDP to a port nobody listens on: each packet that arrives ends as no_socket): the flow from
- * ni to nj loses its packets as partitioned exactly when the grudge of nj's member holds ni's member. The cut is the one every cluster member applies to the packets it receives (same class, same
- * placement), run here in one network so each kind takes milliseconds.
+ * ni to nj loses its packets as partitioned exactly when the grudge of nj's member holds ni's member. The cut is
+ * the one every cluster member applies to the packets it receives (same class, same placement), run here in one
+ * network so each kind takes milliseconds.
  */
 class PartitionKindsClusterTest {
     private static final int N = 5;
