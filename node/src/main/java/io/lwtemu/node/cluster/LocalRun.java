@@ -47,6 +47,8 @@ final class LocalRun {
     private final Set<String> taken = new HashSet<>();
     private final List<Network> copies = new ArrayList<>();
     private final java.util.Map<Network, Traffic> traffic = new java.util.IdentityHashMap<>();
+    /** Per copy the line each ping session printed when it was set up ("PING ..."), in session order. */
+    private final java.util.Map<Network, List<String>> pingHeaders = new java.util.IdentityHashMap<>();
     /** Routers whose member is gone: their links are down on every copy, also on copies built later. */
     private final Set<String> downRouters = new HashSet<>();
     private final Consumer<String> log;
@@ -94,15 +96,24 @@ final class LocalRun {
 
     private Network build(long nowNs) {
         Network net = TopologyBuilder.build(topology, log);
-        Traffic traffic = Traffic.install(net, topology, untilNs, line -> {
-            List<String> sink = PING_OUT.get();
-            if (sink != null) {
-                sink.add(line);
-            } else {
-                log.accept(line);
-            }
-        });
+        List<String> before = PING_OUT.get();
+        List<String> headers = new ArrayList<>();
+        PING_OUT.set(headers);
+        Traffic traffic;
+        try {
+            traffic = Traffic.install(net, topology, untilNs, line -> {
+                List<String> sink = PING_OUT.get();
+                if (sink != null) {
+                    sink.add(line);
+                } else {
+                    log.accept(line);
+                }
+            });
+        } finally {
+            PING_OUT.set(before);
+        }
         this.traffic.put(net, traffic);
+        this.pingHeaders.put(net, headers);
         if (nowNs > 0) {
             net.runActionsUpTo(nowNs);
             for (FlowSource f : traffic.flows()) {
@@ -129,6 +140,23 @@ final class LocalRun {
         Router r = build(nowNs).router(name);
         r.runUntil(nowNs);
         return r;
+    }
+
+    /** The lines the ping sessions of {@code r} printed when they were set up. */
+    synchronized List<String> pingHeaders(Router r) {
+        List<String> out = new ArrayList<>();
+        for (java.util.Map.Entry<Network, List<String>> e : pingHeaders.entrySet()) {
+            List<String> h = e.getValue();
+            if (e.getKey().router(r.name) != r || h.size() != topology.pings().size()) {
+                continue;
+            }
+            for (int i = 0; i < h.size(); i++) {
+                if (topology.pings().get(i).from().equals(r.name)) {
+                    out.add(h.get(i));
+                }
+            }
+        }
+        return out;
     }
 
     /** The ping sessions that start at {@code r} (on the copy of the network it runs on). */

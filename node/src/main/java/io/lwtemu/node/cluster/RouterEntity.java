@@ -286,6 +286,7 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
         this.minArrival = new long[n];
         Arrays.fill(minArrival, Long.MAX_VALUE);
         this.touched = new int[n];
+        this.pingLines.addAll(run.pingHeaders(router));
         router.setTransport(this::send);
     }
 
