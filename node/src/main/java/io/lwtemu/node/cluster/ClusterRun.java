@@ -37,7 +37,6 @@ public final class ClusterRun {
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
         ClusterRunActor.Options options = new ClusterRunActor.Options(minMembers, snapshotInterval.toNanos(),
                 startTimeout, pace);
-        ClusterMember.initSharding(client, runId, out);
         client.systemActorOf(ClusterRunActor.create(runId, TopologyBundle.of(topo), mirror, Placement.of(topo),
                 untilNs, options, progress, done, out), "run-" + runId, Props.empty());
     }
@@ -53,7 +52,6 @@ public final class ClusterRun {
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
         ClusterRunActor.Options options = new ClusterRunActor.Options(minMembers, snapshotInterval.toNanos(),
                 startTimeout, pace);
-        ClusterMember.initSharding(client, runId, out);
         client.systemActorOf(ClusterRunActor.create(runId, bundle, mirror, placement, untilNs, options, progress,
                 done, hooks, out), "run-" + runId, Props.empty());
     }

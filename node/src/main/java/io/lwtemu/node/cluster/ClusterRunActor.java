@@ -56,9 +56,9 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
 
     public interface Command {}
 
-    /** A member built the topology (or could not: {@code error}). */
-    public record Prepared(ActorRef<MemberHost.Command> host, String name, List<String> roles, String address,
-            String error) implements Command, ControlMessage {}
+    /** A member built the topology (or could not: {@code error}); {@code ticker} takes its routers' ticks. */
+    public record Prepared(ActorRef<MemberHost.Command> host, ActorRef<MemberTicker.Command> ticker, String name,
+            List<String> roles, String address, String error) implements Command, ControlMessage {}
 
     /** A router (re)started on {@code member}; {@code nextEvent} is its earliest event. */
     public record Hello(int router, int incarnation, ActorRef<RouterEntity.Command> ref, String member,
@@ -68,17 +68,25 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
      * A router finished tick {@code round}: its earliest own event, per receiver the earliest arrival and the
      * sequence number of the batch it sent, its live totals, the counter cells that changed ({@code counterIdx}
      * into {@link io.lwtemu.node.net.FlowCounters#toVector()}), and on request its census (packets on the way to
-     * it, per flow) and its pinned maps.
+     * it, per flow) and its pinned maps; a router moving off its member adds what its next incarnation takes over.
      */
     public record TickDone(int router, int incarnation, long round, long nextEvent, int[] dests, long[] firstArrival,
             int[] seqs, long processed, long delivered, long dropped, int[] counterIdx, long[] counterVal,
-            long[] census, RouterSnapshot snapshot) implements Command, ControlMessage {}
+            long[] census, RouterSnapshot snapshot, RouterEntity.Handover handover)
+            implements Command, ControlMessage {}
 
-    /** Everything the report needs of one router at the end. {@code inFlight} is a serialized PacketBatch. */
+    /** The TickDones of a member's routers for one round, sent together by its {@link MemberTicker}. */
+    public record TicksDone(List<TickDone> done) implements Command, ControlMessage {}
+
+    /**
+     * Everything the report needs of one router at the end. {@code inFlight} is a serialized PacketBatch,
+     * {@code routeHits} per route of the main table in table order, {@code pingLines} what its pings printed.
+     */
     public record RouterReport(int router, int incarnation, long[] flows, long[] deviceOutcomes, List<long[]> devices,
-            byte[] inFlight, long lost, byte[] experimentLedger) implements Command, ControlMessage {}
+            byte[] inFlight, long lost, List<String> pingLines, long[] routeHits,
+            byte[] experimentLedger) implements Command, ControlMessage {}
 
-    /** A router is being moved off its member (leaving, rebalance) and has stopped. */
+    /** A router is being moved off its member (leaving, rebalance); it runs on until it is asked to hand over. */
     public record Leaving(int router, int incarnation) implements Command, ControlMessage {}
 
     /** A member applied link changes. */
@@ -181,9 +189,13 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     private final RouterPlacer placer;
     private final MemberBarrier barrier = new MemberBarrier();
     private final TreeSet<Integer> lost = new TreeSet<>();
+    /** Routers in {@link #lost} that are alive, moving off their member: handed over, not lost, at the census. */
+    private final boolean[] moving;
 
     private Phase phase = Phase.PREPARING;
     private int collecting;
+    /** Ping output by router, as the members collected it. */
+    private final Map<Integer, List<String>> pingLines = new java.util.TreeMap<>();
     private boolean returnWanted;
     private long regionsWaitEnd;
 
@@ -207,6 +219,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         this.clock = new TickClock(n, mirror.now(), mirror.lookahead(), untilNs, options.snapshotIntervalNs(),
                 options.pace());
         this.ledger = new CounterLedger(n);
+        this.moving = new boolean[n];
         this.placer = new RouterPlacer(runId, routers, members, table, ledger, clock,
                 ClusterSharding.get(ctx.getSystem()), ctx.getSelf());
         ActorRef<Receptionist.Listing> listing = ctx.messageAdapter(Receptionist.Listing.class,
@@ -229,6 +242,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
                 .onMessage(Regions.class, this::onRegions)
                 .onMessage(Hello.class, this::onHello)
                 .onMessage(TickDone.class, this::onTickDone)
+                .onMessage(TicksDone.class, this::onTicksDone)
                 .onMessage(RoundEmpty.class, this::onRoundEmpty)
                 .onMessage(Paced.class, p -> {
                     if (p.round() == clock.round() && clock.pending() == 0 && phase == Phase.RUNNING) {
@@ -250,6 +264,9 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     // ---------------------------------------------------------------- members and placement
 
     private Behavior<Command> onHosts(HostsChanged h) {
+        if (phase == Phase.DONE) {
+            return this;
+        }
         for (ActorRef<MemberHost.Command> host : h.hosts()) {
             if (members.firstSeen(host)) {
                 host.tell(new MemberHost.Prepare(runId, bundle, until, getContext().getSelf()));
@@ -262,14 +279,18 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         if (p.error() != null) {
             return fail("member " + p.name() + " (" + p.address() + ") cannot build the topology: " + p.error());
         }
-        members.add(new RunMembers.Host(p.host(), p.name(), p.roles(), p.address()));
+        members.add(new RunMembers.Host(p.host(), p.ticker(), p.name(), p.roles(), p.address()));
         progress.members = members.describe();
         boolean awaited = p.name().equals(awaitedMember);
         if (phase == Phase.PREPARING && members.size() >= options.minMembers()
                 && placer.unplaceable().isEmpty() && !timers.isTimerActive("regions")) {
-            // Place routers once every member's shard region has registered, or the first ones get them all.
-            regionsWaitEnd = System.nanoTime() + REGIONS_WAIT.toNanos();
-            askRegions();
+            if (placer.allPinned()) {
+                startRouters(); // no router goes through Cluster Sharding: no shard regions to wait for
+            } else {
+                // Place routers once every member's shard region has registered, or the first ones get them all.
+                regionsWaitEnd = System.nanoTime() + REGIONS_WAIT.toNanos();
+                askRegions();
+            }
         } else if (phase != Phase.PREPARING) {
             for (int i = 0; i < n; i++) {
                 if (table.state(i) == RouterTable.State.DOWN && placer.hostFor(i) != null) {
@@ -294,29 +315,18 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         ActorRef<akka.cluster.sharding.ShardRegion.ClusterShardingStats> reply = getContext().messageAdapter(
                 akka.cluster.sharding.ShardRegion.ClusterShardingStats.class, st -> new Regions(st.getRegions().size()));
         ClusterSharding.get(getContext().getSystem()).shardState().tell(
-                new akka.cluster.sharding.typed.GetClusterShardingStats(RouterEntity.type(runId), Duration.ofSeconds(3),
+                new akka.cluster.sharding.typed.GetClusterShardingStats(RouterEntity.TYPE, Duration.ofSeconds(3),
                         reply));
         timers.startSingleTimer("regions", new AskRegions(), Duration.ofMillis(500));
         return this;
     }
 
     private Behavior<Command> onRegions(Regions r) {
-        if (phase == Phase.PREPARING && (r.count() >= members.size() || System.nanoTime() > regionsWaitEnd
-                || allPinned())) {
+        if (phase == Phase.PREPARING && (r.count() >= members.size() || System.nanoTime() > regionsWaitEnd)) {
             timers.cancel("regions");
             startRouters();
         }
         return this;
-    }
-
-    /** No router goes through Cluster Sharding (a cluster experiment pins every one): no regions to wait for. */
-    private boolean allPinned() {
-        for (int i = 0; i < n; i++) {
-            if (!placer.pinned(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Behavior<Command> onStartTimeout(StartTimeout t) {
@@ -360,6 +370,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
             return this;
         }
         table.started(i, h.ref(), h.member());
+        ledger.handedOver(i); // its packets are in the new incarnation now
         clock.started(i, h.nextEvent());
         if (!placer.answered()) {
             return this;
@@ -377,7 +388,25 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     }
 
     private void broadcastPeers() {
-        table.tellRunning(table.peers(getContext().getSystem().deadLetters()));
+        RouterEntity.Peers peers = table.peers(getContext().getSystem().deadLetters());
+        Map<String, List<Integer>> byMember = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            if (table.running(i)) {
+                byMember.computeIfAbsent(table.member(i), k -> new ArrayList<>()).add(i);
+            }
+        }
+        byMember.forEach((member, which) -> {
+            int[] idx = which.stream().mapToInt(Integer::intValue).toArray();
+            int[] incs = which.stream().mapToInt(table::incarnation).toArray();
+            RunMembers.Host h = members.host(member);
+            if (h != null) {
+                h.ticker().tell(new MemberTicker.Relay(idx, incs, peers));
+            } else {
+                for (int i : idx) {
+                    table.ref(i).tell(peers);
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------- time
@@ -392,8 +421,34 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         }
     }
 
+    /** Starts a round: one {@link MemberTicker.Ticks} per member with the ticks of its routers that take part. */
     private void sendTick(boolean censusRound) {
-        if (clock.send(censusRound, table) == 0) {
+        if (progress.firstTickWallNs == 0) {
+            progress.firstTickWallNs = System.nanoTime();
+            progress.firstTickCpuNs = ClusterProgress.processCpuNs();
+        }
+        Map<String, List<Integer>> routersOf = new LinkedHashMap<>();
+        Map<String, List<RouterEntity.Tick>> ticksOf = new LinkedHashMap<>();
+        int sent = clock.send(censusRound, table, (i, tick) -> {
+            routersOf.computeIfAbsent(table.member(i), k -> new ArrayList<>()).add(i);
+            ticksOf.computeIfAbsent(table.member(i), k -> new ArrayList<>())
+                    .add(censusRound && moving[i] ? tick.handingOver() : tick);
+        });
+        routersOf.forEach((member, which) -> {
+            List<RouterEntity.Tick> ticks = ticksOf.get(member);
+            RunMembers.Host h = members.host(member);
+            if (h == null) {
+                for (int k = 0; k < which.size(); k++) {
+                    table.ref(which.get(k)).tell(ticks.get(k));
+                }
+                return;
+            }
+            int[] idx = which.stream().mapToInt(Integer::intValue).toArray();
+            int[] incs = which.stream().mapToInt(table::incarnation).toArray();
+            h.ticker().tell(new MemberTicker.Ticks(clock.round(), idx, incs, List.copyOf(ticks),
+                    getContext().getSelf()));
+        });
+        if (sent == 0) {
             getContext().getSelf().tell(new RoundEmpty(clock.round()));
         }
     }
@@ -412,6 +467,13 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         ledger.record(d);
         if (clock.pending() == 0) {
             roundComplete();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onTicksDone(TicksDone t) {
+        for (TickDone d : t.done()) {
+            onTickDone(d);
         }
         return this;
     }
@@ -513,8 +575,20 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     // ---------------------------------------------------------------- member loss
 
     private Behavior<Command> onLeaving(Leaving l) {
-        if (l.incarnation() == table.incarnation(l.router())) {
-            markLost(l.router(), "moved off its member");
+        int i = l.router();
+        if (l.incarnation() != table.incarnation(i)) {
+            return this;
+        }
+        if (table.running(i) && (phase == Phase.RUNNING || phase == Phase.APPLYING || phase == Phase.RECOVERING
+                || phase == Phase.RESTARTING)) {
+            // Alive: it hands its packets and state over at the next census round instead of losing them.
+            moving[i] = true;
+            lost.add(i);
+            out.accept(String.format(Locale.ROOT, "t=%.6fs router %s moved off its member; handing it over",
+                    clock.now() / 1e9, routers.get(i).name));
+            publish();
+        } else if (phase != Phase.COLLECTING) {
+            markLost(i, "moved off its member"); // still collecting: it answers before it stops
         }
         return this;
     }
@@ -545,6 +619,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         if (phase == Phase.PREPARING || phase == Phase.DONE) {
             return;
         }
+        moving[i] = false; // gone before it could hand over: lost after all
         RouterTable.State was = table.state(i);
         if (was == RouterTable.State.STARTING) {
             // Nothing ran since its (re)start: start it again elsewhere.
@@ -590,18 +665,37 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
      * ledger charges what went down with the lost routers as member_down. Then the lost routers start again.
      */
     private void finishRecovery() {
-        long total = ledger.chargeMemberDown(lost, table::running, mirror.flowSlots(), out, getContext().getLog(),
+        // Moving routers asked to hand over in this round did (they were alive); one that started moving during
+        // the round waits for the next census round.
+        TreeSet<Integer> done = new TreeSet<>();
+        for (int i : lost) {
+            if (!moving[i] || ledger.handover(i) != null) {
+                done.add(i);
+            }
+        }
+        phase = Phase.RUNNING;
+        if (done.isEmpty()) {
+            continueAtBoundary();
+            return;
+        }
+        long total = ledger.chargeMemberDown(done, table::running, mirror.flowSlots(), out, getContext().getLog(),
                 clock.now());
         List<String> names = new ArrayList<>();
-        for (int i : lost) {
-            names.add(routers.get(i).name);
+        for (int i : done) {
+            if (moving[i]) {
+                out.accept(String.format(Locale.ROOT, "t=%.6fs router %s handed over with its packets and state",
+                        clock.now() / 1e9, routers.get(i).name));
+            } else {
+                names.add(routers.get(i).name);
+            }
+            moving[i] = false;
         }
-        out.accept(String.format(Locale.ROOT, "t=%.6fs %d packets on their way through %s counted as member_down",
-                clock.now() / 1e9, total, String.join(", ", names)));
-        List<Integer> again = new ArrayList<>(lost);
-        lost.clear();
-        phase = Phase.RUNNING;
-        restart(again);
+        if (!names.isEmpty() || total > 0) {
+            out.accept(String.format(Locale.ROOT, "t=%.6fs %d packets on their way through %s counted as member_down",
+                    clock.now() / 1e9, total, names.isEmpty() ? "the moved routers" : String.join(", ", names)));
+        }
+        lost.removeAll(done);
+        restart(new ArrayList<>(done));
     }
 
     /** Restarts routers (new incarnation, clean sequence numbers, last snapshot of their maps). */
@@ -667,6 +761,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
             return this;
         }
         RouterReports.apply(routers.get(i), ledger.base(i), rep, out);
+        pingLines.put(i, rep.pingLines());
         hooks.ledger(i, rep.experimentLedger());
         if (--collecting == 0) {
             finish();
@@ -681,6 +776,11 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
             h.ref().tell(new MemberHost.Finish(runId));
         }
         publish();
+        List<String> pings = new ArrayList<>();
+        pingLines.values().forEach(pings::addAll);
+        progress.pingOutput = List.copyOf(pings);
+        progress.doneWallNs = System.nanoTime();
+        progress.doneCpuNs = ClusterProgress.processCpuNs();
         result.complete(mirror);
     }
 

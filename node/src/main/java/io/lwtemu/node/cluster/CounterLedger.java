@@ -30,6 +30,9 @@ final class CounterLedger {
     private final long[][] live;
     private final long[][] census;
     private final RouterSnapshot[] snapshots;
+    private final RouterEntity.Handover[] handovers;
+    /** Each router's interface and outcome counters as of its last snapshot round (a Handover without packets). */
+    private final RouterEntity.Handover[] counters;
     private long memberDownTotal;
 
     CounterLedger(int n) {
@@ -40,6 +43,8 @@ final class CounterLedger {
         this.live = new long[n][3];
         this.census = new long[n][];
         this.snapshots = new RouterSnapshot[n];
+        this.handovers = new RouterEntity.Handover[n];
+        this.counters = new RouterEntity.Handover[n];
     }
 
     /** Takes in the counter cells that changed in a router's tick, its totals, census and snapshot. */
@@ -64,6 +69,11 @@ final class CounterLedger {
         }
         if (d.snapshot() != null) {
             snapshots[r] = d.snapshot();
+        }
+        if (d.handover() != null && d.handover().packets() != null) {
+            handovers[r] = d.handover();
+        } else if (d.handover() != null) {
+            counters[r] = d.handover();
         }
     }
 
@@ -137,6 +147,24 @@ final class CounterLedger {
 
     long memberDownTotal() {
         return memberDownTotal;
+    }
+
+    /** What router {@code i}, moved off its member, hands to its next incarnation; null when not moving. */
+    RouterEntity.Handover handover(int i) {
+        return handovers[i];
+    }
+
+    /**
+     * What router {@code i}'s next incarnation starts from: its handover when it moved, else the interface counters
+     * it last reported (null before its first snapshot round).
+     */
+    RouterEntity.Handover startState(int i) {
+        return handovers[i] != null ? handovers[i] : counters[i];
+    }
+
+    /** Router {@code i}'s next incarnation took its handover over. */
+    void handedOver(int i) {
+        handovers[i] = null;
     }
 
     /** The last snapshot of router {@code i}'s pinned maps, or null. */

@@ -59,6 +59,16 @@ final class RouterPlacer {
         return members.pinned(routers.get(i).name);
     }
 
+    /** Every router is placed explicitly (none goes through Cluster Sharding). */
+    boolean allPinned() {
+        for (int i = 0; i < routers.size(); i++) {
+            if (!pinned(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Explicitly placed routers without a member to go to, as the start-timeout message names them. */
     List<String> unplaceable() {
         List<String> names = new ArrayList<>(routers.size());
@@ -84,7 +94,7 @@ final class RouterPlacer {
             h.ref().tell(new MemberHost.SpawnRouter(st));
         } else {
             table.starting(i, null);
-            sharding.entityRefFor(RouterEntity.type(runId), routers.get(i).name).tell(st);
+            sharding.entityRefFor(RouterEntity.TYPE, RouterEntity.entityId(runId, routers.get(i).name)).tell(st);
         }
         starting++;
         return true;
@@ -94,13 +104,14 @@ final class RouterPlacer {
     void retry() {
         for (int i = 0; i < routers.size(); i++) {
             if (table.state(i) == RouterTable.State.STARTING && !pinned(i)) {
-                sharding.entityRefFor(RouterEntity.type(runId), routers.get(i).name).tell(startMessage(i));
+                sharding.entityRefFor(RouterEntity.TYPE, RouterEntity.entityId(runId, routers.get(i).name))
+                        .tell(startMessage(i));
             }
         }
     }
 
     private RouterEntity.Start startMessage(int i) {
         return new RouterEntity.Start(runId, routers.get(i).name, table.incarnation(i), clock.now(),
-                ledger.snapshot(i), coordinator);
+                ledger.snapshot(i), coordinator, ledger.startState(i));
     }
 }

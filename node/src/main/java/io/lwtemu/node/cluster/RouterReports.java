@@ -1,11 +1,10 @@
 package io.lwtemu.node.cluster;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.lwtemu.node.forward.NetDevice;
-import io.lwtemu.node.net.Port;
 import io.lwtemu.node.net.Router;
 import io.lwtemu.proto.Packet;
 import io.lwtemu.proto.PacketBatch;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -26,30 +25,22 @@ final class RouterReports {
         r.flows().addVector(base);
         r.flows().addVector(rep.flows());
         r.deviceOutcomes().addVector(rep.deviceOutcomes());
-        for (long[] d : rep.devices()) {
-            NetDevice dev = r.devices().byIndex((int) d[0]);
-            if (dev == null) {
-                continue;
-            }
-            dev.mtu((int) d[1]);
-            dev.setUp(d[2] == 1);
-            dev.rxPackets = d[3];
-            dev.rxBytes = d[4];
-            dev.rxDropped = d[5];
-            dev.txPackets = d[6];
-            dev.txBytes = d[7];
-            dev.txDropped = d[8];
-            Port p = r.port(dev.ifindex);
-            if (p != null) {
-                p.out.queueDrops = d[9];
-            }
-        }
+        RouterEntity.setDevices(r, rep.devices());
         try {
             for (Packet p : PacketBatch.parseFrom(rep.inFlight()).getPacketsList()) {
                 r.port(p.getIngressIfindex()).arrive(p);
             }
         } catch (InvalidProtocolBufferException e) {
             out.accept("lwtemu: router " + r.name + ": unreadable in-flight packets: " + e.getMessage());
+        }
+        List<io.lwtemu.node.fib.Route> routes = RouterEntity.mainRoutes(r);
+        if (routes.size() == rep.routeHits().length) {
+            for (int i = 0; i < routes.size(); i++) {
+                r.pipeline().counters().addRouteHits(routes.get(i), rep.routeHits()[i]);
+            }
+        } else {
+            out.accept("lwtemu: router " + r.name + ": route hits not taken: " + rep.routeHits().length
+                    + " routes on its member, " + routes.size() + " here");
         }
         if (rep.lost() > 0) {
             out.accept("lwtemu: router " + r.name + ": " + rep.lost() + " packets left no outcome");

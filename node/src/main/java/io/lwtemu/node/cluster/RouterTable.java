@@ -99,7 +99,7 @@ final class RouterTable {
         memberOf[i] = null;
     }
 
-    /** Tells every running router {@code message}. */
+    /** Tells every running router {@code message} (directly, not through its member's ticker). */
     void tellRunning(RouterEntity.Command message) {
         for (int i = 0; i < n; i++) {
             if (state[i] == State.RUNNING) {

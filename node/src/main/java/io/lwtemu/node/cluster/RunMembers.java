@@ -18,7 +18,8 @@ import java.util.Set;
 final class RunMembers {
 
     /** A member that built the run's topology. */
-    record Host(ActorRef<MemberHost.Command> ref, String name, List<String> roles, String address) {}
+    record Host(ActorRef<MemberHost.Command> ref, ActorRef<MemberTicker.Command> ticker, String name,
+            List<String> roles, String address) {}
 
     private final Placement placement;
     private final Map<String, Host> hosts = new LinkedHashMap<>();
@@ -43,6 +44,11 @@ final class RunMembers {
     /** Forgets the member at {@code address}; the member, or null when it did not host this run. */
     Host remove(String address) {
         return hosts.remove(address);
+    }
+
+    /** The member at {@code address}, or null. */
+    Host host(String address) {
+        return address == null ? null : hosts.get(address);
     }
 
     int size() {

@@ -1,6 +1,7 @@
 package io.lwtemu.node.cluster;
 
 import java.util.Arrays;
+import java.util.function.BiConsumer;
 
 /**
  * Emulated time of a cluster run as the coordinator drives it, in rounds: each round tells the routers that have
@@ -145,9 +146,9 @@ final class TickClock {
     /**
      * Starts the next round: a Tick to every running router with an event before the tick's end (to all of them in
      * a census round, which runs nothing but counts the packets on their way, and when flushing or snapshotting).
-     * Returns how many routers take part.
+     * Returns how many routers take part; their ticks go to {@code sink}.
      */
-    int send(boolean censusRound, RouterTable table) {
+    int send(boolean censusRound, RouterTable table, BiConsumer<Integer, RouterEntity.Tick> sink) {
         round++;
         pending = 0;
         boolean snapshot = !censusRound && (now >= nextSnapshotAt || flushing);
@@ -162,7 +163,7 @@ final class TickClock {
                 incoming[i] = Long.MAX_VALUE;
                 inRound[i] = true;
                 pending++;
-                table.ref(i).tell(tickFor(i, censusRound ? now : tickEnd, snapshot, censusRound, table));
+                sink.accept(i, tickFor(i, censusRound ? now : tickEnd, snapshot, censusRound, table));
             }
         }
         return pending;
@@ -183,7 +184,7 @@ final class TickClock {
                 seqs[k++] = expected[i][s];
             }
         }
-        return new RouterEntity.Tick(round, end, senders, seqs, snapshot, censusRound);
+        return new RouterEntity.Tick(round, end, senders, seqs, snapshot, censusRound, false);
     }
 
     /**
