@@ -48,7 +48,15 @@ final class ClusterSubmit {
             ClusterRun run = new ClusterRun(client.system(), topo, mirror, until, members,
                     Duration.ofNanos(snapshotNs), Duration.ofSeconds(60), pace, line -> print(out, line));
             watch(run, out, until);
-            return run.progress().processed();
+            ClusterProgress pr = run.progress();
+            for (String line : pr.pingOutput) {
+                print(out, line);
+            }
+            double running = (pr.doneWallNs - pr.firstTickWallNs) / 1e9;
+            print(out, String.format(Locale.ROOT, "lwtemu: %d rounds in %.2fs of wall time from the first tick to the"
+                    + " results (%.0f packet events/s; this client's CPU meanwhile %.2fs)", pr.ticks, running,
+                    pr.processed() / Math.max(running, 1e-9), (pr.doneCpuNs - pr.firstTickCpuNs) / 1e9));
+            return pr.processed();
         } finally {
             client.close();
         }

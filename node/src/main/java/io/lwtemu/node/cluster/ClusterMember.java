@@ -23,7 +23,7 @@ import java.util.function.Consumer;
 /**
  * An lwtemu actor system in an Akka Cluster: a member that hosts routers ({@link #startHost}, what
  * {@code lwtemu node} runs), or a client that submits a topology ({@link #startClient}, {@code lwtemu run
- * --cluster}). Each run starts Cluster Sharding for its router entities on both (hosted only on members with the
+ * --cluster}). Both start Cluster Sharding for the router entities of all runs (hosted only on members with the
  * {@value #HOST_ROLE} role; the client only routes to them).
  */
 public final class ClusterMember implements AutoCloseable {
@@ -65,6 +65,7 @@ public final class ClusterMember implements AutoCloseable {
         List<String> userRoles = new ArrayList<>(all);
         userRoles.remove(HOST_ROLE);
         Behavior<Void> root = Behaviors.setup(ctx -> {
+            initSharding(ctx.getSystem(), out);
             ctx.spawn(MemberHost.create(memberName, List.copyOf(userRoles), out), "lwtemu-host");
             ctx.spawn(membershipPrinter(out), "membership");
             return Behaviors.empty();
@@ -76,7 +77,10 @@ public final class ClusterMember implements AutoCloseable {
     public static ClusterMember startClient(Config user, Consumer<String> out) {
         Config c = ConfigFactory.parseMap(Map.of("akka.remote.artery.canonical.port", 0,
                 "akka.cluster.roles", List.of(CLIENT_ROLE))).withFallback(user);
-        Behavior<Void> root = Behaviors.setup(ctx -> Behaviors.empty());
+        Behavior<Void> root = Behaviors.setup(ctx -> {
+            initSharding(ctx.getSystem(), out);
+            return Behaviors.empty();
+        });
         return new ClusterMember(ActorSystem.create(root, SYSTEM_NAME, complete(c)), "client");
     }
 
@@ -87,17 +91,20 @@ public final class ClusterMember implements AutoCloseable {
                 .withFallback(ConfigFactory.load()).resolve();
     }
 
-    /** Starts Cluster Sharding for the routers of run {@code runId} (hosting them on members with the role). */
-    static void initSharding(ActorSystem<?> system, String runId, Consumer<String> log) {
+    /**
+     * Starts Cluster Sharding for the routers of all runs, once per system (hosting them on members with the role;
+     * a client only routes to them).
+     */
+    static void initSharding(ActorSystem<?> system, Consumer<String> log) {
         String address = address(system);
-        ClusterSharding.get(system).init(Entity.of(RouterEntity.type(runId), ctx -> RouterEntity.create(address, log))
+        ClusterSharding.get(system).init(Entity.of(RouterEntity.TYPE, ctx -> RouterEntity.create(address, log))
                 .withRole(HOST_ROLE)
                 .withStopMessage(new RouterEntity.HandOff())
                 .withAllocationStrategy(new BalancedByCount())
                 .withMessageExtractor(new OneEntityPerShard()));
     }
 
-    /** Each router is its own shard, so the least-shard allocation balances routers by count. */
+    /** Each router (by name) is its own shard, so the allocation strategy balances routers by count. */
     static final class OneEntityPerShard
             extends ShardingMessageExtractor<ShardingEnvelope<RouterEntity.Command>, RouterEntity.Command> {
         @Override
@@ -107,7 +114,7 @@ public final class ClusterMember implements AutoCloseable {
 
         @Override
         public String shardId(String entityId) {
-            return entityId;
+            return RouterEntity.shardOf(entityId);
         }
 
         @Override

@@ -20,9 +20,23 @@ public final class ClusterProgress {
 
     public volatile long emulatedNs;
     public volatile long ticks;
+    /** System.nanoTime() of the first tick and of the end of the run (0 until then): the running phase. */
+    public volatile long firstTickWallNs;
+    public volatile long doneWallNs;
+    /** CPU time of this (the client's) JVM at the first tick and at the end. */
+    public volatile long firstTickCpuNs;
+    public volatile long doneCpuNs;
+
+    /** CPU time of the whole JVM so far (all threads). */
+    public static long processCpuNs() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
     public volatile List<RouterView> routers = List.of();
     /** Members hosting this run: "member-a (akka://lwtemu@127.0.0.1:2551)". */
     public volatile List<String> members = List.of();
+    /** What the pings of the run printed, router by router (filled in at the end). */
+    public volatile List<String> pingOutput = List.of();
     /** Packets counted as member_down so far. */
     public volatile long memberDown;
 

@@ -37,9 +37,23 @@ public final class ClusterRun {
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
         ClusterRunActor.Options options = new ClusterRunActor.Options(minMembers, snapshotInterval.toNanos(),
                 startTimeout, pace);
-        ClusterMember.initSharding(client, runId, out);
         client.systemActorOf(ClusterRunActor.create(runId, TopologyBundle.of(topo), mirror, Placement.of(topo),
                 untilNs, options, progress, done, out), "run-" + runId, Props.empty());
+    }
+
+    /**
+     * A run of a topology shipped as {@code bundle} (with extra files, e.g. an experiment's scenario), placed by
+     * {@code placement}, with {@code hooks} plugged into its coordinator (a cluster experiment's).
+     */
+    public ClusterRun(ActorSystem<?> client, Topology topo, TopologyBundle bundle, Placement placement,
+            Network mirror, long untilNs, int minMembers, Duration snapshotInterval, Duration startTimeout,
+            double pace, RunHooks hooks, Consumer<String> out) {
+        this.runId = topo.name().replaceAll("[^A-Za-z0-9_-]", "_") + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
+        ClusterRunActor.Options options = new ClusterRunActor.Options(minMembers, snapshotInterval.toNanos(),
+                startTimeout, pace);
+        client.systemActorOf(ClusterRunActor.create(runId, bundle, mirror, placement, untilNs, options, progress,
+                done, hooks, out), "run-" + runId, Props.empty());
     }
 
     public String runId() {

@@ -12,23 +12,14 @@ import akka.cluster.ClusterEvent;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.lwtemu.node.forward.DropReason;
-import io.lwtemu.node.forward.NetDevice;
-import io.lwtemu.node.net.Drops;
-import io.lwtemu.node.net.FlowCounters;
 import io.lwtemu.node.net.Network;
 import io.lwtemu.node.net.Port;
 import io.lwtemu.node.net.Router;
 import io.lwtemu.node.serialization.ControlMessage;
 import io.lwtemu.node.serialization.RouterSnapshot;
 import io.lwtemu.node.topology.Placement;
-import io.lwtemu.proto.Packet;
-import io.lwtemu.proto.PacketBatch;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,14 +45,20 @@ import java.util.function.Consumer;
  *
  * <p>The client keeps a mirror of the network, built from the same file, which only stores the final counters
  * so that the run ends with the same {@link io.lwtemu.node.report.RunReport} as an embedded run.
+ *
+ * <p>This actor is the run's state machine (phases, messages); the parts it drives: {@link RunMembers} (members
+ * and where explicitly placed routers go), {@link RouterTable} (each router's actor, incarnation, member and
+ * state), {@link RouterPlacer} (starting routers), {@link TickClock} (rounds and batch sequence numbers),
+ * {@link MemberBarrier} (changes applied on every member between ticks), {@link CounterLedger} (counters,
+ * snapshots and the member_down census) and {@link RouterReports} (the final report into the mirror).
  */
 public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Command> {
 
     public interface Command {}
 
-    /** A member built the topology (or could not: {@code error}). */
-    public record Prepared(ActorRef<MemberHost.Command> host, String name, List<String> roles, String address,
-            String error) implements Command, ControlMessage {}
+    /** A member built the topology (or could not: {@code error}); {@code ticker} takes its routers' ticks. */
+    public record Prepared(ActorRef<MemberHost.Command> host, ActorRef<MemberTicker.Command> ticker, String name,
+            List<String> roles, String address, String error) implements Command, ControlMessage {}
 
     /** A router (re)started on {@code member}; {@code nextEvent} is its earliest event. */
     public record Hello(int router, int incarnation, ActorRef<RouterEntity.Command> ref, String member,
@@ -70,18 +67,26 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     /**
      * A router finished tick {@code round}: its earliest own event, per receiver the earliest arrival and the
      * sequence number of the batch it sent, its live totals, the counter cells that changed ({@code counterIdx}
-     * into {@link FlowCounters#toVector()}), and on request its census (packets on the way to it, per flow) and
-     * its pinned maps.
+     * into {@link io.lwtemu.node.net.FlowCounters#toVector()}), and on request its census (packets on the way to
+     * it, per flow) and its pinned maps; a router moving off its member adds what its next incarnation takes over.
      */
     public record TickDone(int router, int incarnation, long round, long nextEvent, int[] dests, long[] firstArrival,
             int[] seqs, long processed, long delivered, long dropped, int[] counterIdx, long[] counterVal,
-            long[] census, RouterSnapshot snapshot) implements Command, ControlMessage {}
+            long[] census, RouterSnapshot snapshot, RouterEntity.Handover handover)
+            implements Command, ControlMessage {}
 
-    /** Everything the report needs of one router at the end. {@code inFlight} is a serialized PacketBatch. */
+    /** The TickDones of a member's routers for one round, sent together by its {@link MemberTicker}. */
+    public record TicksDone(List<TickDone> done) implements Command, ControlMessage {}
+
+    /**
+     * Everything the report needs of one router at the end. {@code inFlight} is a serialized PacketBatch,
+     * {@code routeHits} per route of the main table in table order, {@code pingLines} what its pings printed.
+     */
     public record RouterReport(int router, int incarnation, long[] flows, long[] deviceOutcomes, List<long[]> devices,
-            byte[] inFlight, long lost) implements Command, ControlMessage {}
+            byte[] inFlight, long lost, List<String> pingLines, long[] routeHits,
+            byte[] experimentLedger) implements Command, ControlMessage {}
 
-    /** A router is being moved off its member (leaving, rebalance) and has stopped. */
+    /** A router is being moved off its member (leaving, rebalance); it runs on until it is asked to hand over. */
     public record Leaving(int router, int incarnation) implements Command, ControlMessage {}
 
     /** A member applied link changes. */
@@ -105,7 +110,12 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
 
     private static final Duration START_RETRY = Duration.ofSeconds(2);
 
+    private static final Duration REGIONS_WAIT = Duration.ofSeconds(15);
+
     private record Paced(long round) implements Command {}
+
+    /** A member a cluster experiment restarted has not come back within the start timeout. */
+    private record AwaitTimeout(String member) implements Command {}
 
     /**
      * How the run is placed and protected. {@code pace}: wall-clock seconds per emulated second at least (1 = real
@@ -113,70 +123,82 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
      */
     public record Options(int minMembers, long snapshotIntervalNs, Duration startTimeout, double pace) {}
 
-    private enum State { STARTING, RUNNING, LOST, DOWN }
-
-    private enum Phase { PREPARING, STARTING, RUNNING, APPLYING, RECOVERING, RESTARTING, COLLECTING, DONE }
-
-    private record Host(ActorRef<MemberHost.Command> ref, String name, List<String> roles, String address) {}
+    private enum Phase { PREPARING, STARTING, RUNNING, APPLYING, RECOVERING, RESTARTING, COLLECTING, DONE,
+        /** A cluster experiment restarted a member: time stands still until it hosts routers again. */
+        AWAITING_MEMBER }
 
     public static Behavior<Command> create(String runId, TopologyBundle bundle, Network mirror, Placement placement,
             long untilNs, Options options, ClusterProgress progress, CompletableFuture<Network> result,
             Consumer<String> out) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClusterRunActor(ctx, timers, runId, bundle,
-                mirror, placement, untilNs, options, progress, result, out)));
+        return create(runId, bundle, mirror, placement, untilNs, options, progress, result, RunHooks.NONE, out);
+    }
+
+    /** The same with a cluster experiment's {@code hooks} (member faults, counters for its timeline, ledgers). */
+    public static Behavior<Command> create(String runId, TopologyBundle bundle, Network mirror, Placement placement,
+            long untilNs, Options options, ClusterProgress progress, CompletableFuture<Network> result,
+            RunHooks hooks, Consumer<String> out) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            ClusterRunActor a = new ClusterRunActor(ctx, timers, runId, bundle, mirror, placement, untilNs, options,
+                    progress, result, out);
+            a.hooks = hooks;
+            hooks.attach(a.new Control());
+            return a;
+        }));
+    }
+
+    private RunHooks hooks = RunHooks.NONE;
+    /** Member a cluster experiment restarted and time waits for, or null. */
+    private String awaitedMember;
+
+    /** What a cluster experiment's member faults ask of this coordinator (see {@link RunControl}). */
+    private final class Control implements RunControl {
+        @Override
+        public long[] countersOf(int router) {
+            return ledger.counters(router);
+        }
+
+        @Override
+        public void memberKilled(String member, String address) {
+            Cluster c = Cluster.get(getContext().getSystem());
+            c.manager().tell(new akka.cluster.typed.Down(akka.actor.AddressFromURIString.parse(address)));
+            onMemberGone(new MemberGone(address));
+        }
+
+        @Override
+        public void awaitMember(String member) {
+            awaitedMember = member;
+        }
     }
 
     private final String runId;
     private final TopologyBundle bundle;
     private final Network mirror;
-    private final Placement placement;
     private final long until;
     private final Options options;
     private final ClusterProgress progress;
     private final CompletableFuture<Network> result;
     private final Consumer<String> out;
+    private final TimerScheduler<Command> timers;
     private final List<Router> routers;
     private final int n;
-    private final long lookahead;
 
-    private final Map<String, Host> hosts = new LinkedHashMap<>();
-    /** Member names by address, also of members gone (to name where a lost router was). */
-    private final Map<String, String> names = new LinkedHashMap<>();
-    private final Set<ActorRef<MemberHost.Command>> asked = new HashSet<>();
-    private final ActorRef<RouterEntity.Command>[] ref;
-    private final int[] inc;
-    private final String[] memberOf;
-    private final State[] state;
-    private final int[][] expected;
-    private final long[] own;
-    private final long[] incoming;
-    private final long[][] base;
-    private final long[][] vec;
-    private final long[] baseTotals;
-    private final long[][] live;
-    private final long[][] census;
-    private final List<RouterSnapshot> snapshots = new ArrayList<>();
-    private final boolean[] inRound;
+    private final RunMembers members;
+    private final RouterTable table;
+    private final TickClock clock;
+    private final CounterLedger ledger;
+    private final RouterPlacer placer;
+    private final MemberBarrier barrier = new MemberBarrier();
     private final TreeSet<Integer> lost = new TreeSet<>();
-    private final Set<String> awaitingApplied = new HashSet<>();
+    /** Routers in {@link #lost} that are alive, moving off their member: handed over, not lost, at the census. */
+    private final boolean[] moving;
 
     private Phase phase = Phase.PREPARING;
-    private int starting;
-    private int pending;
-    private long round;
-    private long now;
-    private long tickEnd;
-    private boolean flushing;
-    private boolean actionTick;
-    private long nextSnapshotAt;
+    private int collecting;
+    /** Ping output by router, as the members collected it. */
+    private final Map<Integer, List<String>> pingLines = new java.util.TreeMap<>();
     private boolean returnWanted;
-    private Runnable afterApplied;
-    private long memberDownTotal;
-    private final TimerScheduler<Command> timers;
-    private long wallStart;
-    private long wallStartEmulated;
+    private long regionsWaitEnd;
 
-    @SuppressWarnings("unchecked")
     private ClusterRunActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, String runId,
             TopologyBundle bundle, Network mirror, Placement placement, long untilNs, Options options,
             ClusterProgress progress, CompletableFuture<Network> result, Consumer<String> out) {
@@ -184,36 +206,22 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         this.runId = runId;
         this.bundle = bundle;
         this.mirror = mirror;
-        this.placement = placement;
         this.until = untilNs;
         this.options = options;
         this.progress = progress;
         this.result = result;
         this.out = out;
+        this.timers = timers;
         this.routers = mirror.routers();
         this.n = routers.size();
-        this.lookahead = mirror.lookahead();
-        this.ref = new ActorRef[n];
-        this.inc = new int[n];
-        this.memberOf = new String[n];
-        this.state = new State[n];
-        Arrays.fill(state, State.STARTING);
-        this.expected = new int[n][n];
-        this.own = new long[n];
-        this.incoming = new long[n];
-        Arrays.fill(incoming, Long.MAX_VALUE);
-        this.base = new long[n][0];
-        this.vec = new long[n][0];
-        this.baseTotals = new long[3 * n];
-        this.live = new long[n][3];
-        this.census = new long[n][];
-        this.inRound = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            snapshots.add(null);
-        }
-        this.timers = timers;
-        this.now = mirror.now();
-        this.nextSnapshotAt = options.snapshotIntervalNs();
+        this.members = new RunMembers(placement);
+        this.table = new RouterTable(n);
+        this.clock = new TickClock(n, mirror.now(), mirror.lookahead(), untilNs, options.snapshotIntervalNs(),
+                options.pace());
+        this.ledger = new CounterLedger(n);
+        this.moving = new boolean[n];
+        this.placer = new RouterPlacer(runId, routers, members, table, ledger, clock,
+                ClusterSharding.get(ctx.getSystem()), ctx.getSelf());
         ActorRef<Receptionist.Listing> listing = ctx.messageAdapter(Receptionist.Listing.class,
                 l -> new HostsChanged(l.getServiceInstances(MemberHost.KEY)));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(MemberHost.KEY, listing));
@@ -234,9 +242,10 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
                 .onMessage(Regions.class, this::onRegions)
                 .onMessage(Hello.class, this::onHello)
                 .onMessage(TickDone.class, this::onTickDone)
+                .onMessage(TicksDone.class, this::onTicksDone)
                 .onMessage(RoundEmpty.class, this::onRoundEmpty)
                 .onMessage(Paced.class, p -> {
-                    if (p.round() == round && pending == 0 && phase == Phase.RUNNING) {
+                    if (p.round() == clock.round() && clock.pending() == 0 && phase == Phase.RUNNING) {
                         sendTick(false);
                     }
                     return this;
@@ -245,14 +254,21 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
                 .onMessage(Leaving.class, this::onLeaving)
                 .onMessage(MemberGone.class, this::onMemberGone)
                 .onMessage(RouterReport.class, this::onReport)
+                .onMessage(AwaitTimeout.class, t -> phase == Phase.AWAITING_MEMBER && t.member().equals(awaitedMember)
+                        ? fail("member " + t.member() + " did not join again within "
+                                + options.startTimeout().toSeconds() + "s after its restart")
+                        : this)
                 .build();
     }
 
     // ---------------------------------------------------------------- members and placement
 
     private Behavior<Command> onHosts(HostsChanged h) {
+        if (phase == Phase.DONE) {
+            return this;
+        }
         for (ActorRef<MemberHost.Command> host : h.hosts()) {
-            if (asked.add(host)) {
+            if (members.firstSeen(host)) {
                 host.tell(new MemberHost.Prepare(runId, bundle, until, getContext().getSelf()));
             }
         }
@@ -263,26 +279,34 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         if (p.error() != null) {
             return fail("member " + p.name() + " (" + p.address() + ") cannot build the topology: " + p.error());
         }
-        hosts.put(p.address(), new Host(p.host(), p.name(), p.roles(), p.address()));
-        names.put(p.address(), p.name());
-        publishMembers();
-        if (phase == Phase.PREPARING && hosts.size() >= options.minMembers() && pinnedSatisfiable()
-                && !timers.isTimerActive("regions")) {
-            // Place routers once every member's shard region has registered, or the first ones get them all.
-            regionsWaitEnd = System.nanoTime() + REGIONS_WAIT.toNanos();
-            askRegions();
+        members.add(new RunMembers.Host(p.host(), p.ticker(), p.name(), p.roles(), p.address()));
+        progress.members = members.describe();
+        boolean awaited = p.name().equals(awaitedMember);
+        if (phase == Phase.PREPARING && members.size() >= options.minMembers()
+                && placer.unplaceable().isEmpty() && !timers.isTimerActive("regions")) {
+            if (placer.allPinned()) {
+                startRouters(); // no router goes through Cluster Sharding: no shard regions to wait for
+            } else {
+                // Place routers once every member's shard region has registered, or the first ones get them all.
+                regionsWaitEnd = System.nanoTime() + REGIONS_WAIT.toNanos();
+                askRegions();
+            }
         } else if (phase != Phase.PREPARING) {
             for (int i = 0; i < n; i++) {
-                if (state[i] == State.DOWN && hostFor(i) != null) {
+                if (table.state(i) == RouterTable.State.DOWN && placer.hostFor(i) != null) {
                     returnWanted = true;
+                }
+            }
+            if (awaited) {
+                awaitedMember = null;
+                if (phase == Phase.AWAITING_MEMBER) {
+                    phase = Phase.RUNNING;
+                    continueAtBoundary();
                 }
             }
         }
         return this;
     }
-
-    private static final Duration REGIONS_WAIT = Duration.ofSeconds(15);
-    private long regionsWaitEnd;
 
     private Behavior<Command> askRegions() {
         if (phase != Phase.PREPARING) {
@@ -291,146 +315,71 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         ActorRef<akka.cluster.sharding.ShardRegion.ClusterShardingStats> reply = getContext().messageAdapter(
                 akka.cluster.sharding.ShardRegion.ClusterShardingStats.class, st -> new Regions(st.getRegions().size()));
         ClusterSharding.get(getContext().getSystem()).shardState().tell(
-                new akka.cluster.sharding.typed.GetClusterShardingStats(RouterEntity.type(runId), Duration.ofSeconds(3),
+                new akka.cluster.sharding.typed.GetClusterShardingStats(RouterEntity.TYPE, Duration.ofSeconds(3),
                         reply));
         timers.startSingleTimer("regions", new AskRegions(), Duration.ofMillis(500));
         return this;
     }
 
     private Behavior<Command> onRegions(Regions r) {
-        if (phase == Phase.PREPARING && (r.count() >= hosts.size() || System.nanoTime() > regionsWaitEnd)) {
+        if (phase == Phase.PREPARING && (r.count() >= members.size() || System.nanoTime() > regionsWaitEnd)) {
             timers.cancel("regions");
             startRouters();
         }
         return this;
     }
 
-    private boolean pinnedSatisfiable() {
-        for (int i = 0; i < n; i++) {
-            if (placement.pinned(routers.get(i).name) && hostFor(i) == null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private Behavior<Command> onStartTimeout(StartTimeout t) {
         if (phase != Phase.PREPARING) {
             return this;
         }
-        List<String> missing = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String r = routers.get(i).name;
-            if (placement.pinned(r) && hostFor(i) == null) {
-                missing.add(r + " -> " + (placement.members().containsKey(r) ? placement.members().get(r)
-                        : "role:" + placement.roles().get(r)));
-            }
-        }
-        return fail("cluster not ready after " + options.startTimeout().toSeconds() + "s: " + hosts.size()
+        List<String> missing = placer.unplaceable();
+        return fail("cluster not ready after " + options.startTimeout().toSeconds() + "s: " + members.size()
                 + " of at least " + options.minMembers() + " members hosting routers joined"
                 + (missing.isEmpty() ? "" : "; no member for placement " + String.join(", ", missing)));
-    }
-
-    /** The member an explicitly placed router goes to (fewest routers among those with the role), or null. */
-    private Host hostFor(int i) {
-        String name = routers.get(i).name;
-        String member = placement.members().get(name);
-        if (member != null) {
-            for (Host h : hosts.values()) {
-                if (h.name().equals(member)) {
-                    return h;
-                }
-            }
-            return null;
-        }
-        String role = placement.roles().get(name);
-        Host best = null;
-        int bestCount = Integer.MAX_VALUE;
-        for (Host h : hosts.values()) {
-            if (h.roles().contains(role)) {
-                int c = 0;
-                for (int j = 0; j < n; j++) {
-                    if (h.address().equals(memberOf[j]) && (state[j] == State.RUNNING || state[j] == State.STARTING)) {
-                        c++;
-                    }
-                }
-                if (c < bestCount) {
-                    best = h;
-                    bestCount = c;
-                }
-            }
-        }
-        return best;
     }
 
     private void startRouters() {
         phase = Phase.STARTING;
         out.accept(String.format(Locale.ROOT, "lwtemu: run %s on %d members; placing %d routers", runId,
-                hosts.size(), n));
+                members.size(), n));
         for (int i = 0; i < n; i++) {
             place(i);
         }
     }
 
-    /** Starts router {@code i} (incarnation {@code inc[i]}) where it belongs; DOWN when its member is missing. */
+    /** Starts router {@code i} where it belongs (DOWN when its member is missing). */
     private void place(int i) {
-        Router r = routers.get(i);
-        RouterEntity.Start st = new RouterEntity.Start(runId, r.name, inc[i], now, snapshots.get(i),
-                getContext().getSelf());
-        if (placement.pinned(r.name)) {
-            Host h = hostFor(i);
-            if (h == null) {
-                state[i] = State.DOWN;
-                memberOf[i] = null;
-                return;
-            }
-            memberOf[i] = h.address();
-            h.ref().tell(new MemberHost.SpawnRouter(st));
-        } else {
-            memberOf[i] = null;
-            ClusterSharding.get(getContext().getSystem()).entityRefFor(RouterEntity.type(runId), r.name)
-                    .tell(st);
-        }
-        state[i] = State.STARTING;
-        starting++;
-        if (!timers.isTimerActive("retry-starts")) {
+        if (placer.place(i) && !timers.isTimerActive("retry-starts")) {
             timers.startTimerWithFixedDelay("retry-starts", new RetryStarts(), START_RETRY);
         }
     }
 
     private Behavior<Command> onRetryStarts(RetryStarts r) {
-        if (starting == 0) {
+        if (placer.starting() == 0) {
             timers.cancel("retry-starts");
             return this;
         }
-        for (int i = 0; i < n; i++) {
-            String name = routers.get(i).name;
-            if (state[i] == State.STARTING && !placement.pinned(name)) {
-                ClusterSharding.get(getContext().getSystem()).entityRefFor(RouterEntity.type(runId), name)
-                        .tell(new RouterEntity.Start(runId, name, inc[i], now, snapshots.get(i),
-                                getContext().getSelf()));
-            }
-        }
+        placer.retry();
         return this;
     }
 
     private Behavior<Command> onHello(Hello h) {
         int i = h.router();
-        if (h.incarnation() != inc[i] || state[i] != State.STARTING) {
+        if (h.incarnation() != table.incarnation(i) || table.state(i) != RouterTable.State.STARTING) {
             return this;
         }
-        ref[i] = h.ref();
-        memberOf[i] = h.member();
-        own[i] = h.nextEvent();
-        state[i] = State.RUNNING;
-        if (--starting > 0) {
+        table.started(i, h.ref(), h.member());
+        ledger.handedOver(i); // its packets are in the new incarnation now
+        clock.started(i, h.nextEvent());
+        if (!placer.answered()) {
             return this;
         }
         broadcastPeers();
         publish();
         if (phase == Phase.STARTING) {
             phase = Phase.RUNNING;
-            startTick(nextEvent());
+            startTick();
         } else if (phase == Phase.RESTARTING) {
             phase = Phase.RUNNING;
             continueAtBoundary();
@@ -439,156 +388,92 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     }
 
     private void broadcastPeers() {
-        List<ActorRef<RouterEntity.Command>> refs = new ArrayList<>(n);
-        int[] incs = new int[n];
-        ActorRef<RouterEntity.Command> nobody = getContext().getSystem().deadLetters();
+        RouterEntity.Peers peers = table.peers(getContext().getSystem().deadLetters());
+        Map<String, List<Integer>> byMember = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            boolean up = state[i] == State.RUNNING;
-            refs.add(up ? ref[i] : nobody);
-            incs[i] = up ? inc[i] : -1;
-        }
-        RouterEntity.Peers p = new RouterEntity.Peers(List.copyOf(refs), incs);
-        for (int i = 0; i < n; i++) {
-            if (state[i] == State.RUNNING) {
-                ref[i].tell(p);
+            if (table.running(i)) {
+                byMember.computeIfAbsent(table.member(i), k -> new ArrayList<>()).add(i);
             }
         }
+        byMember.forEach((member, which) -> {
+            int[] idx = which.stream().mapToInt(Integer::intValue).toArray();
+            int[] incs = which.stream().mapToInt(table::incarnation).toArray();
+            RunMembers.Host h = members.host(member);
+            if (h != null) {
+                h.ticker().tell(new MemberTicker.Relay(idx, incs, peers));
+            } else {
+                for (int i : idx) {
+                    table.ref(i).tell(peers);
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------- time
 
-    private void startTick(long next) {
-        long action = mirror.nextActionTime();
-        if (action <= next && action < until) {
-            flushing = false;
-            actionTick = true;
-            tickEnd = Math.max(action, now);
-            paced();
-            return;
-        }
-        actionTick = false;
-        if (next >= until) {
-            flushing = true;
-            tickEnd = until;
+    private void startTick() {
+        clock.plan(clock.nextEvent(table), mirror.nextActionTime());
+        long wait = clock.paceWait();
+        if (wait > 0) {
+            timers.startSingleTimer(new Paced(clock.round()), Duration.ofNanos(wait));
         } else {
-            flushing = false;
-            tickEnd = Math.min(Math.min(until, action), Math.max(next, now) + lookahead);
+            sendTick(false);
         }
-        paced();
     }
 
-    /** Sends the tick now, or later when the run is ahead of its pace. */
-    private void paced() {
-        if (options.pace() > 0) {
-            if (wallStart == 0) {
-                wallStart = System.nanoTime();
-                wallStartEmulated = now;
-            }
-            long due = wallStart + (long) ((now - wallStartEmulated) * options.pace());
-            long wait = due - System.nanoTime();
-            if (wait > 1_000_000) {
-                pending = 0;
-                timers.startSingleTimer(new Paced(round), Duration.ofNanos(wait));
+    /** Starts a round: one {@link MemberTicker.Ticks} per member with the ticks of its routers that take part. */
+    private void sendTick(boolean censusRound) {
+        if (progress.firstTickWallNs == 0) {
+            progress.firstTickWallNs = System.nanoTime();
+            progress.firstTickCpuNs = ClusterProgress.processCpuNs();
+        }
+        Map<String, List<Integer>> routersOf = new LinkedHashMap<>();
+        Map<String, List<RouterEntity.Tick>> ticksOf = new LinkedHashMap<>();
+        int sent = clock.send(censusRound, table, (i, tick) -> {
+            routersOf.computeIfAbsent(table.member(i), k -> new ArrayList<>()).add(i);
+            ticksOf.computeIfAbsent(table.member(i), k -> new ArrayList<>())
+                    .add(censusRound && moving[i] ? tick.handingOver() : tick);
+        });
+        routersOf.forEach((member, which) -> {
+            List<RouterEntity.Tick> ticks = ticksOf.get(member);
+            RunMembers.Host h = members.host(member);
+            if (h == null) {
+                for (int k = 0; k < which.size(); k++) {
+                    table.ref(which.get(k)).tell(ticks.get(k));
+                }
                 return;
             }
+            int[] idx = which.stream().mapToInt(Integer::intValue).toArray();
+            int[] incs = which.stream().mapToInt(table::incarnation).toArray();
+            h.ticker().tell(new MemberTicker.Ticks(clock.round(), idx, incs, List.copyOf(ticks),
+                    getContext().getSelf()));
+        });
+        if (sent == 0) {
+            getContext().getSelf().tell(new RoundEmpty(clock.round()));
         }
-        sendTick(false);
-    }
-
-    private void sendTick(boolean censusRound) {
-        round++;
-        pending = 0;
-        boolean snapshot = !censusRound && (now >= nextSnapshotAt || flushing);
-        if (snapshot) {
-            nextSnapshotAt = now + options.snapshotIntervalNs();
-        }
-        for (int i = 0; i < n; i++) {
-            if (state[i] != State.RUNNING) {
-                continue;
-            }
-            if (censusRound || flushing || snapshot || Math.min(own[i], incoming[i]) < tickEnd) {
-                incoming[i] = Long.MAX_VALUE;
-                inRound[i] = true;
-                pending++;
-                ref[i].tell(tickFor(i, censusRound ? now : tickEnd, snapshot, censusRound));
-            }
-        }
-        if (pending == 0) {
-            getContext().getSelf().tell(new RoundEmpty(round));
-        }
-    }
-
-    private RouterEntity.Tick tickFor(int i, long end, boolean snapshot, boolean censusRound) {
-        int c = 0;
-        for (int s = 0; s < n; s++) {
-            if (expected[i][s] > 0 && state[s] == State.RUNNING) {
-                c++;
-            }
-        }
-        int[] senders = new int[c];
-        int[] seqs = new int[c];
-        for (int s = 0, k = 0; s < n; s++) {
-            if (expected[i][s] > 0 && state[s] == State.RUNNING) {
-                senders[k] = s;
-                seqs[k++] = expected[i][s];
-            }
-        }
-        return new RouterEntity.Tick(round, end, senders, seqs, snapshot, censusRound);
-    }
-
-    private long nextEvent() {
-        long t = Long.MAX_VALUE;
-        for (int i = 0; i < n; i++) {
-            if (state[i] == State.RUNNING) {
-                t = Math.min(t, Math.min(own[i], incoming[i]));
-            }
-        }
-        return t;
     }
 
     private Behavior<Command> onRoundEmpty(RoundEmpty e) {
-        if (e.round() == round && pending == 0) {
+        if (e.round() == clock.round() && clock.pending() == 0) {
             roundComplete();
         }
         return this;
     }
 
     private Behavior<Command> onTickDone(TickDone d) {
-        int r = d.router();
-        if (d.round() != round || !inRound[r] || d.incarnation() != inc[r]) {
+        if (!clock.accept(d, table)) {
             return this;
         }
-        inRound[r] = false;
-        own[r] = d.nextEvent();
-        for (int k = 0; k < d.dests().length; k++) {
-            int dest = d.dests()[k];
-            if (state[dest] == State.RUNNING) {
-                incoming[dest] = Math.min(incoming[dest], d.firstArrival()[k]);
-                expected[dest][r] = d.seqs()[k];
-            }
-        }
-        long[] v = vec[r];
-        for (int k = 0; k < d.counterIdx().length; k++) {
-            int idx = d.counterIdx()[k];
-            if (idx >= v.length) {
-                // Whole flows only: readers take the vector flow by flow.
-                int stride = FlowCounters.VECTOR_STRIDE;
-                v = Arrays.copyOf(v, (idx / stride + 1) * stride);
-            }
-            v[idx] = d.counterVal()[k];
-        }
-        vec[r] = v;
-        live[r][0] = d.processed();
-        live[r][1] = d.delivered();
-        live[r][2] = d.dropped();
-        if (d.census() != null) {
-            census[r] = d.census();
-        }
-        if (d.snapshot() != null) {
-            snapshots.set(r, d.snapshot());
-        }
-        if (--pending == 0) {
+        ledger.record(d);
+        if (clock.pending() == 0) {
             roundComplete();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onTicksDone(TicksDone t) {
+        for (TickDone d : t.done()) {
+            onTickDone(d);
         }
         return this;
     }
@@ -601,8 +486,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         if (phase != Phase.RUNNING) {
             return;
         }
-        now = tickEnd;
-        mirror.advancedTo(now);
+        mirror.advancedTo(clock.advance());
         publish();
         if (!lost.isEmpty()) {
             startRecovery();
@@ -621,7 +505,7 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
             returnWanted = false;
             List<Integer> back = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                if (state[i] == State.DOWN && hostFor(i) != null) {
+                if (table.state(i) == RouterTable.State.DOWN && placer.hostFor(i) != null) {
                     back.add(i);
                 }
             }
@@ -630,8 +514,8 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
                 return;
             }
         }
-        if (actionTick) {
-            actionTick = false;
+        if (clock.takeActionTick()) {
+            long now = clock.now();
             mirror.applyActions(now);
             applyEverywhere(h -> h.ref().tell(new MemberHost.ApplyActions(runId, now, getContext().getSelf())),
                     this::afterActions);
@@ -641,38 +525,39 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     }
 
     private void afterActions() {
-        if (flushing) {
+        if (!lost.isEmpty()) {
+            startRecovery(); // a member fault of the timeline took routers away at this boundary
+            return;
+        }
+        if (awaitedMember != null) {
+            phase = Phase.AWAITING_MEMBER;
+            timers.startSingleTimer("await-member", new AwaitTimeout(awaitedMember), options.startTimeout());
+            return;
+        }
+        if (clock.flushing()) {
             collect();
         } else {
-            startTick(nextEvent());
+            startTick();
         }
     }
 
-    private void applyEverywhere(Consumer<Host> send, Runnable then) {
+    /** Tells every member to apply a change; runs {@code then} once all have (or left). */
+    private void applyEverywhere(Consumer<RunMembers.Host> send, Runnable then) {
         phase = Phase.APPLYING;
-        awaitingApplied.clear();
-        awaitingApplied.addAll(hosts.keySet());
-        afterApplied = then;
-        for (Host h : hosts.values()) {
+        barrier.await(Set.copyOf(members.addresses()), () -> {
+            phase = Phase.RUNNING;
+            then.run();
+        });
+        for (RunMembers.Host h : members.all()) {
             send.accept(h);
-        }
-        if (awaitingApplied.isEmpty()) {
-            appliedEverywhere();
         }
     }
 
     private Behavior<Command> onApplied(Applied a) {
-        if (phase == Phase.APPLYING && awaitingApplied.remove(a.address()) && awaitingApplied.isEmpty()) {
-            appliedEverywhere();
+        if (phase == Phase.APPLYING) {
+            barrier.applied(a.address());
         }
         return this;
-    }
-
-    private void appliedEverywhere() {
-        phase = Phase.RUNNING;
-        Runnable r = afterApplied;
-        afterApplied = null;
-        r.run();
     }
 
     private void setLinks(List<Integer> which, boolean up, Runnable then) {
@@ -690,28 +575,42 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     // ---------------------------------------------------------------- member loss
 
     private Behavior<Command> onLeaving(Leaving l) {
-        if (l.incarnation() == inc[l.router()]) {
-            markLost(l.router(), "moved off its member");
+        int i = l.router();
+        if (l.incarnation() != table.incarnation(i)) {
+            return this;
+        }
+        if (table.running(i) && (phase == Phase.RUNNING || phase == Phase.APPLYING || phase == Phase.RECOVERING
+                || phase == Phase.RESTARTING)) {
+            // Alive: it hands its packets and state over at the next census round instead of losing them.
+            moving[i] = true;
+            lost.add(i);
+            out.accept(String.format(Locale.ROOT, "t=%.6fs router %s moved off its member; handing it over",
+                    clock.now() / 1e9, routers.get(i).name));
+            publish();
+        } else if (phase != Phase.COLLECTING) {
+            markLost(i, "moved off its member"); // still collecting: it answers before it stops
         }
         return this;
     }
 
     private Behavior<Command> onMemberGone(MemberGone g) {
-        Host h = hosts.remove(g.address());
+        RunMembers.Host h = members.remove(g.address());
         if (h != null) {
             out.accept("lwtemu: member " + h.name() + " (" + g.address() + ") left the cluster");
-            publishMembers();
+            progress.members = members.describe();
         }
         if (phase == Phase.APPLYING) {
-            awaitingApplied.removeIf(a -> a.equals(g.address()) || a.startsWith(g.address() + "#"));
+            barrier.forget(g.address());
         }
         for (int i = 0; i < n; i++) {
-            if (g.address().equals(memberOf[i]) && (state[i] == State.RUNNING || state[i] == State.STARTING)) {
+            RouterTable.State s = table.state(i);
+            if (g.address().equals(table.member(i)) && (s == RouterTable.State.RUNNING
+                    || s == RouterTable.State.STARTING)) {
                 markLost(i, "member " + (h == null ? g.address() : h.name()) + " is gone");
             }
         }
-        if (phase == Phase.APPLYING && awaitingApplied.isEmpty()) {
-            appliedEverywhere();
+        if (phase == Phase.APPLYING) {
+            barrier.releaseIfDone();
         }
         return this;
     }
@@ -720,27 +619,30 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         if (phase == Phase.PREPARING || phase == Phase.DONE) {
             return;
         }
-        State was = state[i];
-        if (was == State.STARTING) {
+        moving[i] = false; // gone before it could hand over: lost after all
+        RouterTable.State was = table.state(i);
+        if (was == RouterTable.State.STARTING) {
             // Nothing ran since its (re)start: start it again elsewhere.
-            starting--;
-            inc[i]++;
+            placer.abandoned();
+            table.nextIncarnation(i);
             out.accept("lwtemu: router " + routers.get(i).name + " (" + why + ") is placed again");
             place(i);
-            if (state[i] == State.DOWN && starting == 0 && phase == Phase.RESTARTING) {
+            boolean down = table.state(i) == RouterTable.State.DOWN;
+            if (down && placer.starting() == 0 && phase == Phase.RESTARTING) {
                 phase = Phase.RUNNING;
                 broadcastPeers();
                 continueAtBoundary();
-            } else if (state[i] == State.DOWN && starting == 0 && phase == Phase.STARTING) {
+            } else if (down && placer.starting() == 0 && phase == Phase.STARTING) {
                 fail("router " + routers.get(i).name + " has no member to run on");
             }
             return;
         }
-        if (was != State.RUNNING) {
+        if (was != RouterTable.State.RUNNING) {
             return;
         }
-        out.accept(String.format(Locale.ROOT, "t=%.6fs router %s lost (%s)", now / 1e9, routers.get(i).name, why));
-        state[i] = State.LOST;
+        out.accept(String.format(Locale.ROOT, "t=%.6fs router %s lost (%s)", clock.now() / 1e9,
+                routers.get(i).name, why));
+        table.lost(i);
         lost.add(i);
         broadcastPeers();
         publish();
@@ -748,11 +650,8 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
             fail("router " + routers.get(i).name + " was lost while the results were being collected");
             return;
         }
-        if (inRound[i]) {
-            inRound[i] = false;
-            if (--pending == 0) {
-                roundComplete();
-            }
+        if (clock.withdraw(i)) {
+            roundComplete();
         }
     }
 
@@ -762,55 +661,41 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     }
 
     /**
-     * All survivors took in every batch they were promised and counted the packets on their way to them. What the
-     * counters of all routers say is in flight and no survivor holds went down with the lost routers.
+     * All survivors took in every batch they were promised and counted the packets on their way to them; the
+     * ledger charges what went down with the lost routers as member_down. Then the lost routers start again.
      */
     private void finishRecovery() {
-        int slots = mirror.flowSlots();
-        long[] residual = new long[slots];
-        for (int i = 0; i < n; i++) {
-            addInFlight(residual, base[i]);
-            addInFlight(residual, vec[i]);
-            if (state[i] == State.RUNNING && census[i] != null) {
-                for (int f = 0; f < Math.min(slots, census[i].length); f++) {
-                    residual[f] -= census[i][f];
-                }
-            }
-            census[i] = null;
-        }
-        int first = lost.first();
-        long[] down = new long[slots * FlowCounters.VECTOR_STRIDE];
-        long total = 0;
-        for (int f = 0; f < slots; f++) {
-            if (residual[f] < 0) {
-                out.accept("lwtemu: accounting defect: flow " + f + " has " + -residual[f]
-                        + " more outcomes than packets after losing a member");
-                continue;
-            }
-            down[f * FlowCounters.VECTOR_STRIDE + 5 + Drops.of(DropReason.MEMBER_DOWN)] = residual[f];
-            total += residual[f];
-        }
-        memberDownTotal += total;
-        if (getContext().getLog().isDebugEnabled()) {
-            getContext().getLog().debug("recovery at {}: residual per flow {}", now, Arrays.toString(residual));
-        }
-        List<String> names = new ArrayList<>();
+        // Moving routers asked to hand over in this round did (they were alive); one that started moving during
+        // the round waits for the next census round.
+        TreeSet<Integer> done = new TreeSet<>();
         for (int i : lost) {
-            base[i] = add(add(base[i], vec[i]), i == first ? down : new long[0]);
-            vec[i] = new long[0];
-            for (int k = 0; k < 3; k++) {
-                baseTotals[3 * i + k] += live[i][k];
-                live[i][k] = 0;
+            if (!moving[i] || ledger.handover(i) != null) {
+                done.add(i);
             }
-            baseTotals[3 * i + 2] += i == first ? total : 0;
-            names.add(routers.get(i).name);
         }
-        out.accept(String.format(Locale.ROOT, "t=%.6fs %d packets on their way through %s counted as member_down",
-                now / 1e9, total, String.join(", ", names)));
-        List<Integer> again = new ArrayList<>(lost);
-        lost.clear();
         phase = Phase.RUNNING;
-        restart(again);
+        if (done.isEmpty()) {
+            continueAtBoundary();
+            return;
+        }
+        long total = ledger.chargeMemberDown(done, table::running, mirror.flowSlots(), out, getContext().getLog(),
+                clock.now());
+        List<String> names = new ArrayList<>();
+        for (int i : done) {
+            if (moving[i]) {
+                out.accept(String.format(Locale.ROOT, "t=%.6fs router %s handed over with its packets and state",
+                        clock.now() / 1e9, routers.get(i).name));
+            } else {
+                names.add(routers.get(i).name);
+            }
+            moving[i] = false;
+        }
+        if (!names.isEmpty() || total > 0) {
+            out.accept(String.format(Locale.ROOT, "t=%.6fs %d packets on their way through %s counted as member_down",
+                    clock.now() / 1e9, total, names.isEmpty() ? "the moved routers" : String.join(", ", names)));
+        }
+        lost.removeAll(done);
+        restart(new ArrayList<>(done));
     }
 
     /** Restarts routers (new incarnation, clean sequence numbers, last snapshot of their maps). */
@@ -819,16 +704,10 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
         List<Integer> down = new ArrayList<>();
         List<Integer> start = new ArrayList<>();
         for (int i : which) {
-            inc[i]++;
-            for (int s = 0; s < n; s++) {
-                expected[i][s] = 0;
-                expected[s][i] = 0;
-            }
-            own[i] = Long.MAX_VALUE;
-            incoming[i] = Long.MAX_VALUE;
-            if (placement.pinned(routers.get(i).name) && hostFor(i) == null) {
-                state[i] = State.DOWN;
-                memberOf[i] = null;
+            table.nextIncarnation(i);
+            clock.forget(i);
+            if (placer.pinned(i) && placer.hostFor(i) == null) {
+                table.down(i);
                 down.add(i);
                 out.accept("lwtemu: router " + routers.get(i).name + " is down until its member returns; its links"
                         + " are down");
@@ -847,49 +726,28 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
     private void startAgain(List<Integer> which) {
         phase = Phase.RESTARTING;
         for (int i : which) {
-            progress.restarts.add(new ClusterProgress.Restart(routers.get(i).name, inc[i], now, snapshots.get(i)));
+            progress.restarts.add(new ClusterProgress.Restart(routers.get(i).name, table.incarnation(i),
+                    clock.now(), ledger.snapshot(i)));
             place(i);
         }
-        if (starting == 0) {
+        if (placer.starting() == 0) {
             phase = Phase.RUNNING;
             broadcastPeers();
             continueAtBoundary();
         }
     }
 
-    private static void addInFlight(long[] residual, long[] v) {
-        int stride = FlowCounters.VECTOR_STRIDE;
-        for (int f = 0; f < Math.min(residual.length, v.length / stride); f++) {
-            int o = f * stride;
-            long dropped = 0;
-            for (int c = 0; c < Drops.COUNT; c++) {
-                dropped += v[o + 5 + c];
-            }
-            residual[f] += v[o] - v[o + 1] - dropped;
-        }
-    }
-
-    private static long[] add(long[] a, long[] b) {
-        long[] r = Arrays.copyOf(a, Math.max(a.length, b.length));
-        for (int i = 0; i < b.length; i++) {
-            r[i] += b[i];
-        }
-        return r;
-    }
-
     // ---------------------------------------------------------------- the end
-
-    private int collecting;
 
     private void collect() {
         phase = Phase.COLLECTING;
         collecting = 0;
         for (int i = 0; i < n; i++) {
-            if (state[i] == State.RUNNING) {
+            if (table.running(i)) {
                 collecting++;
-                ref[i].tell(new RouterEntity.Collect());
+                table.ref(i).tell(new RouterEntity.Collect());
             } else {
-                routers.get(i).flows().addVector(base[i]);
+                RouterReports.applyBase(routers.get(i), ledger.base(i));
             }
         }
         if (collecting == 0) {
@@ -899,41 +757,12 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
 
     private Behavior<Command> onReport(RouterReport rep) {
         int i = rep.router();
-        if (phase != Phase.COLLECTING || rep.incarnation() != inc[i]) {
+        if (phase != Phase.COLLECTING || rep.incarnation() != table.incarnation(i)) {
             return this;
         }
-        Router r = routers.get(i);
-        r.flows().addVector(base[i]);
-        r.flows().addVector(rep.flows());
-        r.deviceOutcomes().addVector(rep.deviceOutcomes());
-        for (long[] d : rep.devices()) {
-            NetDevice dev = r.devices().byIndex((int) d[0]);
-            if (dev == null) {
-                continue;
-            }
-            dev.mtu((int) d[1]);
-            dev.setUp(d[2] == 1);
-            dev.rxPackets = d[3];
-            dev.rxBytes = d[4];
-            dev.rxDropped = d[5];
-            dev.txPackets = d[6];
-            dev.txBytes = d[7];
-            dev.txDropped = d[8];
-            Port p = r.port(dev.ifindex);
-            if (p != null) {
-                p.out.queueDrops = d[9];
-            }
-        }
-        try {
-            for (Packet p : PacketBatch.parseFrom(rep.inFlight()).getPacketsList()) {
-                r.port(p.getIngressIfindex()).arrive(p);
-            }
-        } catch (InvalidProtocolBufferException e) {
-            out.accept("lwtemu: router " + r.name + ": unreadable in-flight packets: " + e.getMessage());
-        }
-        if (rep.lost() > 0) {
-            out.accept("lwtemu: router " + r.name + ": " + rep.lost() + " packets left no outcome");
-        }
+        RouterReports.apply(routers.get(i), ledger.base(i), rep, out);
+        pingLines.put(i, rep.pingLines());
+        hooks.ledger(i, rep.experimentLedger());
         if (--collecting == 0) {
             finish();
         }
@@ -942,26 +771,23 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
 
     private void finish() {
         phase = Phase.DONE;
-        for (int i = 0; i < n; i++) {
-            if (state[i] == State.RUNNING) {
-                ref[i].tell(new RouterEntity.Stop());
-            }
-        }
-        for (Host h : hosts.values()) {
+        table.tellRunning(new RouterEntity.Stop());
+        for (RunMembers.Host h : members.all()) {
             h.ref().tell(new MemberHost.Finish(runId));
         }
         publish();
+        List<String> pings = new ArrayList<>();
+        pingLines.values().forEach(pings::addAll);
+        progress.pingOutput = List.copyOf(pings);
+        progress.doneWallNs = System.nanoTime();
+        progress.doneCpuNs = ClusterProgress.processCpuNs();
         result.complete(mirror);
     }
 
     private Behavior<Command> fail(String message) {
         phase = Phase.DONE;
-        for (int i = 0; i < n; i++) {
-            if (ref[i] != null && state[i] == State.RUNNING) {
-                ref[i].tell(new RouterEntity.Stop());
-            }
-        }
-        for (Host h : hosts.values()) {
+        table.tellRunning(new RouterEntity.Stop());
+        for (RunMembers.Host h : members.all()) {
             h.ref().tell(new MemberHost.Finish(runId));
         }
         result.completeExceptionally(new ClusterRunException(message));
@@ -972,30 +798,20 @@ public final class ClusterRunActor extends AbstractBehavior<ClusterRunActor.Comm
 
     private void publish() {
         List<ClusterProgress.RouterView> views = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            String member = memberOf[i] == null ? "-" : names.getOrDefault(memberOf[i], memberOf[i]);
-            views.add(new ClusterProgress.RouterView(routers.get(i).name, member,
-                    state[i].name().toLowerCase(Locale.ROOT), baseTotals[3 * i] + live[i][0],
-                    baseTotals[3 * i + 1] + live[i][1], baseTotals[3 * i + 2] + live[i][2]));
-        }
-        progress.routers = List.copyOf(views);
-        progress.emulatedNs = now;
-        progress.ticks = round;
-        progress.memberDown = memberDownTotal;
         Map<String, RouterSnapshot> snaps = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            if (snapshots.get(i) != null) {
-                snaps.put(routers.get(i).name, snapshots.get(i));
+            String name = routers.get(i).name;
+            views.add(new ClusterProgress.RouterView(name, members.nameOf(table.member(i)),
+                    table.state(i).name().toLowerCase(Locale.ROOT), ledger.processed(i), ledger.delivered(i),
+                    ledger.dropped(i)));
+            if (ledger.snapshot(i) != null) {
+                snaps.put(name, ledger.snapshot(i));
             }
         }
+        progress.routers = List.copyOf(views);
+        progress.emulatedNs = clock.now();
+        progress.ticks = clock.round();
+        progress.memberDown = ledger.memberDownTotal();
         progress.snapshots = Map.copyOf(snaps);
-    }
-
-    private void publishMembers() {
-        List<String> m = new ArrayList<>();
-        for (Host h : hosts.values()) {
-            m.add(h.name() + " (" + h.address() + ")" + (h.roles().isEmpty() ? "" : " roles " + h.roles()));
-        }
-        progress.members = List.copyOf(m);
     }
 }

@@ -1,5 +1,6 @@
 package io.lwtemu.node.cluster;
 
+import io.lwtemu.node.experiment.MemberExperiment;
 import io.lwtemu.node.net.Link;
 import io.lwtemu.node.net.Network;
 import io.lwtemu.node.net.Port;
@@ -33,6 +34,12 @@ import java.util.stream.Stream;
 final class LocalRun {
     private static final ConcurrentHashMap<String, LocalRun> RUNS = new ConcurrentHashMap<>();
 
+    /**
+     * Where the ping output of the router running on this thread goes (its {@link RouterEntity} sets it while the
+     * router runs), so it reaches the client's output; without it, the member's log.
+     */
+    static final ThreadLocal<List<String>> PING_OUT = new ThreadLocal<>();
+
     final String runId;
     final Topology topology;
     final long untilNs;
@@ -40,9 +47,16 @@ final class LocalRun {
     private final Network prepared;
     private final Set<String> taken = new HashSet<>();
     private final List<Network> copies = new ArrayList<>();
+    private final java.util.Map<Network, Traffic> traffic = new java.util.IdentityHashMap<>();
+    /** Per copy the line each ping session printed when it was set up ("PING ..."), in session order. */
+    private final java.util.Map<Network, List<String>> pingHeaders = new java.util.IdentityHashMap<>();
     /** Routers whose member is gone: their links are down on every copy, also on copies built later. */
     private final Set<String> downRouters = new HashSet<>();
     private final Consumer<String> log;
+    /** The fault timeline and ledgers of a cluster experiment, or null for a plain run. */
+    private final MemberExperiment experiment;
+    /** This member's {@link MemberTicker} of the run (set by its MemberHost when it prepares the run). */
+    volatile akka.actor.typed.ActorRef<MemberTicker.Command> ticker;
 
     private LocalRun(String runId, TopologyBundle bundle, long untilNs, Consumer<String> log) {
         this.runId = runId;
@@ -53,7 +67,9 @@ final class LocalRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a folder for the topology: " + e.getMessage(), e);
         }
-        this.topology = TopologyLoader.load(bundle.writeTo(dir));
+        Path file = bundle.writeTo(dir);
+        this.experiment = MemberExperiment.load(dir, log);
+        this.topology = experiment != null ? experiment.topology() : TopologyLoader.load(file);
         this.prepared = build(0);
     }
 
@@ -66,16 +82,47 @@ final class LocalRun {
         return RUNS.get(member + "|" + runId);
     }
 
-    static void remove(String member, String runId) {
+    static LocalRun remove(String member, String runId) {
         LocalRun r = RUNS.remove(member + "|" + runId);
         if (r != null) {
             r.deleteFolder();
         }
+        return r;
+    }
+
+    /** Names of the routers of every run going on in this JVM (the shards {@link BalancedByCount} counts). */
+    static Set<String> activeRouterNames() {
+        Set<String> names = new HashSet<>();
+        for (LocalRun r : RUNS.values()) {
+            names.addAll(r.topology.nodes().keySet());
+        }
+        return names;
     }
 
     private Network build(long nowNs) {
         Network net = TopologyBuilder.build(topology, log);
-        Traffic traffic = Traffic.install(net, topology, untilNs, log);
+        List<String> before = PING_OUT.get();
+        List<String> headers = new ArrayList<>();
+        PING_OUT.set(headers);
+        Traffic traffic;
+        long trafficUntil = experiment != null ? experiment.durationNs() : untilNs; // an experiment's traffic stops
+        try {
+            traffic = Traffic.install(net, topology, trafficUntil, line -> {
+                List<String> sink = PING_OUT.get();
+                if (sink != null) {
+                    sink.add(line);
+                } else {
+                    log.accept(line);
+                }
+            });
+        } finally {
+            PING_OUT.set(before);
+        }
+        this.traffic.put(net, traffic);
+        this.pingHeaders.put(net, headers);
+        if (experiment != null) {
+            experiment.install(net);
+        }
         if (nowNs > 0) {
             net.runActionsUpTo(nowNs);
             for (FlowSource f : traffic.flows()) {
@@ -102,6 +149,45 @@ final class LocalRun {
         Router r = build(nowNs).router(name);
         r.runUntil(nowNs);
         return r;
+    }
+
+    /** The experiment ledger of a router this member hosts, as bytes for the client; null in a plain run. */
+    byte[] experimentLedger(Router r) {
+        return experiment == null ? null : experiment.ledger(r);
+    }
+
+    /** The lines the ping sessions of {@code r} printed when they were set up. */
+    synchronized List<String> pingHeaders(Router r) {
+        List<String> out = new ArrayList<>();
+        for (java.util.Map.Entry<Network, List<String>> e : pingHeaders.entrySet()) {
+            List<String> h = e.getValue();
+            if (e.getKey().router(r.name) != r || h.size() != topology.pings().size()) {
+                continue;
+            }
+            for (int i = 0; i < h.size(); i++) {
+                if (topology.pings().get(i).from().equals(r.name)) {
+                    out.add(h.get(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The ping sessions that start at {@code r} (on the copy of the network it runs on). */
+    synchronized List<io.lwtemu.node.traffic.PingSession> pings(Router r) {
+        List<io.lwtemu.node.traffic.PingSession> out = new ArrayList<>();
+        for (java.util.Map.Entry<Network, Traffic> e : traffic.entrySet()) {
+            if (e.getKey().router(r.name) != r) {
+                continue;
+            }
+            List<io.lwtemu.node.traffic.PingSession> all = e.getValue().pings();
+            for (int i = 0; i < all.size(); i++) {
+                if (topology.pings().get(i).from().equals(r.name)) {
+                    out.add(all.get(i));
+                }
+            }
+        }
+        return out;
     }
 
     /** Index of every router, same on all members (file order). */

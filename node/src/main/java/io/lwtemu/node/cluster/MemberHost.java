@@ -77,13 +77,16 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
     private Behavior<Command> onPrepare(Prepare p) {
         try {
             LocalRun run = LocalRun.prepare(address, p.runId(), p.bundle(), p.untilNs(), log);
-            ClusterMember.initSharding(getContext().getSystem(), p.runId(), log);
+            if (run.ticker == null) {
+                run.ticker = getContext().spawnAnonymous(MemberTicker.create());
+            }
             log.accept("run " + p.runId() + ": topology " + run.topology.name() + " ("
                     + run.topology.nodes().size() + " nodes, " + p.bundle().size() + " bytes) ready");
-            p.replyTo().tell(new ClusterRunActor.Prepared(getContext().getSelf(), memberName, roles, address, null));
+            p.replyTo().tell(new ClusterRunActor.Prepared(getContext().getSelf(), run.ticker, memberName, roles,
+                    address, null));
         } catch (TopologyException | IllegalArgumentException | IllegalStateException
                 | java.io.UncheckedIOException e) {
-            p.replyTo().tell(new ClusterRunActor.Prepared(getContext().getSelf(), memberName, roles, address,
+            p.replyTo().tell(new ClusterRunActor.Prepared(getContext().getSelf(), null, memberName, roles, address,
                     e.getMessage()));
         }
         return this;
@@ -117,7 +120,10 @@ public final class MemberHost extends AbstractBehavior<MemberHost.Command> {
     }
 
     private Behavior<Command> onFinish(Finish f) {
-        LocalRun.remove(address, f.runId());
+        LocalRun run = LocalRun.remove(address, f.runId());
+        if (run != null && run.ticker != null) {
+            getContext().stop(run.ticker);
+        }
         log.accept("run " + f.runId() + " finished");
         return this;
     }

@@ -37,11 +37,20 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
     public interface Command {}
 
     /**
-     * Each run has its own entity type, so its routers are balanced among themselves (shards of earlier runs,
-     * left allocated and empty, do not count) and a member that joins is given routers of the run going on.
+     * One entity type for the routers of every run, started once per member (so runs leave no shard coordinator
+     * behind). A router's shard is its name ({@link #shardOf}); {@link BalancedByCount} counts only the shards of
+     * runs going on, so earlier runs' empty shards do not skew placement.
      */
-    public static EntityTypeKey<Command> type(String runId) {
-        return EntityTypeKey.create(Command.class, "lwtemu-router-" + runId);
+    public static final EntityTypeKey<Command> TYPE = EntityTypeKey.create(Command.class, "lwtemu-router");
+
+    /** The entity id of router {@code router} of run {@code runId}. */
+    public static String entityId(String runId, String router) {
+        return runId + "|" + router;
+    }
+
+    /** The shard of an entity: its router's name (reused by later runs with the same names). */
+    static String shardOf(String entityId) {
+        return entityId.substring(entityId.indexOf('|') + 1);
     }
 
     /**
@@ -50,7 +59,17 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
      * {@link ClusterRunActor.Hello}.
      */
     public record Start(String runId, String router, int incarnation, long nowNs, RouterSnapshot snapshot,
-            ActorRef<ClusterRunActor.Command> coordinator) implements Command, ControlMessage {}
+            ActorRef<ClusterRunActor.Command> coordinator, Handover handover) implements Command, ControlMessage {}
+
+    /**
+     * What a router moved off its member (leave, rebalance) hands to its next incarnation besides its pinned maps:
+     * the packets on their way to it (a serialized PacketBatch), its interface counters (rows of
+     * {@link #devices}) and its per-interface outcome counters, so the move loses nothing and its report goes on
+     * where it was. Snapshot rounds report the counters alone ({@code packets} null): a router restarted after a
+     * crash goes on from those.
+     */
+    public record Handover(byte[] packets, List<long[]> devices, long[] deviceOutcomes)
+            implements ControlMessage {}
 
     /** The actors of all routers by index, and their incarnations (-1: down, send nothing, expect nothing). */
     public record Peers(List<ActorRef<Command>> routers, int[] incarnations) implements Command, ControlMessage {}
@@ -62,8 +81,14 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
      * Run events before {@code until} once the batches up to {@code seqs[i]} from router {@code senders[i]} are in.
      * {@code snapshot}: attach the pinned maps; {@code census}: attach the packets on their way to this router.
      */
-    public record Tick(long round, long until, int[] senders, int[] seqs, boolean snapshot, boolean census)
-            implements Command, ControlMessage {}
+    public record Tick(long round, long until, int[] senders, int[] seqs, boolean snapshot, boolean census,
+            boolean handOver) implements Command, ControlMessage {
+
+        /** The same tick, after which the router hands itself over ({@link Handover} in its TickDone) and stops. */
+        Tick handingOver() {
+            return new Tick(round, until, senders, seqs, snapshot, census, true);
+        }
+    }
 
     /** Answers a {@link ClusterRunActor.RouterReport} with every counter and the packets still in flight here. */
     public record Collect() implements Command, ControlMessage {}
@@ -71,8 +96,16 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
     /** The run is over. */
     public record Stop() implements Command, ControlMessage {}
 
-    /** Cluster Sharding moves this entity (member leaving, rebalance): tell the coordinator, then stop. */
+    /**
+     * Cluster Sharding moves this entity (member leaving, rebalance): it tells the coordinator, goes on until the
+     * coordinator's next census round, which asks it to hand itself over, and stops after that (or after
+     * {@link #HANDOFF_LIMIT} without a census round: the run is over or its coordinator gone).
+     */
     public record HandOff() implements Command, ControlMessage {}
+
+    private record HandOffLimit() implements Command {}
+
+    private static final Duration HANDOFF_LIMIT = Duration.ofSeconds(20);
 
     private record RetryStart(Start start) implements Command {}
 
@@ -129,15 +162,82 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
                     log.accept(router.name + ": pinned maps not restored: " + e.getMessage());
                 }
             }
+            if (s.handover() != null) {
+                takeOver(router, s.handover(), log);
+            }
             log.accept("hosting router " + s.router() + (s.incarnation() > 0 ? " (restarted, incarnation "
                     + s.incarnation() + ")" : ""));
-            RouterEntity running = new RouterEntity(getContext(), run, router, s, log);
+            RouterEntity running = new RouterEntity(getContext(), timers, run, router, s, log);
+            run.ticker.tell(new MemberTicker.Register(router.index, s.incarnation(), getContext().getSelf()));
             s.coordinator().tell(new ClusterRunActor.Hello(router.index, s.incarnation(), getContext().getSelf(),
                     member, router.nextEventTime()));
             return stash.unstashAll(running);
         }
     }
 
+    /** Puts a moved router's packets, interface counters and outcome counters into its new incarnation. */
+    private static void takeOver(Router router, Handover h, java.util.function.Consumer<String> log) {
+        try {
+            if (h.packets() != null) {
+                for (Packet p : PacketBatch.parseFrom(h.packets()).getPacketsList()) {
+                    router.port(p.getIngressIfindex()).arrive(p);
+                }
+            }
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            log.accept(router.name + ": handed-over packets unreadable: " + e.getMessage());
+        }
+        setDevices(router, h.devices());
+        router.deviceOutcomes().addVector(h.deviceOutcomes());
+    }
+
+    /** Sets interface counters as {@link #devices} lists them. */
+    static void setDevices(Router r, List<long[]> devices) {
+        for (long[] d : devices) {
+            NetDevice dev = r.devices().byIndex((int) d[0]);
+            if (dev == null) {
+                continue;
+            }
+            dev.mtu((int) d[1]);
+            dev.setUp(d[2] == 1);
+            dev.rxPackets = d[3];
+            dev.rxBytes = d[4];
+            dev.rxDropped = d[5];
+            dev.txPackets = d[6];
+            dev.txBytes = d[7];
+            dev.txDropped = d[8];
+            Port p = r.port(dev.ifindex);
+            if (p != null) {
+                p.out.queueDrops = d[9];
+            }
+        }
+    }
+
+    /** Every interface: ifindex, mtu, up, rx packets/bytes/dropped, tx packets/bytes/dropped, queue drops. */
+    static List<long[]> devices(Router router) {
+        List<long[]> devices = new ArrayList<>();
+        for (NetDevice d : router.devices().all()) {
+            Port p = router.port(d.ifindex);
+            devices.add(new long[] {d.ifindex, d.mtu(), d.isUp() ? 1 : 0, d.rxPackets, d.rxBytes, d.rxDropped,
+                d.txPackets, d.txBytes, d.txDropped, p == null ? 0 : p.out.queueDrops});
+        }
+        return devices;
+    }
+
+    /** The packets on their way to {@code router} (its ports' queues), as a serialized PacketBatch. */
+    static byte[] packetsTowards(Router router) {
+        PacketBatch.Builder inFlight = PacketBatch.newBuilder();
+        for (NetDevice d : router.devices().all()) {
+            Port p = router.port(d.ifindex);
+            if (p != null) {
+                for (Packet pkt : p.inFlightPackets()) {
+                    inFlight.addPackets(pkt);
+                }
+            }
+        }
+        return inFlight.build().toByteArray();
+    }
+
+    private final akka.actor.typed.javadsl.TimerScheduler<Command> timers;
     private final LocalRun run;
     private final Router router;
     private final int index;
@@ -157,13 +257,17 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
     private final int[] touched;
     private int touchedCount;
     private Tick waiting;
+    private boolean handedOver;
+    /** What this router's pings printed, for the client's output. */
+    private final List<String> pingLines = new ArrayList<>();
     private long lastRound = -1;
     private long[] lastVector = new long[0];
 
     @SuppressWarnings("unchecked")
-    private RouterEntity(ActorContext<Command> ctx, LocalRun run, Router router, Start s,
-            java.util.function.Consumer<String> log) {
+    private RouterEntity(ActorContext<Command> ctx, akka.actor.typed.javadsl.TimerScheduler<Command> timers,
+            LocalRun run, Router router, Start s, java.util.function.Consumer<String> log) {
         super(ctx);
+        this.timers = timers;
         this.run = run;
         this.router = router;
         this.index = router.index;
@@ -182,6 +286,7 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
         this.minArrival = new long[n];
         Arrays.fill(minArrival, Long.MAX_VALUE);
         this.touched = new int[n];
+        this.pingLines.addAll(run.pingHeaders(router));
         router.setTransport(this::send);
     }
 
@@ -194,6 +299,7 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
                 .onMessage(Collect.class, this::onCollect)
                 .onMessage(Stop.class, s -> Behaviors.stopped())
                 .onMessage(HandOff.class, this::onHandOff)
+                .onMessage(HandOffLimit.class, h -> Behaviors.stopped())
                 .onMessage(Start.class, s -> this)
                 .onMessage(RetryStart.class, s -> this)
                 .build();
@@ -212,7 +318,12 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
             }
         }
         tryTick();
-        return this;
+        return afterTick();
+    }
+
+    /** Stops once the router handed itself over. */
+    private Behavior<Command> afterTick() {
+        return handedOver ? Behaviors.stopped() : this;
     }
 
     private Behavior<Command> onBatch(Batch b) {
@@ -223,7 +334,7 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
         if (waiting != null) {
             tryTick();
         }
-        return this;
+        return afterTick();
     }
 
     private Behavior<Command> onTick(Tick t) {
@@ -232,7 +343,7 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
         }
         waiting = t;
         tryTick();
-        return this;
+        return afterTick();
     }
 
     /** Takes in the announced batches; runs the tick once all of them are here. */
@@ -280,7 +391,12 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
             census = new long[run.flowSlots()];
             router.countInFlightTowards(census);
         }
-        router.runUntil(t.until());
+        LocalRun.PING_OUT.set(pingLines);
+        try {
+            router.runUntil(t.until());
+        } finally {
+            LocalRun.PING_OUT.remove();
+        }
         int c = touchedCount;
         int[] dests = new int[c];
         long[] firstArrival = new long[c];
@@ -314,9 +430,16 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
             }
         }
         lastVector = v;
-        coordinator.tell(new ClusterRunActor.TickDone(index, incarnation, t.round(), router.nextEventTime(), dests,
-                firstArrival, seqs, router.processed(), router.deliveredTotal(), router.droppedTotal(), idx, val,
-                census, t.snapshot() ? RouterSnapshot.capture(router) : null));
+        run.ticker.tell(new MemberTicker.Done(new ClusterRunActor.TickDone(index, incarnation, t.round(),
+                router.nextEventTime(), dests, firstArrival, seqs, router.processed(), router.deliveredTotal(),
+                router.droppedTotal(), idx, val, census,
+                t.snapshot() || t.handOver() ? RouterSnapshot.capture(router) : null,
+                t.handOver() || t.snapshot() ? new Handover(t.handOver() ? packetsTowards(router) : null,
+                        devices(router), router.deviceOutcomes().toVector()) : null)));
+        if (t.handOver()) {
+            handedOver = true;
+            log.accept("handed router " + router.name + " over (incarnation " + incarnation + ")");
+        }
     }
 
     private void send(Router to, int toPort, Packet p) {
@@ -336,25 +459,44 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
     }
 
     private Behavior<Command> onCollect(Collect c) {
-        List<long[]> devices = new ArrayList<>();
-        PacketBatch.Builder inFlight = PacketBatch.newBuilder();
-        for (NetDevice d : router.devices().all()) {
-            Port p = router.port(d.ifindex);
-            devices.add(new long[] {d.ifindex, d.mtu(), d.isUp() ? 1 : 0, d.rxPackets, d.rxBytes, d.rxDropped,
-                d.txPackets, d.txBytes, d.txDropped, p == null ? 0 : p.out.queueDrops});
-            if (p != null) {
-                for (Packet pkt : p.inFlightPackets()) {
-                    inFlight.addPackets(pkt);
-                }
+        LocalRun.PING_OUT.set(pingLines);
+        try {
+            for (io.lwtemu.node.traffic.PingSession p : run.pings(router)) {
+                p.finish();
             }
+        } finally {
+            LocalRun.PING_OUT.remove();
         }
         coordinator.tell(new ClusterRunActor.RouterReport(index, incarnation, router.flows().toVector(),
-                router.deviceOutcomes().toVector(), devices, inFlight.build().toByteArray(), router.lost()));
+                router.deviceOutcomes().toVector(), devices(router), packetsTowards(router), router.lost(),
+                List.copyOf(pingLines), routeHits(router), run.experimentLedger(router)));
         return this;
+    }
+
+    /** Hits of every route of the main table, family by family in table order (the same on every copy). */
+    static long[] routeHits(Router r) {
+        List<io.lwtemu.node.fib.Route> routes = mainRoutes(r);
+        long[] hits = new long[routes.size()];
+        for (int i = 0; i < hits.length; i++) {
+            hits[i] = r.pipeline().counters().routeHits(routes.get(i));
+        }
+        return hits;
+    }
+
+    static List<io.lwtemu.node.fib.Route> mainRoutes(Router r) {
+        List<io.lwtemu.node.fib.Route> out = new ArrayList<>();
+        io.lwtemu.node.fib.FibTable t = r.fib().existingTable(io.lwtemu.node.fib.Route.TABLE_MAIN);
+        if (t != null) {
+            for (io.lwtemu.node.fib.Family f : io.lwtemu.node.fib.Family.values()) {
+                out.addAll(t.routes(f));
+            }
+        }
+        return out;
     }
 
     private Behavior<Command> onHandOff(HandOff h) {
         coordinator.tell(new ClusterRunActor.Leaving(index, incarnation));
-        return Behaviors.stopped();
+        timers.startSingleTimer(new HandOffLimit(), HANDOFF_LIMIT);
+        return this;
     }
 }

@@ -5,6 +5,7 @@ import io.lwtemu.node.experiment.FaultSchedule.Occurrence;
 import io.lwtemu.node.fault.ClusterFaults;
 import io.lwtemu.node.fault.Fault;
 import io.lwtemu.node.fault.FaultInjector;
+import io.lwtemu.node.net.FlowCounters;
 import io.lwtemu.node.net.Network;
 import io.lwtemu.node.net.Router;
 import io.lwtemu.node.report.RunReport;
@@ -46,9 +47,7 @@ public final class Experiment {
         this.scenario = scenario;
         this.seed = seed != null ? seed : scenario.seed();
         this.durationNs = durationNs != null ? durationNs : scenario.durationNs();
-        Topology t = scenario.topology();
-        Topology seeded = new Topology(t.file(), t.name(), this.seed, t.cpus(), this.durationNs, t.nodes(),
-                t.links(), t.flows(), t.pings(), t.events());
+        Topology seeded = seeded(scenario, this.seed, this.durationNs);
         Consumer<String> sink = line -> {
             synchronized (log) {
                 log.add(line);
@@ -57,7 +56,7 @@ public final class Experiment {
         };
         this.net = TopologyBuilder.build(seeded, sink);
         this.traffic = Traffic.install(net, seeded, this.durationNs, sink);
-        SplittableRandom root = new SplittableRandom(this.seed ^ 0x6c7774656d75L);
+        SplittableRandom root = new SplittableRandom(this.seed ^ SEED_SALT);
         this.injector = new FaultInjector(net, seeded, cluster, root.split(), sink);
         this.occurrences = FaultSchedule.expand(scenario, root.split());
         for (Occurrence o : occurrences) {
@@ -88,6 +87,36 @@ public final class Experiment {
         net.setActionLog(line -> { });
     }
 
+    /** Mixed into the seed for the fault streams (partitions, nemesis); members derive the same streams. */
+    static final long SEED_SALT = 0x6c7774656d75L;
+
+    /** The scenario's topology with the experiment's seed and duration (what every engine and member builds). */
+    public static Topology seeded(Scenario scenario, long seed, long durationNs) {
+        Topology t = scenario.topology();
+        return new Topology(t.file(), t.name(), seed, t.cpus(), durationNs, t.nodes(), t.links(), t.flows(),
+                t.pings(), t.events());
+    }
+
+    /**
+     * Puts the per-packet ledger a cluster member kept for router {@code index} (its {@link
+     * MemberExperiment#ledger}) in place of this network's, which did not run that router.
+     */
+    public void takeLedger(int index, byte[] ledger) {
+        ledgers[index] = PacketLedger.fromBytes(ledger, ledgers.length);
+    }
+
+    /**
+     * Where the timeline reads the routers' counters: this network's (embedded), or a cluster coordinator's view
+     * of the counters of every router as of the last tick ({@link FlowCounters#toVector()} layout per router).
+     */
+    public void readCountersFrom(java.util.function.IntFunction<long[]> countersOfRouter) {
+        sampler.readFrom(countersOfRouter);
+    }
+
+    public Scenario scenario() {
+        return scenario;
+    }
+
     /** Faults stop and are healed at the duration; the run goes on for the settle time. */
     public long endNs() {
         return durationNs + scenario.settleNs();
@@ -99,6 +128,11 @@ public final class Experiment {
 
     public long seed() {
         return seed;
+    }
+
+    /** Traffic and faults stop here; the run ends {@link #endNs()}. */
+    public long durationNs() {
+        return durationNs;
     }
 
     /** Runs the network to an emulated time; a cluster run plugs in its own (its coordinator). */
@@ -119,6 +153,7 @@ public final class Experiment {
     /** Runs to the end with {@code driver} and reports. */
     public ExperimentReport run(Driver driver) throws Exception {
         driver.runUntil(net, endNs());
+        sampler.readFrom(null); // the network now holds every router's final counters
         for (PingSession p : traffic.pings()) {
             p.finish();
         }

@@ -1,6 +1,13 @@
 package io.lwtemu.node.experiment;
 
 import io.lwtemu.node.net.Router;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.BitSet;
 import org.HdrHistogram.Histogram;
@@ -83,6 +90,61 @@ final class PacketLedger implements Router.PacketObserver {
         } else {
             maxSeq[flow][origin] = seq + 1;
         }
+    }
+
+    /**
+     * The results (not the running state) as bytes, for a cluster member to send its router's ledger to the
+     * client: per flow slot outcomes, digest, reordered, duplicates and the latency histogram (HdrHistogram's
+     * compressed form).
+     */
+    byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(digest.length);
+            for (int f = 0; f < digest.length; f++) {
+                out.writeLong(outcomes[f]);
+                out.writeLong(digest[f]);
+                out.writeLong(reordered[f]);
+                out.writeLong(duplicates[f]);
+                Histogram h = latency[f];
+                if (h == null) {
+                    out.writeInt(-1);
+                } else {
+                    ByteBuffer b = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+                    int n = h.encodeIntoCompressedByteBuffer(b);
+                    out.writeInt(n);
+                    out.write(b.array(), 0, n);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A ledger with the results of {@link #toBytes()}. */
+    static PacketLedger fromBytes(byte[] data, int routers) {
+        PacketLedger l = new PacketLedger(routers);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            int n = in.readInt();
+            if (n > 0) {
+                l.ensure(n - 1);
+            }
+            for (int f = 0; f < n; f++) {
+                l.outcomes[f] = in.readLong();
+                l.digest[f] = in.readLong();
+                l.reordered[f] = in.readLong();
+                l.duplicates[f] = in.readLong();
+                int len = in.readInt();
+                if (len >= 0) {
+                    byte[] b = in.readNBytes(len);
+                    l.latency[f] = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(b), 0);
+                }
+            }
+        } catch (IOException | java.util.zip.DataFormatException e) {
+            throw new IllegalArgumentException("unreadable packet ledger: " + e.getMessage(), e);
+        }
+        return l;
     }
 
     /** splitmix64's finaliser: spreads every input bit over the result. */

@@ -6,6 +6,7 @@ import io.lwtemu.node.net.Network;
 import io.lwtemu.node.net.Router;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Cumulative counters of the whole network every {@link #BUCKET_NS} of emulated time, taken by actions between
@@ -20,6 +21,8 @@ final class TimelineSampler {
 
     private final Network net;
     final List<Sample> samples = new ArrayList<>();
+    /** Per router index its counter vector, when not this network's (a cluster run); null = the routers'. */
+    private IntFunction<long[]> remote;
 
     TimelineSampler(Network net) {
         this.net = net;
@@ -34,6 +37,10 @@ final class TimelineSampler {
         }
     }
 
+    void readFrom(IntFunction<long[]> countersOfRouter) {
+        this.remote = countersOfRouter;
+    }
+
     void sample(long atNs) {
         int slots = net.flowSlots();
         long[] sent = new long[slots];
@@ -41,6 +48,10 @@ final class TimelineSampler {
         long[] drops = new long[Drops.COUNT];
         for (Router r : net.routers()) {
             FlowCounters c = r.flows();
+            if (remote != null) {
+                c = new FlowCounters();
+                c.addVector(remote.apply(r.index));
+            }
             for (int f = 0; f < slots; f++) {
                 sent[f] += c.sent(f);
                 delivered[f] += c.delivered(f);

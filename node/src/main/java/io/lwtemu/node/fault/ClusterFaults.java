@@ -27,4 +27,13 @@ public interface ClusterFaults {
 
     /** Ends every partition. */
     void heal();
+
+    /**
+     * Router name -> member name, when partitions are to be cut in the emulated data plane of the network the
+     * faults are injected into ({@link FaultInjector} then drops packets between cut members itself, counted as
+     * partitioned); null (the default) when this implementation cuts them some other way.
+     */
+    default Map<String, String> placement() {
+        return null;
+    }
 }

@@ -46,7 +46,7 @@ final class CrashWindows implements Router.ArrivalFilter {
 
     @Override
     public DropReason check(Port port, Packet p) {
-        long t = p.getArriveAtNs();
+        long t = port.lastArrival(); // its arrival, the link's serialisation included
         for (int i = 0; i < windows.size(); i++) {
             Window w = windows.get(i);
             if (w.port == port && t > w.from && t < w.until) {

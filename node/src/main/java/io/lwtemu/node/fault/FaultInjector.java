@@ -42,7 +42,8 @@ public final class FaultInjector {
     private final Consumer<String> log;
     private final Map<Router, FibSnapshot> booted = new HashMap<>();
     private final Map<Router, List<LoadedObject>> swappedIn = new HashMap<>();
-    private final CrashWindows[] windows;
+    private final MemberPartition.Arrivals[] arrivals;
+    private MemberPartition partition;
     private final List<FaultEvent> events = new ArrayList<>();
 
     /**
@@ -57,7 +58,7 @@ public final class FaultInjector {
         this.random = random;
         this.log = log;
         List<Router> rs = net.routers();
-        this.windows = new CrashWindows[rs.size()];
+        this.arrivals = new MemberPartition.Arrivals[rs.size()];
         for (Router r : rs) {
             booted.put(r, new FibSnapshot(r.fib()));
         }
@@ -201,13 +202,49 @@ public final class FaultInjector {
             return () -> cluster.restart(m.member());
         } else if (f instanceof Fault.Partition p) {
             if (p.kind() == PartitionKind.HEAL) {
-                cluster.heal();
+                heal(now);
                 return null;
             }
-            cluster.partition(Grudge.of(p, cluster.members(), random));
-            return cluster::heal;
+            Map<String, java.util.Set<String>> grudge = Grudge.of(p, cluster.members(), random);
+            cluster.partition(grudge);
+            if (cluster.placement() != null) {
+                cutPartition(grudge, now);
+            }
+            return () -> heal(net.now());
         }
         throw new IllegalArgumentException("unknown fault " + f);
+    }
+
+    // ---------------------------------------------------------------- partitions
+
+    /** The filter every router consults for packets arriving from its links (created on first need). */
+    private MemberPartition.Arrivals arrivals(Router r) {
+        MemberPartition.Arrivals a = arrivals[r.index];
+        if (a == null) {
+            a = new MemberPartition.Arrivals();
+            arrivals[r.index] = a;
+            r.setArrivalFilter(a);
+        }
+        return a;
+    }
+
+    /** Cuts the data plane between the members of {@code grudge} from {@code now} on (a heal ends it). */
+    private void cutPartition(Map<String, java.util.Set<String>> grudge, long now) {
+        if (partition == null) {
+            partition = new MemberPartition(cluster.members(), net.routers(), cluster.placement());
+            for (Router r : net.routers()) {
+                arrivals(r).partition = partition;
+            }
+        }
+        partition.close(now); // a new partition replaces the one in place
+        partition.open(grudge, now);
+    }
+
+    private void heal(long now) {
+        cluster.heal();
+        if (partition != null) {
+            partition.close(now);
+        }
     }
 
     // ---------------------------------------------------------------- links
@@ -293,21 +330,20 @@ public final class FaultInjector {
             Link l = p.link();
             Port far = l.a == p ? l.b : l.a;
             Router peer = far.router;
-            CrashWindows w = windows[peer.index];
-            if (w == null) {
-                w = new CrashWindows();
-                windows[peer.index] = w;
-                peer.setArrivalFilter(w);
+            MemberPartition.Arrivals a = arrivals(peer);
+            if (a.crash == null) {
+                a.crash = new CrashWindows();
             }
+            CrashWindows w = a.crash;
             w.open(far, now, p.out.delayNs, r);
         }
     }
 
     /** Back with its boot configuration: routes and rules as the topology set them, maps empty. */
     private void restart(Router r, long now) {
-        for (CrashWindows w : windows) {
-            if (w != null) {
-                w.close(r, now);
+        for (MemberPartition.Arrivals a : arrivals) {
+            if (a != null && a.crash != null) {
+                a.crash.close(r, now);
             }
         }
         if (r.frozen()) {

@@ -38,6 +38,13 @@ public final class ForwardingCounters {
         return outcomes[outcome.ordinal()];
     }
 
+    /** Adds hits counted elsewhere (a cluster member's copy of this router) so reports show them. */
+    public void addRouteHits(Route route, long hits) {
+        if (hits != 0) {
+            perRoute.computeIfAbsent(route, k -> new long[1])[0] += hits;
+        }
+    }
+
     public long routeHits(Route route) {
         long[] c = perRoute.get(route);
         return c == null ? 0 : c[0];

@@ -7,9 +7,11 @@ import java.util.SplittableRandom;
 /**
  * One direction of a point-to-point link: an optional netem qdisc at the sender ({@link Netem}: delay, jitter,
  * loss, duplicate, corrupt, reorder, rate, limit), then propagation delay, serialisation at the link's bandwidth,
- * and a tail-drop queue of bounded length (packets waiting or being serialised). Computes departure and arrival
- * times analytically from a ring of transmit-completion times, so enqueuing does not allocate. With a jittered
- * netem in front of a link with a bandwidth, the link serialises packets in the order netem got them.
+ * and a tail-drop queue of bounded length (packets waiting or being serialised). Packets are stamped with the time
+ * they leave netem plus the propagation delay; the receiving {@link Port} applies the serialisation in that
+ * (netem departure) order. The tail drop is decided here from a ring of transmit-completion times in the order
+ * packets are sent, so enqueuing does not allocate (with netem jitter or reordering in front, the queue length it
+ * sees is an approximation).
  */
 public final class LinkDirection {
     /** {@link #transmit} result: tail drop in netem's limit or the link queue (DropReason.QUEUE_FULL). */
@@ -112,14 +114,14 @@ public final class LinkDirection {
     public long transmit(long now, byte[] buf, int off, int len) {
         dupData = null;
         if (!netemOn) {
-            return enqueue(now, len);
+            return onWire(now, len);
         }
         long leave = netem.enqueue(now, buf, off, len);
         byte[] dup = netem.duplicateData();
         if (dup != null) {
             long t = netem.duplicateTimeToSend();
             dupData = dup;
-            dupArrival = t < 0 ? t : enqueue(t, len);
+            dupArrival = t < 0 ? t : onWire(t, len);
         }
         if (leave < 0) {
             if (leave == Netem.QUEUE_FULL) {
@@ -127,7 +129,16 @@ public final class LinkDirection {
             }
             return leave;
         }
-        return enqueue(leave, len);
+        return onWire(leave, len);
+    }
+
+    /**
+     * A packet leaving netem at {@code leave}: tail drop, else the earliest it can arrive (leave + delay); the far
+     * port adds the serialisation in departure order.
+     */
+    private long onWire(long leave, int len) {
+        long a = enqueue(leave, len);
+        return a < 0 ? a : leave + delayNs;
     }
 
     /** The duplicate netem made in the last {@link #transmit}, or null. */

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * A router interface attached to a link: the direction it sends on, and the queue of packets travelling
- * towards it, ordered by arrival time (netem jitter and reordering can make a packet overtake others; equal
- * times keep their sending order).
+ * towards it, ordered by the time they leave the sender's netem (jitter and reordering can make a packet overtake
+ * others; equal times keep their sending order). The link's serialisation is applied here, in that order, when a
+ * packet reaches the head ({@link io.lwtemu.node.impair.DepartureOrderLink}).
  *
  * <p>The queue is a ring of packet byte arrays beside a ring of their other {@link Frame} fields packed into longs:
  * the router's event loop compares arrival times without touching the packets, and queueing allocates nothing
@@ -37,6 +38,11 @@ public final class Port {
     private int head;
     private int size;
     private final Frame scratch = new Frame();
+    /** Serialisation of the direction towards this port in netem departure order; made on first use. */
+    private io.lwtemu.node.impair.DepartureOrderLink wire;
+    /** Arrival of the head packet once computed (-1: not yet), and of the last packet taken. */
+    private long headAt = -1;
+    private long lastArrival;
 
     Port(Router router, NetDevice device, LinkDirection out) {
         this.router = router;
@@ -116,6 +122,9 @@ public final class Port {
         m[b + SENT_AT] = sentAt;
         m[b + FLOW_HOPS] = flowHops;
         m[b + OFF_LEN] = offLen;
+        if (tail == head) {
+            headAt = -1; // a new head
+        }
         size++;
     }
 
@@ -134,11 +143,31 @@ public final class Port {
     }
 
     long headTime() {
-        return size == 0 ? Long.MAX_VALUE : meta[head * STRIDE + ARRIVAL];
+        if (size == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (headAt < 0) {
+            if (wire == null) {
+                LinkDirection in = link == null ? null : (link.a == this ? link.b : link.a).out;
+                wire = in == null ? new io.lwtemu.node.impair.DepartureOrderLink(0, 0)
+                        : new io.lwtemu.node.impair.DepartureOrderLink(in.bandwidthBps, in.delayNs);
+            }
+            int b = head * STRIDE;
+            headAt = wire.arrival(meta[b + ARRIVAL], (int) meta[b + OFF_LEN]);
+        }
+        return headAt;
+    }
+
+    /** When the packet last taken from this port arrived (its serialisation included). */
+    public long lastArrival() {
+        return lastArrival;
     }
 
     /** Takes the oldest packet into {@code f}; only when {@link #inFlight} is not 0. */
     Frame poll(Frame f) {
+        lastArrival = headTime();
+        wire.taken(lastArrival);
+        headAt = -1;
         int h = head;
         fill(f, h);
         bufs[h] = null;

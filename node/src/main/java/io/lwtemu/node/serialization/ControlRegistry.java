@@ -61,6 +61,7 @@ public final class ControlRegistry {
         m.put(io.lwtemu.node.cluster.RouterEntity.Collect.class, 204);
         m.put(io.lwtemu.node.cluster.RouterEntity.Stop.class, 205);
         m.put(io.lwtemu.node.cluster.RouterEntity.HandOff.class, 206);
+        m.put(io.lwtemu.node.cluster.RouterEntity.Handover.class, 207);
         m.put(io.lwtemu.node.cluster.MemberHost.Prepare.class, 210);
         m.put(io.lwtemu.node.cluster.MemberHost.SpawnRouter.class, 211);
         m.put(io.lwtemu.node.cluster.MemberHost.ApplyActions.class, 212);
@@ -72,6 +73,9 @@ public final class ControlRegistry {
         m.put(io.lwtemu.node.cluster.ClusterRunActor.RouterReport.class, 223);
         m.put(io.lwtemu.node.cluster.ClusterRunActor.Leaving.class, 224);
         m.put(io.lwtemu.node.cluster.ClusterRunActor.Applied.class, 225);
+        m.put(io.lwtemu.node.cluster.ClusterRunActor.TicksDone.class, 226);
+        m.put(io.lwtemu.node.cluster.MemberTicker.Ticks.class, 215);
+        m.put(io.lwtemu.node.cluster.MemberTicker.Relay.class, 216);
         return m;
     }
 

@@ -60,4 +60,39 @@ class InProcessClusterTest {
         }
         assertThat(members).hasSize(3);
     }
+
+    @Test
+    void shouldCollectPingOutputAndRouteHitsFromTheMembersAsEmbedded(@TempDir Path dir) throws Exception {
+        Path chain = TestCluster.chain(dir, """
+                  pings:
+                    - {from: h1, to: 10.0.3.2, count: 3, size: 56, interval: 20ms}
+                """);
+        long until = 200_000_000L;
+        List<String> embeddedPings = new ArrayList<>();
+        io.lwtemu.node.net.Network embedded = TestCluster.embeddedNetwork(chain, until, embeddedPings);
+        ClusterRun run = TestCluster.submit(client, chain, until, 3, new ArrayList<>());
+        io.lwtemu.node.net.Network onCluster = run.done().get(120, TimeUnit.SECONDS);
+
+        assertThat(embeddedPings).anySatisfy(l -> assertThat(l).contains("3 packets transmitted, 3 received"));
+        assertThat(run.progress().pingOutput).isEqualTo(embeddedPings);
+        assertThat(TestCluster.routeHits(onCluster)).isEqualTo(TestCluster.routeHits(embedded)).isNotEmpty();
+    }
+
+    @Test
+    void shouldReuseOneRouterEntityTypeAcrossRunsSoNoShardCoordinatorIsLeftPerRun(@TempDir Path dir)
+            throws Exception {
+        Path chain = TestCluster.chain(dir, "");
+        long until = 50_000_000L;
+        RunReport embedded = TestCluster.embedded(chain, until);
+        for (int k = 0; k < 2; k++) {
+            ClusterRun run = TestCluster.submit(client, chain, until, 3, new ArrayList<>());
+            RunReport onCluster = RunReport.of(run.done().get(120, TimeUnit.SECONDS));
+            assertThat(TestCluster.perFlow(onCluster)).isEqualTo(TestCluster.perFlow(embedded));
+        }
+        for (ClusterMember m : MEMBERS) {
+            Set<String> types = scala.jdk.javaapi.CollectionConverters.asJava(akka.cluster.sharding.ClusterSharding
+                    .get(akka.actor.typed.javadsl.Adapter.toClassic(m.system())).shardTypeNames());
+            assertThat(types).as(m.name()).containsExactly("lwtemu-router");
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lwtemu.node.cluster.ClusterMember;
 import io.lwtemu.node.cluster.ClusterRun;
+import io.lwtemu.node.net.Network;
 import io.lwtemu.node.report.RunReport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class InProcessLeaveClusterTest {
     }
 
     @Test
-    void shouldMoveTheRoutersOfAMemberThatLeavesAndKeepTheAccountingIdentity(@TempDir Path dir) throws Exception {
+    void shouldHandTheRoutersOfAMemberThatLeavesOverWithoutLosingAPacket(@TempDir Path dir) throws Exception {
         int seed = TestCluster.freePort();
         members.add(TestCluster.host("member-a", seed, seed));
         members.add(TestCluster.host("member-b", TestCluster.freePort(), seed));
@@ -38,17 +39,28 @@ class InProcessLeaveClusterTest {
         client = TestCluster.client(seed);
         TestCluster.awaitUp(client, 4);
         List<String> out = new ArrayList<>();
-        ClusterRun run = TestCluster.submit(client, TestCluster.chain(dir, ""), 2_000_000_000L, 3, 1.0, out);
+        Path chain = TestCluster.chain(dir, "");
+        Network embeddedNet = TestCluster.embeddedNetwork(chain, 2_000_000_000L);
+        RunReport embedded = RunReport.of(embeddedNet);
+        ClusterRun run = TestCluster.submit(client, chain, 2_000_000_000L, 3, 1.0, out);
         TestCluster.await("run under way", () -> run.progress().emulatedNs > 300_000_000L, Duration.ofSeconds(90));
         String r2At = run.progress().routers.stream().filter(r -> r.name().equals("r2")).findFirst().orElseThrow()
                 .member();
         ClusterMember leaving = members.stream().filter(m -> m.name().equals(r2At)).findFirst().orElseThrow();
         leaving.leave();
-        RunReport rep = RunReport.of(run.done().get(120, TimeUnit.SECONDS));
+        Network net = run.done().get(120, TimeUnit.SECONDS);
+        RunReport rep = RunReport.of(net);
 
         System.out.println(rep.toJsonString());
         rep.check();
         assertThat(run.progress().routers).allSatisfy(r -> assertThat(r.member()).isNotEqualTo(r2At));
         assertThat(out).anySatisfy(l -> assertThat(l).contains("moved off its member"));
+        // A graceful move hands the router over with its packets: nothing is lost, the counts are embedded's.
+        assertThat(out).anySatisfy(l -> assertThat(l).contains("router r2 handed over with its packets"));
+        assertThat(run.progress().memberDown).isZero();
+        assertThat(TestCluster.perFlow(rep)).isEqualTo(TestCluster.perFlow(embedded));
+        // Its interface counters went with it: every interface row and counter is the embedded run's.
+        assertThat(TestCluster.perInterface(rep)).isEqualTo(TestCluster.perInterface(embedded));
+        assertThat(TestCluster.deviceCounters(net)).isEqualTo(TestCluster.deviceCounters(embeddedNet));
     }
 }

@@ -143,11 +143,53 @@ final class TestCluster {
 
     /** The topology's run in one JVM, sequentially. */
     static RunReport embedded(Path file, long untilNs) {
+        return RunReport.of(embeddedNetwork(file, untilNs));
+    }
+
+    static Network embeddedNetwork(Path file, long untilNs) {
+        return embeddedNetwork(file, untilNs, new ArrayList<>());
+    }
+
+    /** The same, with what the pings print (their summaries at the end) in {@code pingOut}. */
+    static Network embeddedNetwork(Path file, long untilNs, List<String> pingOut) {
         Topology t = TopologyLoader.load(file);
         Network net = TopologyBuilder.build(t, line -> { });
-        Traffic.install(net, t, untilNs, line -> { });
+        Traffic traffic = Traffic.install(net, t, untilNs, pingOut::add);
         net.runUntil(untilNs);
-        return RunReport.of(net);
+        traffic.pings().forEach(io.lwtemu.node.traffic.PingSession::finish);
+        return net;
+    }
+
+    /** Per router and route of its main table: the packets that took the route (those with any). */
+    static Map<String, Long> routeHits(Network net) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (io.lwtemu.node.net.Router r : net.routers()) {
+            io.lwtemu.node.fib.FibTable t = r.fib().existingTable(io.lwtemu.node.fib.Route.TABLE_MAIN);
+            if (t == null) {
+                continue;
+            }
+            for (io.lwtemu.node.fib.Family f : io.lwtemu.node.fib.Family.values()) {
+                for (io.lwtemu.node.fib.Route route : t.routes(f)) {
+                    long hits = r.pipeline().counters().routeHits(route);
+                    if (hits > 0) {
+                        m.put(r.name + " " + route, hits);
+                    }
+                }
+            }
+        }
+        return m;
+    }
+
+    /** Per interface ("r2:eth0") its device counters: rx/tx packets, bytes, dropped. */
+    static Map<String, String> deviceCounters(Network net) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (io.lwtemu.node.net.Router r : net.routers()) {
+            for (io.lwtemu.node.forward.NetDevice d : r.devices().all()) {
+                m.put(r.name + ":" + d.name, "rx=" + d.rxPackets + "/" + d.rxBytes + "/" + d.rxDropped + " tx="
+                        + d.txPackets + "/" + d.txBytes + "/" + d.txDropped);
+            }
+        }
+        return m;
     }
 
     /** Starts the topology on the cluster the client joined. */
@@ -172,6 +214,13 @@ final class TestCluster {
     static Map<String, String> perFlow(RunReport r) {
         Map<String, String> m = new LinkedHashMap<>();
         r.flows.forEach((k, t) -> m.put(k, describe(t)));
+        return m;
+    }
+
+    /** Per interface ("r2:eth0"): sent, delivered, drops by label, in flight. */
+    static Map<String, String> perInterface(RunReport r) {
+        Map<String, String> m = new LinkedHashMap<>();
+        r.interfaces.forEach((k, t) -> m.put(k, describe(t)));
         return m;
     }
 

@@ -88,10 +88,10 @@ class ExperimentOutputTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int rc = cli(out, err, "experiment", Experiments.SHIPPED.resolve("cluster-kill-partition.yaml").toString(),
-                "--out", dir.toString());
+                "--out", dir.toString(), "--embedded");
 
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString()).contains("cluster-kill-partition.yaml:12:5: 'member kill m2' needs a cluster run")
+        assertThat(err.toString()).contains("cluster-kill-partition.yaml:17:5: 'member kill m2' needs a cluster run")
                 .doesNotContain("Exception");
     }
 
