@@ -47,7 +47,7 @@ class RouterHopAllocationTest {
 
         void run() {
             System.arraycopy(template, 0, buf, HEADROOM, template.length);
-            t += 1000;
+            t += 20_000;
             in.buf = buf;
             in.off = HEADROOM;
             in.len = template.length;
@@ -57,7 +57,7 @@ class RouterHopAllocationTest {
             in.arriveAtNs = t;
             in.ingressIfindex = port.device.ifindex;
             port.arrive(in);
-            router.runUntil(t + 1);
+            router.runUntil(t + 10_000); // the receiving port adds the link's serialisation (1 Gbit/s) to the stamp
         }
 
         byte[] sentBytes() {
