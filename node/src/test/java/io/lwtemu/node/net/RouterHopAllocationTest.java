@@ -42,7 +42,7 @@ class RouterHopAllocationTest {
                 sentLen = f.len;
                 sent++;
             });
-            t = router.now();
+            t = router.now() + 2_000_000; // a stamp is departure + link delay (1 ms), never earlier
         }
 
         void run() {
