@@ -27,10 +27,16 @@ akka.remote.artery.canonical.port = $port
 akka.cluster.seed-nodes = ["akka://lwtemu@127.0.0.1:$pa", "akka://lwtemu@127.0.0.1:$pb"]
 lwtemu.cluster.member-name = member-$m
 CONF
-  java ${MEMBER_OPTS//MEMBER/$m} -jar "$jar" node --config "$work/member-$m.conf" > "$work/$m.log" 2>&1 &
+  opts=${MEMBER_OPTS:-}
+  java ${opts//MEMBER/$m} -jar "$jar" node --config "$work/member-$m.conf" > "$work/$m.log" 2>&1 &
   pids+=($!)
 done
-until grep -q "member up: .*127.0.0.1:$pb" "$work/a.log" 2>/dev/null; do sleep 1; done
+until grep -q "member up: .*127.0.0.1:$pb" "$work/a.log" 2>/dev/null; do
+  for p in "${pids[@]}"; do
+    kill -0 "$p" 2>/dev/null || { echo "a member did not start:"; tail -5 "$work"/?.log; exit 1; }
+  done
+  sleep 1
+done
 echo "members up ($jar); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$runs"); do
   a0=$(cpu "${pids[0]}"); b0=$(cpu "${pids[1]}")

@@ -50,7 +50,9 @@ final class ClusterSubmit {
             watch(run, out, until);
             ClusterProgress pr = run.progress();
             for (String line : pr.pingOutput) {
-                print(out, line);
+                if (!line.startsWith("PING ")) { // the set-up line: printed already from this client's copy
+                    print(out, line);
+                }
             }
             double running = (pr.doneWallNs - pr.firstTickWallNs) / 1e9;
             print(out, String.format(Locale.ROOT, "lwtemu: %d rounds in %.2fs of wall time from the first tick to the"
