@@ -1,9 +1,9 @@
 package io.lwtemu.node.fault;
 
 import io.lwtemu.node.forward.DropReason;
+import io.lwtemu.node.net.Frame;
 import io.lwtemu.node.net.Port;
 import io.lwtemu.node.net.Router;
-import io.lwtemu.proto.Packet;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +45,7 @@ final class CrashWindows implements Router.ArrivalFilter {
     }
 
     @Override
-    public DropReason check(Port port, Packet p) {
+    public DropReason check(Port port, Frame f) {
         long t = port.lastArrival(); // its arrival, the link's serialisation included
         for (int i = 0; i < windows.size(); i++) {
             Window w = windows.get(i);

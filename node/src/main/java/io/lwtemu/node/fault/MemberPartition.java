@@ -2,9 +2,9 @@ package io.lwtemu.node.fault;
 
 import io.lwtemu.node.forward.DropReason;
 import io.lwtemu.node.net.Link;
+import io.lwtemu.node.net.Frame;
 import io.lwtemu.node.net.Port;
 import io.lwtemu.node.net.Router;
-import io.lwtemu.proto.Packet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +88,9 @@ final class MemberPartition {
         MemberPartition partition;
 
         @Override
-        public DropReason check(Port port, Packet p) {
+        public DropReason check(Port port, Frame f) {
             if (crash != null) {
-                DropReason d = crash.check(port, p);
+                DropReason d = crash.check(port, f);
                 if (d != null) {
                     return d;
                 }

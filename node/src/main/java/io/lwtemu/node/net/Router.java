@@ -18,7 +18,6 @@ import io.lwtemu.node.forward.OutcomeListener;
 import io.lwtemu.node.packet.IpProtocol;
 import io.lwtemu.node.packet.Ipv4Header;
 import io.lwtemu.node.packet.Ipv6Header;
-import io.lwtemu.proto.Packet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -797,14 +796,12 @@ public final class Router implements Egress, OutcomeListener {
         void outcome(Router router, int flow, long id, long sentAtNs, long nowNs, int cause);
     }
 
-    /** Decides per packet arriving from a link whether it is dropped before the stack sees it (null = accept). */
+    /**
+     * Decides per packet arriving from a link whether it is dropped before the stack sees it (null = accept). The
+     * packet is the reused frame just taken off {@code port} (its arrival: {@link Port#lastArrival()}).
+     */
     public interface ArrivalFilter {
-        DropReason check(Port port, Packet p);
-
-        /** The same for a packet of this JVM; the default builds its protobuf message for {@link #check(Port, Packet)}. */
-        default DropReason check(Port port, Frame f) {
-            return check(port, f.toPacket());
-        }
+        DropReason check(Port port, Frame f);
     }
 
     private PacketObserver observer;
