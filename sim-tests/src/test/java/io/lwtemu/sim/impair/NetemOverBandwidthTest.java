@@ -25,26 +25,7 @@ class NetemOverBandwidthTest {
 
     /** Latency (ms) of every delivery at h2, in the order h2 received them. */
     private static double[] latencies(String netem, String rate) {
-        String yaml = """
-                name: netem-over-bandwidth
-                seed: 5
-                nodes:
-                  h1:
-                    kind: host
-                    interfaces: {eth0: {}}
-                    config: |
-                      ip addr add 10.0.0.1/24 dev eth0
-                  h2:
-                    kind: host
-                    interfaces: {eth0: {}}
-                    config: |
-                      ip addr add 10.0.0.2/24 dev eth0
-                links:
-                  - {a: h1:eth0, b: h2:eth0, delay: 1ms, bandwidth: 10Mbit, netem: {a_to_b: "%s"}}
-                traffic:
-                  flows:
-                    - {name: f, from: h1, to: 10.0.0.2, size: 100, rate: %s, count: %d}
-                """.formatted(netem, rate, N);
+        String yaml = NetemStatisticsTest.topology(netem, "10Mbit", 5, N, rate, 100);
         Topology topo = TopologyLoader.parse(Path.of("netem-over-bandwidth.yaml"), yaml);
         Network net = TopologyBuilder.build(topo, s -> { });
         Traffic.install(net, topo, Long.MAX_VALUE, s -> { });

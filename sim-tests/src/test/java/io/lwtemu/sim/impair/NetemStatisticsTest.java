@@ -45,6 +45,11 @@ class NetemStatisticsTest {
     }
 
     private static String topology(String netem, long seed, int count, String rate, int size) {
+        return topology(netem, null, seed, count, rate, size);
+    }
+
+    /** h1 - h2 over one 1 ms link with {@code netem} from h1 to h2 (and {@code bandwidth} when not null). */
+    static String topology(String netem, String bandwidth, long seed, int count, String rate, int size) {
         return """
                 name: netem-stats
                 seed: %d
@@ -60,11 +65,11 @@ class NetemStatisticsTest {
                     config: |
                       ip addr add 10.0.0.2/24 dev eth0
                 links:
-                  - {a: h1:eth0, b: h2:eth0, delay: 1ms, netem: {a_to_b: "%s"}}
+                  - {a: h1:eth0, b: h2:eth0, delay: 1ms, %snetem: {a_to_b: "%s"}}
                 traffic:
                   flows:
                     - {name: f, from: h1, to: 10.0.0.2, size: %d, rate: %s, count: %d}
-                """.formatted(seed, netem, size, rate, count);
+                """.formatted(seed, bandwidth == null ? "" : "bandwidth: " + bandwidth + ", ", netem, size, rate, count);
     }
 
     private static Network build(String yaml) {
