@@ -51,7 +51,9 @@ class InProcessPlacementClusterTest {
                   h2: member-b
                 """);
         List<String> out = new ArrayList<>();
-        ClusterRun run = TestCluster.submit(client, topo, 3_000_000_000L, 3, 1.0, out);
+        // 10 s paced at real time: a graceful leave (and the rejoin after it) takes Akka a few seconds of gossip, so a
+        // shorter run could end before r2 has been down a while and come back.
+        ClusterRun run = TestCluster.submit(client, topo, 10_000_000_000L, 3, 1.0, out);
         TestCluster.await("run under way", () -> run.progress().emulatedNs > 200_000_000L, Duration.ofSeconds(90));
         assertThat(placement(run)).containsExactly("h1@member-a", "r1@member-a", "r2@member-c", "r3@member-b",
                 "h2@member-b");
