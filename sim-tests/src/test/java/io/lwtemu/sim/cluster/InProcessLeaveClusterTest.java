@@ -40,9 +40,12 @@ class InProcessLeaveClusterTest {
         TestCluster.awaitUp(client, 4);
         List<String> out = new ArrayList<>();
         Path chain = TestCluster.chain(dir, "");
-        Network embeddedNet = TestCluster.embeddedNetwork(chain, 2_000_000_000L);
+        // Paced at real time and long enough that the leave (Akka gossip, ~2.5 s on a busy machine) completes well
+        // before the run ends; a 2 s run ended first once in CI with r2 still on the leaving member.
+        long until = 10_000_000_000L;
+        Network embeddedNet = TestCluster.embeddedNetwork(chain, until);
         RunReport embedded = RunReport.of(embeddedNet);
-        ClusterRun run = TestCluster.submit(client, chain, 2_000_000_000L, 3, 1.0, out);
+        ClusterRun run = TestCluster.submit(client, chain, until, 3, 1.0, out);
         TestCluster.await("run under way", () -> run.progress().emulatedNs > 300_000_000L, Duration.ofSeconds(90));
         String r2At = run.progress().routers.stream().filter(r -> r.name().equals("r2")).findFirst().orElseThrow()
                 .member();
