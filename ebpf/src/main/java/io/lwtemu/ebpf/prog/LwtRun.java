@@ -10,8 +10,9 @@ import io.lwtemu.ebpf.vm.Pointer;
  * Prepares an {@link ExecutionContext} for one LWT program run on a {@link SkBuff}, the way
  * {@code run_lwt_bpf} (net/core/lwt_bpf.c) does: the context region is the skb's {@code __sk_buff}
  * view, the packet region is {@code head[data, data+len)} (writable only for lwt_xmit), and
- * {@code cb} is saved and cleared before the run and restored after it, so the program sees zeros and
- * its cb writes are discarded.
+ * the program sees a cleared {@code cb} whose writes are discarded, as if cb were saved and cleared before the
+ * run and restored after it (the program's cb is the context's own, see {@link SkBuffContext}; the skb's cb is
+ * never touched).
  *
  * <pre>
  *   LwtRun run = new LwtRun(ctx);          // once per thread
@@ -28,7 +29,6 @@ public final class LwtRun {
     private final SkBuffContext skbContext;
     private final MemoryRegion contextRegion;
     private final MemoryRegion packetRegion;
-    private final int[] savedCb = new int[5];
     private SkBuff running;
 
     public LwtRun(ExecutionContext ctx) {
@@ -64,8 +64,7 @@ public final class LwtRun {
             case LWT_IN, LWT_SEG6LOCAL -> { skbContext.ifindex = device; skbContext.ingressIfindex = device; }
             default -> { skbContext.ifindex = 0; skbContext.ingressIfindex = 0; }
         }
-        System.arraycopy(skb.cb, 0, savedCb, 0, 5);
-        java.util.Arrays.fill(skb.cb, 0);
+        skbContext.clearCb();
         running = skb;
         packetRegion.writable = type == ProgramType.LWT_XMIT;
         ctx.memory.set(AddressSpace.CONTEXT, contextRegion);
@@ -77,12 +76,24 @@ public final class LwtRun {
         return Pointer.of(AddressSpace.CONTEXT, 0);
     }
 
-    /** Ends the run: restores cb. Safe to call twice. */
+    /** Ends the run (the program's cb writes are dropped with it). Safe to call twice. */
     public void end() {
-        if (running != null) {
-            System.arraycopy(savedCb, 0, running.cb, 0, 5);
-            running = null;
-        }
+        running = null;
+    }
+
+    /**
+     * The cb[0..4] the program sees in the current run: BPF_PROG_TEST_RUN fills it with the caller's cb after
+     * {@link #begin} and reads what the program left in it before {@link #end}. Changes must go through
+     * {@link #setProgramCb}.
+     */
+    public int[] programCb() {
+        return skbContext.cb;
+    }
+
+    /** Shows the program {@code cb} instead of zeros in the current run. */
+    public void setProgramCb(int[] cb) {
+        System.arraycopy(cb, 0, skbContext.cb, 0, 5);
+        skbContext.cbDirty = true;
     }
 
     /**

@@ -18,14 +18,35 @@ import static io.lwtemu.ebpf.prog.SkBuffLayout.*;
  *
  * <p>{@code ifindex} and {@code ingress_ifindex} are per-hook values set by {@link LwtRun}, not fields of
  * the skb (the kernel derives them from skb->dev and skb->skb_iif, which differ per hook).
+ *
+ * <p>{@code cb} is a view of its own, not {@link SkBuff#cb}: the kernel saves skb->cb, clears it for the
+ * program and restores it afterwards ({@code bpf_prog_run_save_cb}), so the program starts from zeros and its
+ * writes are gone after the run. Keeping the program's cb here has the same effect without copying the skb's
+ * cb twice per run; {@link LwtRun} clears it before a run after the program wrote it.
+ *
+ * <p>Besides the checked {@link #load}/{@link #store}, the static {@code verified*} accessors serve the
+ * {@link io.lwtemu.ebpf.vm.JitCompiler}: it calls them for accesses the verifier already allowed
+ * ({@link #verifiedLoad}), so they only read the field, as the kernel's rewritten instructions do.
  */
 public final class SkBuffContext implements ContextAccess {
     private final ExecutionContext ctx;
     int ifindex;
     int ingressIfindex;
+    /** The program's cb[0..4]. */
+    final int[] cb = new int[5];
+    /** True once the program may have written {@link #cb} since it was last cleared. */
+    boolean cbDirty;
 
     public SkBuffContext(ExecutionContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** Clears the program's cb for a new run (only when a run wrote it). */
+    void clearCb() {
+        if (cbDirty) {
+            java.util.Arrays.fill(cb, 0);
+            cbDirty = false;
+        }
     }
 
     @Override
@@ -40,7 +61,7 @@ public final class SkBuffContext implements ContextAccess {
             }
             long v = 0;
             for (int i = size - 1; i >= 0; i--) {
-                v = (v << 8) | cbByte(skb, offset - CB + i);
+                v = (v << 8) | cbByte(offset - CB + i);
             }
             return v;
         }
@@ -78,10 +99,11 @@ public final class SkBuffContext implements ContextAccess {
             if (offset + size > CB_END) {
                 throw fault("store", offset, size);
             }
+            cbDirty = true;
             for (int i = 0; i < size; i++) {
                 int b = offset - CB + i;
                 int shift = (b & 3) * 8;
-                skb.cb[b >> 2] = (skb.cb[b >> 2] & ~(0xff << shift)) | (int) (((value >>> (8 * i)) & 0xff) << shift);
+                cb[b >> 2] = (cb[b >> 2] & ~(0xff << shift)) | (int) (((value >>> (8 * i)) & 0xff) << shift);
             }
             return;
         }
@@ -118,8 +140,8 @@ public final class SkBuffContext implements ContextAccess {
         };
     }
 
-    private static int cbByte(SkBuff skb, int i) {
-        return (skb.cb[i >> 2] >>> ((i & 3) * 8)) & 0xff;
+    private int cbByte(int i) {
+        return (cb[i >> 2] >>> ((i & 3) * 8)) & 0xff;
     }
 
     private SkBuff skb() {
@@ -128,6 +150,133 @@ public final class SkBuffContext implements ContextAccess {
             throw new BpfFault("context access without a packet");
         }
         return skb;
+    }
+
+    // ---- accessors for loads and stores the verifier allowed (see class doc) ----
+
+    /**
+     * The static {@code (ExecutionContext) -> long} method of this class that yields the 4-byte field at
+     * {@code offset} as {@link #load} does, or null for fields left to {@link #load} (cb, narrow loads, the
+     * per-hook ifindex view, sk).
+     */
+    public static String verifiedLoad(int offset, int size) {
+        if (size != 4) {
+            return null;
+        }
+        return switch (offset) {
+            case LEN -> "len";
+            case PKT_TYPE -> "pktType";
+            case MARK -> "mark";
+            case QUEUE_MAPPING -> "queueMapping";
+            case PROTOCOL -> "protocol";
+            case VLAN_PRESENT -> "vlanPresent";
+            case VLAN_TCI -> "vlanTci";
+            case VLAN_PROTO -> "vlanProto";
+            case PRIORITY -> "priority";
+            case TC_INDEX -> "tcIndex";
+            case HASH -> "hash";
+            case DATA -> "data";
+            case DATA_END -> "dataEnd";
+            case NAPI_ID -> "napiId";
+            case GSO_SEGS -> "gsoSegs";
+            case GSO_SIZE -> "gsoSize";
+            default -> null;
+        };
+    }
+
+    /** The static {@code (ExecutionContext, long) -> void} method storing the field at {@code offset}, or null. */
+    public static String verifiedStore(int offset, int size) {
+        if (size != 4) {
+            return null;
+        }
+        return switch (offset) {
+            case MARK -> "storeMark";
+            case PRIORITY -> "storePriority";
+            default -> null;
+        };
+    }
+
+    private static final long M32 = 0xffff_ffffL;
+
+    private static SkBuff skb(ExecutionContext c) {
+        SkBuff skb = c.skb;
+        if (skb == null) {
+            throw new BpfFault("context access without a packet");
+        }
+        return skb;
+    }
+
+    public static long len(ExecutionContext c) {
+        return skb(c).len & M32;
+    }
+
+    public static long pktType(ExecutionContext c) {
+        return skb(c).pktType & M32;
+    }
+
+    public static long mark(ExecutionContext c) {
+        return skb(c).mark & M32;
+    }
+
+    public static long queueMapping(ExecutionContext c) {
+        return skb(c).queueMapping & M32;
+    }
+
+    public static long protocol(ExecutionContext c) {
+        return Integer.reverseBytes(skb(c).protocol & 0xffff) >>> 16;
+    }
+
+    public static long vlanPresent(ExecutionContext c) {
+        return skb(c).vlanPresent & M32;
+    }
+
+    public static long vlanTci(ExecutionContext c) {
+        return skb(c).vlanTci & M32;
+    }
+
+    public static long vlanProto(ExecutionContext c) {
+        return Integer.reverseBytes(skb(c).vlanProto & 0xffff) >>> 16;
+    }
+
+    public static long priority(ExecutionContext c) {
+        return skb(c).priority & M32;
+    }
+
+    public static long tcIndex(ExecutionContext c) {
+        return skb(c).tcIndex & M32;
+    }
+
+    public static long hash(ExecutionContext c) {
+        return skb(c).hash & M32;
+    }
+
+    public static long data(ExecutionContext c) {
+        return Pointer.of(AddressSpace.PACKET, skb(c).data);
+    }
+
+    public static long dataEnd(ExecutionContext c) {
+        SkBuff skb = skb(c);
+        return Pointer.of(AddressSpace.PACKET, skb.data + skb.len);
+    }
+
+    public static long napiId(ExecutionContext c) {
+        return skb(c).napiId & M32;
+    }
+
+    public static long gsoSegs(ExecutionContext c) {
+        return skb(c).gsoSegs & M32;
+    }
+
+    public static long gsoSize(ExecutionContext c) {
+        return skb(c).gsoSize & M32;
+    }
+
+    public static void storeMark(ExecutionContext c, long value) {
+        skb(c).mark = (int) value;
+    }
+
+    public static void storePriority(ExecutionContext c, long value) {
+        skb(c).priority = (int) value;
     }
 
     private static BpfFault fault(String what, int offset, int size) {

@@ -83,12 +83,12 @@ public final class ProgTestRun {
             for (; runs < in.repeat(); runs++) {
                 long r1 = runner.lwtRun().begin(skb, program.program().type(), LOOPBACK_IFINDEX);
                 // Test runs show the program the caller's cb and return what it wrote.
-                System.arraycopy(runs == 0 ? in.cb() : cbOut, 0, skb.cb, 0, 5);
+                runner.lwtRun().setProgramCb(runs == 0 ? in.cb() : cbOut);
                 runner.lwtRun().setDevices(LOOPBACK_IFINDEX, 0);
                 try {
                     retval = program.interpreter().run(ctx, r1);
                 } finally {
-                    System.arraycopy(skb.cb, 0, cbOut, 0, 5);
+                    System.arraycopy(runner.lwtRun().programCb(), 0, cbOut, 0, 5);
                     runner.lwtRun().end();
                 }
             }

@@ -259,13 +259,13 @@ public final class ProgramCache {
         }
 
         /**
-         * The compiled class for the program {@code interpreter} runs, compiled on the first request; null when
-         * the JIT cannot take the program.
+         * The compiled class for the program {@code interpreter} runs, compiled on the first request with what the
+         * verifier proved about its memory accesses; null when the JIT cannot take the program.
          */
         synchronized JitCompiler.JitClass jit(io.lwtemu.ebpf.vm.Interpreter interpreter) {
             if (!compiled) {
                 compilations.incrementAndGet();
-                jit = JitCompiler.compileClass(interpreter);
+                jit = JitCompiler.compileClass(interpreter, result == null ? null : result.accessKinds());
                 compiled = true;
             }
             return jit;

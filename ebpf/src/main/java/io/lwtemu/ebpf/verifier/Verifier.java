@@ -8,6 +8,7 @@ import io.lwtemu.ebpf.maps.BpfMap;
 import io.lwtemu.ebpf.maps.MapDefinition;
 import io.lwtemu.ebpf.maps.MapType;
 import io.lwtemu.ebpf.prog.LwtAccessRules;
+import io.lwtemu.ebpf.vm.VerifiedAccess;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -50,6 +51,8 @@ public final class Verifier {
     private int maxStatesPerInsn;
     /** Index of the instruction being checked, for messages. */
     private int idx;
+    /** Per instruction, the kind of memory it accesses on every path (see {@link VerifiedAccess}). */
+    private byte[] accessKinds;
 
     private Verifier(BpfProgram program, VerifierEnv env) {
         this.program = program;
@@ -66,13 +69,14 @@ public final class Verifier {
     private VerifierResult run() {
         structure = new ProgramStructure(insns, program.maps(), log);
         explored = new ExploredStates[insns.length];
+        accessKinds = new byte[insns.length];
         subprogStackDepth = new int[structure.subprogStarts.length];
         doCheck(initialState());
         int depth = checkMaxStackDepth();
         log.add("processed " + insnProcessed + " insns (limit " + COMPLEXITY_LIMIT + ") max_states_per_insn "
                 + maxStatesPerInsn + " total_states " + totalStates + " peak_states " + peakStates
                 + " mark_read 0");
-        return new VerifierResult((int) insnProcessed, totalStates, depth, log.lines);
+        return new VerifierResult((int) insnProcessed, totalStates, depth, log.lines, accessKinds);
     }
 
     private VerifierState initialState() {
@@ -592,6 +596,7 @@ public final class Verifier {
                                 RegState value, RegState out, boolean signExtend) {
         RegState p = st.regs()[regno];
         int off = insnOff + p.off;
+        noteAccess(p.type);
         switch (p.type) {
             case PTR_TO_STACK: {
                 checkAlignment(p, insnOff, size, "stack ");
@@ -683,6 +688,19 @@ public final class Verifier {
             default:
                 throw fail("R" + regno + " invalid mem access '" + p.type.logName + "'");
         }
+    }
+
+    /** Records the pointer kind of the access at {@link #idx}; an access that then fails rejects the program. */
+    private void noteAccess(RegType type) {
+        byte kind = switch (type) {
+            case PTR_TO_STACK -> VerifiedAccess.STACK;
+            case PTR_TO_MAP_VALUE -> VerifiedAccess.MAP_VALUE;
+            case PTR_TO_PACKET -> VerifiedAccess.PACKET;
+            case PTR_TO_CTX -> VerifiedAccess.CONTEXT;
+            case PTR_TO_MEM -> VerifiedAccess.MEMORY;
+            default -> VerifiedAccess.MIXED;
+        };
+        accessKinds[idx] = VerifiedAccess.merge(accessKinds[idx], kind);
     }
 
     private void checkCtxAccess(int off, int size, boolean write, RegState out, boolean signExtend) {

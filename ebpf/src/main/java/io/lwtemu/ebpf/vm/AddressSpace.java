@@ -45,6 +45,11 @@ public final class AddressSpace {
         return id >= 0 && id < RegionTable.FIRST_ID ? local[id] : global.get(id);
     }
 
+    /** The per-run packet region (may be null outside packet runs). */
+    MemoryRegion packet() {
+        return local[PACKET];
+    }
+
     public RegionTable globalRegions() {
         return global;
     }

@@ -26,6 +26,13 @@ import static org.objectweb.asm.Opcodes.*;
  * labels, ALU operations inline with the interpreter's semantics, memory accesses through the
  * interpreter's static load/store fast paths, helpers through the {@link HelperProto} of each call site.
  *
+ * <p>With the verifier's {@link VerifiedAccess} kinds ({@link #compileClass(Interpreter, byte[])}) accesses the
+ * verifier proved in bounds skip the run-time checks, as the kernel's JIT does: stack accesses index the stack
+ * array directly, map value and packet accesses go to their region's array without bounds checks (packet bounds
+ * are the program's own {@code data_end} checks), and {@code __sk_buff} field loads read the skb field like the
+ * kernel's rewritten context accesses. Each helper call site calls the helper's body itself, so the JVM sees one
+ * helper per site and can inline it.
+ *
  * <p>What it does not translate, and why the interpreter runs those programs instead:
  * <ul>
  *   <li>{@code bpf_loop}, {@code callx}: callbacks and calls by number;</li>
@@ -57,6 +64,10 @@ public final class JitCompiler {
     private static final String CTX_D = Type.getDescriptor(ExecutionContext.class);
     private static final String MEM_D = Type.getDescriptor(AddressSpace.class);
     private static final String PROTO_D = Type.getDescriptor(HelperProto.class);
+    private static final String PROTO = Type.getInternalName(HelperProto.class);
+    private static final String HELPER_FN = Type.getInternalName(io.lwtemu.ebpf.helpers.HelperFunction.class);
+    private static final String REGION = Type.getInternalName(MemoryRegion.class);
+    private static final String SKB_CONTEXT = "io/lwtemu/ebpf/prog/SkBuffContext";
     private static final String NAME = "io/lwtemu/ebpf/vm/JitProgram";
 
     /** Descriptor of each function's static method: (ctx, mem, calls, wide, r1..r5, r10, depth) -> r0. */
@@ -72,6 +83,8 @@ public final class JitCompiler {
     private static final int L_PC = 17;
     private static final int L_LEFT = 18;
     private static final int L_R0 = 20;
+    /** The stack's byte array, for verified stack accesses (after r0..r10). */
+    private static final int L_STACK = L_R0 + 22;
 
     private JitCompiler() {
     }
@@ -150,12 +163,25 @@ public final class JitCompiler {
 
     /** Compiles the interpreter's program to a class, or returns null when the interpreter must run it. */
     public static JitClass compileClass(Interpreter interpreter) {
+        return compileClass(interpreter, null);
+    }
+
+    /**
+     * Compiles the interpreter's program to a class that trusts the verifier's proofs in {@code accessKinds}
+     * (one {@link VerifiedAccess} kind per instruction, from the verification of exactly this program; null:
+     * check every access at run time), or returns null when the interpreter must run it.
+     */
+    public static JitClass compileClass(Interpreter interpreter, byte[] accessKinds) {
         if (unsupportedReason(interpreter) != null) {
             return null;
         }
+        if (accessKinds != null && accessKinds.length != interpreter.program().insns().length) {
+            throw new IllegalArgumentException("access kinds for " + accessKinds.length + " instructions, program has "
+                    + interpreter.program().insns().length);
+        }
         try {
             java.util.List<Label> ends = new java.util.ArrayList<>();
-            byte[] bytes = generate(interpreter, ends);
+            byte[] bytes = generate(interpreter, accessKinds, ends);
             for (Label end : ends) {
                 if (end.getOffset() > HUGE_METHOD_LIMIT) {
                     return null;
@@ -189,7 +215,7 @@ public final class JitCompiler {
         return L_R0 + 2 * r;
     }
 
-    private static byte[] generate(Interpreter interp, java.util.List<Label> ends) {
+    private static byte[] generate(Interpreter interp, byte[] kinds, java.util.List<Label> ends) {
         long[] code = interp.code;
         int n = code.length; // includes the FELL_OFF sentinel
         java.util.TreeSet<Integer> entries = new java.util.TreeSet<>();
@@ -248,14 +274,14 @@ public final class JitCompiler {
         for (int k = 0; k < starts.length; k++) {
             int from = starts[k];
             int to = k + 1 < starts.length ? starts[k + 1] : n; // exclusive
-            ends.add(function(cw, interp, from, to));
+            ends.add(function(cw, interp, kinds, from, to));
         }
         cw.visitEnd();
         return cw.toByteArray();
     }
 
     /** Emits the method of the function at [from, to); returns the label at its end (for its size). */
-    private static Label function(ClassWriter cw, Interpreter interp, int from, int to) {
+    private static Label function(ClassWriter cw, Interpreter interp, byte[] kinds, int from, int to) {
         long[] code = interp.code;
         long[] wide = interp.wide;
         String progName = interp.program().name();
@@ -286,6 +312,12 @@ public final class JitCompiler {
                 mv.visitInsn(LCONST_0);
             }
             mv.visitVarInsn(LSTORE, reg(r));
+        }
+        if (usesKind(interp.code, kinds, from, to, VerifiedAccess.STACK)) {
+            mv.visitVarInsn(ALOAD, L_CTX);
+            mv.visitFieldInsn(GETFIELD, CTX, "stack", Type.getDescriptor(MemoryRegion.class));
+            mv.visitFieldInsn(GETFIELD, REGION, "bytes", "[B");
+            mv.visitVarInsn(ASTORE, L_STACK);
         }
         mv.visitLabel(tryStart);
 
@@ -424,23 +456,23 @@ public final class JitCompiler {
                     store(mv, dst);
                     mv.visitJumpInsn(GOTO, label(at, pc + 2));
                     break;
-                case 0x61: memLoad(mv, pc, dst, src, off, "loadW", -1); break;
-                case 0x69: memLoad(mv, pc, dst, src, off, "loadH", -1); break;
-                case 0x71: memLoad(mv, pc, dst, src, off, "loadB", -1); break;
-                case 0x79: memLoad(mv, pc, dst, src, off, "loadDW", -1); break;
-                case 0x81: memLoad(mv, pc, dst, src, off, "loadW", NOP); break;
-                case 0x89: memLoad(mv, pc, dst, src, off, "loadH", I2S); break;
-                case 0x91: memLoad(mv, pc, dst, src, off, "loadB", I2B); break;
+                case 0x61: memLoad(mv, kind(kinds, pc), pc, dst, src, off, 4, -1); break;
+                case 0x69: memLoad(mv, kind(kinds, pc), pc, dst, src, off, 2, -1); break;
+                case 0x71: memLoad(mv, kind(kinds, pc), pc, dst, src, off, 1, -1); break;
+                case 0x79: memLoad(mv, kind(kinds, pc), pc, dst, src, off, 8, -1); break;
+                case 0x81: memLoad(mv, kind(kinds, pc), pc, dst, src, off, 4, NOP); break;
+                case 0x89: memLoad(mv, kind(kinds, pc), pc, dst, src, off, 2, I2S); break;
+                case 0x91: memLoad(mv, kind(kinds, pc), pc, dst, src, off, 1, I2B); break;
 
                 // ---- stores ----
-                case 0x62: memStore(mv, pc, dst, src, off, imm, false, "storeW", "I"); break;
-                case 0x6a: memStore(mv, pc, dst, src, off, imm, false, "storeH", "S"); break;
-                case 0x72: memStore(mv, pc, dst, src, off, imm, false, "storeB", "B"); break;
-                case 0x7a: memStore(mv, pc, dst, src, off, imm, false, "storeDW", "J"); break;
-                case 0x63: memStore(mv, pc, dst, src, off, imm, true, "storeW", "I"); break;
-                case 0x6b: memStore(mv, pc, dst, src, off, imm, true, "storeH", "S"); break;
-                case 0x73: memStore(mv, pc, dst, src, off, imm, true, "storeB", "B"); break;
-                case 0x7b: memStore(mv, pc, dst, src, off, imm, true, "storeDW", "J"); break;
+                case 0x62: memStore(mv, kind(kinds, pc), pc, dst, src, off, imm, false, 4); break;
+                case 0x6a: memStore(mv, kind(kinds, pc), pc, dst, src, off, imm, false, 2); break;
+                case 0x72: memStore(mv, kind(kinds, pc), pc, dst, src, off, imm, false, 1); break;
+                case 0x7a: memStore(mv, kind(kinds, pc), pc, dst, src, off, imm, false, 8); break;
+                case 0x63: memStore(mv, kind(kinds, pc), pc, dst, src, off, imm, true, 4); break;
+                case 0x6b: memStore(mv, kind(kinds, pc), pc, dst, src, off, imm, true, 2); break;
+                case 0x73: memStore(mv, kind(kinds, pc), pc, dst, src, off, imm, true, 1); break;
+                case 0x7b: memStore(mv, kind(kinds, pc), pc, dst, src, off, imm, true, 8); break;
                 case ATOMIC_W:
                 case ATOMIC_DW: {
                     int aop = (int) imm;
@@ -464,16 +496,21 @@ public final class JitCompiler {
 
                 // ---- calls and exit ----
                 case CALL_HELPER: {
-                    setPc(mv, pc);
-                    mv.visitVarInsn(ALOAD, L_CTX);
+                    // the body is called here, not through a shared method, so each site's call is monomorphic;
+                    // the flagged pc tells the handler to report a failure as the helper's (JitSupport.fault)
+                    pushInt(mv, pc | JitSupport.IN_HELPER);
+                    mv.visitVarInsn(ISTORE, L_PC);
                     mv.visitVarInsn(ALOAD, L_CALLS);
                     pushInt(mv, pc);
                     mv.visitInsn(AALOAD);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, PROTO, "body", "()L" + HELPER_FN + ";", false);
+                    mv.visitVarInsn(ALOAD, L_CTX);
                     for (int r = 1; r <= 5; r++) {
                         load(mv, r);
                     }
-                    mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callHelper", "(" + CTX_D + PROTO_D + "JJJJJ)J", false);
+                    mv.visitMethodInsn(INVOKEINTERFACE, HELPER_FN, "call", "(" + CTX_D + "JJJJJ)J", true);
                     store(mv, 0);
+                    setPc(mv, pc);
                     Label go = new Label();
                     mv.visitVarInsn(ALOAD, L_CTX);
                     mv.visitFieldInsn(GETFIELD, CTX, "exitRequested", "Z");
@@ -558,8 +595,10 @@ public final class JitCompiler {
         mv.visitLabel(handler);
         mv.visitVarInsn(ILOAD, L_PC);
         mv.visitLdcInsn(progName);
+        mv.visitVarInsn(ALOAD, L_CALLS);
         mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "fault",
-                "(Ljava/lang/RuntimeException;ILjava/lang/String;)" + Type.getDescriptor(BpfFault.class), false);
+                "(Ljava/lang/RuntimeException;ILjava/lang/String;[" + PROTO_D + ")" + Type.getDescriptor(BpfFault.class),
+                false);
         mv.visitInsn(ATHROW);
         mv.visitLabel(end);
         mv.visitMaxs(0, 0);
@@ -764,12 +803,54 @@ public final class JitCompiler {
         }
     }
 
-    /** {@code signExtend}: -1 for zero-extended, NOP for int, I2S/I2B for short/byte. */
-    private static void memLoad(MethodVisitor mv, int pc, int dst, int src, int off, String method, int signExtend) {
+    private static byte kind(byte[] kinds, int pc) {
+        return kinds == null || pc >= kinds.length ? VerifiedAccess.UNKNOWN : kinds[pc];
+    }
+
+    private static boolean usesKind(long[] code, byte[] kinds, int from, int to, byte kind) {
+        if (kinds == null) {
+            return false;
+        }
+        for (int pc = from; pc < to && pc < kinds.length; pc++) {
+            int cls = (int) code[pc] & 7;
+            if (kinds[pc] == kind && (cls == 1 || cls == 2 || cls == 3)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String[] SUFFIX = {null, "8", "16", null, "32", null, null, null, "64"};
+    private static final String[] GENERIC_LOAD = {null, "loadB", "loadH", null, "loadW", null, null, null, "loadDW"};
+    private static final String[] GENERIC_STORE = {null, "storeB", "storeH", null, "storeW", null, null, null, "storeDW"};
+    private static final String[] STORE_TYPE = {null, "B", "S", null, "I", null, null, null, "J"};
+
+    /**
+     * {@code dst = *(size *)(src + off)}; {@code signExtend}: -1 for zero-extended, NOP for int, I2S/I2B for
+     * short/byte. {@code kind} is what the verifier proved the access touches.
+     */
+    private static void memLoad(MethodVisitor mv, byte kind, int pc, int dst, int src, int off, int size,
+                                int signExtend) {
         setPc(mv, pc);
-        mv.visitVarInsn(ALOAD, L_MEM);
-        address(mv, src, off);
-        mv.visitMethodInsn(INVOKESTATIC, INTERP, method, "(" + MEM_D + "J)J", false);
+        String getter = kind == VerifiedAccess.CONTEXT ? ctxGetter(off, size) : null;
+        if (getter != null) {
+            mv.visitVarInsn(ALOAD, L_CTX);
+            mv.visitMethodInsn(INVOKESTATIC, SKB_CONTEXT, getter, "(" + CTX_D + ")J", false);
+        } else if (kind == VerifiedAccess.STACK) {
+            mv.visitVarInsn(ALOAD, L_STACK);
+            address(mv, src, off);
+            mv.visitInsn(L2I);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "get" + SUFFIX[size], "([BI)J", false);
+        } else if (kind == VerifiedAccess.MAP_VALUE || kind == VerifiedAccess.PACKET) {
+            mv.visitVarInsn(ALOAD, L_MEM);
+            address(mv, src, off);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, (kind == VerifiedAccess.PACKET ? "packetLoad" : "valueLoad")
+                    + SUFFIX[size], "(" + MEM_D + "J)J", false);
+        } else {
+            mv.visitVarInsn(ALOAD, L_MEM);
+            address(mv, src, off);
+            mv.visitMethodInsn(INVOKESTATIC, INTERP, GENERIC_LOAD[size], "(" + MEM_D + "J)J", false);
+        }
         if (signExtend != -1) {
             mv.visitInsn(L2I);
             if (signExtend != NOP) {
@@ -780,11 +861,51 @@ public final class JitCompiler {
         store(mv, dst);
     }
 
-    private static void memStore(MethodVisitor mv, int pc, int dst, int src, int off, long imm, boolean x,
-                                 String method, String type) {
+    /** The static SkBuffContext accessor for a verified context load, or null for the checked path. */
+    private static String ctxGetter(int off, int size) {
+        return io.lwtemu.ebpf.prog.SkBuffContext.verifiedLoad(off, size);
+    }
+
+    /** {@code *(size *)(dst + off) = src or imm}. */
+    private static void memStore(MethodVisitor mv, byte kind, int pc, int dst, int src, int off, long imm, boolean x,
+                                 int size) {
         setPc(mv, pc);
-        mv.visitVarInsn(ALOAD, L_MEM);
-        address(mv, dst, off);
+        String type = STORE_TYPE[size];
+        String setter = kind == VerifiedAccess.CONTEXT
+                ? io.lwtemu.ebpf.prog.SkBuffContext.verifiedStore(off, size) : null;
+        if (setter != null) {
+            mv.visitVarInsn(ALOAD, L_CTX);
+            if (x) {
+                load(mv, src);
+            } else {
+                mv.visitLdcInsn((long) (int) imm);
+            }
+            mv.visitMethodInsn(INVOKESTATIC, SKB_CONTEXT, setter, "(" + CTX_D + "J)V", false);
+            return;
+        }
+        String owner;
+        String method;
+        String desc;
+        if (kind == VerifiedAccess.STACK) {
+            mv.visitVarInsn(ALOAD, L_STACK);
+            address(mv, dst, off);
+            mv.visitInsn(L2I);
+            owner = SUPPORT;
+            method = "put" + SUFFIX[size];
+            desc = "([BI" + type + ")V";
+        } else if (kind == VerifiedAccess.MAP_VALUE || kind == VerifiedAccess.PACKET) {
+            mv.visitVarInsn(ALOAD, L_MEM);
+            address(mv, dst, off);
+            owner = SUPPORT;
+            method = (kind == VerifiedAccess.PACKET ? "packetStore" : "valueStore") + SUFFIX[size];
+            desc = "(" + MEM_D + "J" + type + ")V";
+        } else {
+            mv.visitVarInsn(ALOAD, L_MEM);
+            address(mv, dst, off);
+            owner = INTERP;
+            method = GENERIC_STORE[size];
+            desc = "(" + MEM_D + "J" + type + ")V";
+        }
         if (type.equals("J")) {
             operand(mv, src, imm, x);
         } else {
@@ -800,6 +921,6 @@ public final class JitCompiler {
                 mv.visitInsn(I2B);
             }
         }
-        mv.visitMethodInsn(INVOKESTATIC, INTERP, method, "(" + MEM_D + "J" + type + ")V", false);
+        mv.visitMethodInsn(INVOKESTATIC, owner, method, desc, false);
     }
 }
