@@ -91,6 +91,9 @@ public final class LwtEncap {
         } else {
             return EINVAL;
         }
+        // The outer IPv4 checksum (filled in when the program left it 0) is summed from the source before the
+        // copy: the same bytes, and the copy's fresh stores are not read back.
+        int csum = ipv4 && h[hOff + 10] == 0 && h[hOff + 11] == 0 ? Checksums.ipFast(h, hOff, h[hOff] & 0x0f) : -1;
         skb.ensureHeadroom(n + (ingress ? 0 : LL_RESERVED));
         skb.innerProtocol = skb.protocol;
         skb.encapsulation = true;
@@ -101,9 +104,8 @@ public final class LwtEncap {
         SkbHelpers.clearHash(skb);
         if (ipv4) {
             skb.protocol = SkBuff.ETH_P_IP;
-            int check = skb.data + 10;
-            if (skb.head[check] == 0 && skb.head[check + 1] == 0) {
-                Checksums.putLe16(skb.head, check, Checksums.ipFast(skb.head, skb.data, skb.head[skb.data] & 0x0f));
+            if (csum >= 0) {
+                Checksums.putLe16(skb.head, skb.data + 10, csum);
             }
         } else {
             skb.protocol = SkBuff.ETH_P_IPV6;

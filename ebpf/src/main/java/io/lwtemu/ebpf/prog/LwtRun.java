@@ -66,10 +66,18 @@ public final class LwtRun {
         }
         skbContext.clearCb();
         running = skb;
-        packetRegion.writable = type == ProgramType.LWT_XMIT;
-        ctx.memory.set(AddressSpace.CONTEXT, contextRegion);
-        ctx.memory.set(AddressSpace.PACKET, packetRegion);
-        refreshPacket(ctx);
+        MemoryRegion packet = packetRegion;
+        packet.writable = type == ProgramType.LWT_XMIT;
+        packet.bytes = skb.head;
+        packet.start = skb.data;
+        packet.end = skb.data + skb.len;
+        AddressSpace memory = ctx.memory;
+        if (memory.region(AddressSpace.CONTEXT) != contextRegion) {
+            memory.set(AddressSpace.CONTEXT, contextRegion);
+        }
+        if (memory.region(AddressSpace.PACKET) != packet) {
+            memory.set(AddressSpace.PACKET, packet);
+        }
         if (type == ProgramType.LWT_SEG6LOCAL) {
             io.lwtemu.ebpf.helpers.Seg6LocalHelpers.prepare(ctx);
         }

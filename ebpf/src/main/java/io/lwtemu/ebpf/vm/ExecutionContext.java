@@ -107,7 +107,9 @@ public class ExecutionContext {
     public void reset() {
         redirectIfindex = 0;
         redirectFlags = 0;
-        clones.clear();
+        if (!clones.isEmpty()) {
+            clones.clear();
+        }
         seg6Route = null;
         csumUnnecessaryLevel = -1;
         seg6SrhOffset = -1;

@@ -44,6 +44,12 @@ public final class BpfLwtProgram implements LwtProgram {
         return program;
     }
 
+    /** The runtime shows the program a cb of its own (LwtRun), so the skb's cb needs no saving. */
+    @Override
+    public boolean hidesCb() {
+        return true;
+    }
+
     @Override
     public LwtVerdict run(SkBuff skb, HookContext ctx) {
         LwtVerdict v = ctx.verdict;

@@ -741,8 +741,11 @@ public final class ForwardingPipeline {
         LwtVerdict verdict = ctx.verdict;
         verdict.reset();
         int[] cb = skb.cb;
-        System.arraycopy(cb, 0, savedCb, 0, cb.length);
-        java.util.Arrays.fill(cb, 0);
+        boolean saveCb = !prog.hidesCb();
+        if (saveCb) {
+            System.arraycopy(cb, 0, savedCb, 0, cb.length);
+            java.util.Arrays.fill(cb, 0);
+        }
         int inIndex = in == null ? 0 : in.ifindex;
         skb.ingressIfindex = inIndex;
         switch (hook) {
@@ -761,7 +764,9 @@ public final class ForwardingPipeline {
             v = verdict.fault(String.valueOf(e.getMessage()));
             log.accept("bpf-lwt: program " + name + " faulted: " + e);
         }
-        System.arraycopy(savedCb, 0, skb.cb, 0, cb.length);
+        if (saveCb) {
+            System.arraycopy(savedCb, 0, skb.cb, 0, cb.length);
+        }
         if (!v.clones().isEmpty()) {
             applyClones(v.clones());
             v.clones().clear();

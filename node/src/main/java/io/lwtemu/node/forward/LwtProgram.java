@@ -14,4 +14,12 @@ public interface LwtProgram {
      * Must not throw for faults in the program; report them with {@link LwtVerdict#fault}.
      */
     LwtVerdict run(SkBuff skb, HookContext ctx);
+
+    /**
+     * True when the program never sees {@code skb.cb} (it runs on a cb view of its own that starts cleared, as the
+     * eBPF runtime's context does), so the pipeline need not save, clear and restore the skb's cb around it.
+     */
+    default boolean hidesCb() {
+        return false;
+    }
 }
