@@ -572,4 +572,48 @@ class VerifierTest {
             assertThat(r.processedInsns()).isLessThan(10_000);
         }
     }
+
+    @Nested
+    class AccessKinds {
+        @Test
+        void shouldRecordWhatEachLoadAndStoreTouches() {
+            BpfMap m = Asm.map(MapType.ARRAY, 4, 16, 0);
+            Asm a = Asm.prog()
+                    .movReg(6, 1)                                       // 0
+                    .ldx(BPF_W, 2, 6, 76)                               // 1 ctx data
+                    .ldx(BPF_W, 3, 6, 80)                               // 2 ctx data_end
+                    .movReg(4, 2).alu(BPF_ADD, 4, 1)                    // 3, 4
+                    .jmpReg(BPF_JGT, 4, 3, 1)                           // 5
+                    .ldx(BPF_B, 5, 2, 0)                                // 6 packet
+                    .st(BPF_W, 10, -4, 0)                               // 7 stack
+                    .ldMap(1, 0).movReg(2, 10).alu(BPF_ADD, 2, -4)      // 8-11
+                    .call(Asm.MAP_LOOKUP)                               // 12
+                    .jmp(BPF_JEQ, 0, 0, 1)                              // 13
+                    .ldx(BPF_DW, 7, 0, 8)                               // 14 map value
+                    .ret0();
+            byte[] kinds = accept(a, LWT_XMIT, m).accessKinds();
+            assertThat(kinds[1]).isEqualTo(io.lwtemu.ebpf.vm.VerifiedAccess.CONTEXT);
+            assertThat(kinds[2]).isEqualTo(io.lwtemu.ebpf.vm.VerifiedAccess.CONTEXT);
+            assertThat(kinds[6]).isEqualTo(io.lwtemu.ebpf.vm.VerifiedAccess.PACKET);
+            assertThat(kinds[7]).isEqualTo(io.lwtemu.ebpf.vm.VerifiedAccess.STACK);
+            assertThat(kinds[14]).isEqualTo(io.lwtemu.ebpf.vm.VerifiedAccess.MAP_VALUE);
+            assertThat(kinds[0]).isEqualTo(io.lwtemu.ebpf.vm.VerifiedAccess.UNKNOWN);
+            assertThat(kinds[12]).isEqualTo(io.lwtemu.ebpf.vm.VerifiedAccess.UNKNOWN);
+        }
+
+        @Test
+        void shouldMarkAnAccessReachedWithDifferentPointersMixed() {
+            BpfMap m = Asm.hash(4, 16);
+            Asm a = Asm.prog()
+                    .st(BPF_W, 10, -4, 0)                               // 0
+                    .ldMap(1, 0).movReg(2, 10).alu(BPF_ADD, 2, -4)      // 1-4
+                    .call(Asm.MAP_LOOKUP)                               // 5
+                    .jmp(BPF_JNE, 0, 0, 2)                              // 6: r0 = map value, or
+                    .movReg(0, 10).alu(BPF_ADD, 0, -16)                 // 7, 8: r0 = fp - 16
+                    .st(BPF_DW, 0, 0, 1)                                // 9: store through either
+                    .ret0();
+            byte[] kinds = accept(a, LWT_XMIT, m).accessKinds();
+            assertThat(kinds[9]).isEqualTo(io.lwtemu.ebpf.vm.VerifiedAccess.MIXED);
+        }
+    }
 }

@@ -60,6 +60,34 @@ class JitCompilerTest {
     }
 
     @Test
+    void shouldNotBlameAHelperForAFaultAfterItReturned() {
+        // the helper returns normally; the loop after it runs out of budget at its backward jump (pc 3)
+        HelperProto[] h = helpers(3, (ctx, r1, r2, r3, r4, r5) -> 1);
+        CompiledProgram c = compile(h, mov(0, 0), call(3), alu64(BPF_ADD, 0, 1), ja(-2));
+        ExecutionContext ctx = new ExecutionContext();
+        ctx.instructionBudget = 1000;
+        assertThatThrownBy(() -> c.run(ctx, 0)).isInstanceOfSatisfying(BpfFault.class, f -> {
+            assertThat(f.pc()).isEqualTo(3);
+            assertThat(f.getMessage()).startsWith("instruction budget of 1000 exceeded");
+        });
+    }
+
+    @Test
+    void shouldReportAHelperFaultWithTheHelpersNameAndTheProgramAsTheInterpreterDoes() {
+        HelperProto[] h = helpers(3, (ctx, r1, r2, r3, r4, r5) -> {
+            throw new BpfFault("bad argument");
+        });
+        long[] insns = {mov(0, 0), mov(1, 5), call(3), exit()};
+        BpfExecutable[] engines = {new Interpreter(program(insns), h), compile(h, insns)};
+        for (BpfExecutable e : engines) {
+            assertThatThrownBy(() -> e.run(new ExecutionContext(), 0)).isInstanceOfSatisfying(BpfFault.class, f -> {
+                assertThat(f.pc()).isEqualTo(2);
+                assertThat(f.getMessage()).startsWith("helper test_helper: bad argument (program ");
+            });
+        }
+    }
+
+    @Test
     void shouldChargeBackwardJumpsAndFaultAtTheJumpWhenTheBudgetRunsOut() {
         CompiledProgram c = compile(new HelperProto[0], mov(0, 0), alu64(BPF_ADD, 0, 1), ja(-2));
         ExecutionContext ctx = new ExecutionContext();
