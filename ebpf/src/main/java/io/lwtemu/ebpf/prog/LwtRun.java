@@ -29,7 +29,8 @@ public final class LwtRun {
     private final SkBuffContext skbContext;
     private final MemoryRegion contextRegion;
     private final MemoryRegion packetRegion;
-    private SkBuff running;
+    /** Between begin() and end(). */
+    private boolean running;
 
     public LwtRun(ExecutionContext ctx) {
         this.ctx = ctx;
@@ -53,22 +54,30 @@ public final class LwtRun {
         if (!type.isLwt()) {
             throw new IllegalArgumentException("LwtRun runs LWT programs, not " + type);
         }
-        if (running != null) {
+        if (running) {
             throw new IllegalStateException("begin() without end() for the previous run");
         }
         ctx.reset();
-        ctx.type = type;
-        ctx.skb = skb;
+        // reference fields are written only when they change: each store of a reference into these long-lived
+        // objects costs a GC write barrier, and a router runs its programs on the same recycled skb
+        if (ctx.type != type) {
+            ctx.type = type;
+        }
+        if (ctx.skb != skb) {
+            ctx.skb = skb;
+        }
         switch (type) {
             case LWT_XMIT -> { skbContext.ifindex = device; skbContext.ingressIfindex = 0; }
             case LWT_IN, LWT_SEG6LOCAL -> { skbContext.ifindex = device; skbContext.ingressIfindex = device; }
             default -> { skbContext.ifindex = 0; skbContext.ingressIfindex = 0; }
         }
         skbContext.clearCb();
-        running = skb;
+        running = true;
         MemoryRegion packet = packetRegion;
         packet.writable = type == ProgramType.LWT_XMIT;
-        packet.bytes = skb.head;
+        if (packet.bytes != skb.head) {
+            packet.bytes = skb.head;
+        }
         packet.start = skb.data;
         packet.end = skb.data + skb.len;
         AddressSpace memory = ctx.memory;
@@ -86,7 +95,7 @@ public final class LwtRun {
 
     /** Ends the run (the program's cb writes are dropped with it). Safe to call twice. */
     public void end() {
-        running = null;
+        running = false;
     }
 
     /**
@@ -125,7 +134,9 @@ public final class LwtRun {
         if (r == null || skb == null) {
             throw new BpfFault("packet helper called without a packet");
         }
-        r.bytes = skb.head;
+        if (r.bytes != skb.head) {
+            r.bytes = skb.head;
+        }
         r.start = skb.data;
         r.end = skb.data + skb.len;
     }

@@ -33,7 +33,9 @@ public final class CompiledProgram implements BpfExecutable {
     @Override
     public long run(ExecutionContext ctx, long r1, long r2) {
         AddressSpace mem = ctx.memory;
-        mem.set(AddressSpace.STACK, ctx.stack);
+        if (mem.region(AddressSpace.STACK) != ctx.stack) { // a reference store costs a GC barrier
+            mem.set(AddressSpace.STACK, ctx.stack);
+        }
         ctx.budgetLeft = ctx.instructionBudget;
         ctx.tailCalls = 0;
         ctx.exitRequested = false;

@@ -82,7 +82,9 @@ public final class Interpreter implements BpfExecutable {
         r[1] = r1;
         r[2] = r2;
         r[10] = Pointer.of(AddressSpace.STACK, STACK_SIZE);
-        ctx.memory.set(AddressSpace.STACK, ctx.stack);
+        if (ctx.memory.region(AddressSpace.STACK) != ctx.stack) { // a reference store costs a GC barrier
+            ctx.memory.set(AddressSpace.STACK, ctx.stack);
+        }
         ctx.budgetLeft = ctx.instructionBudget;
         ctx.tailCalls = 0;
         ctx.exitRequested = false;

@@ -733,11 +733,14 @@ public final class ForwardingPipeline {
     /** bpf_prog_run_save_cb with the per-hook ifindex view; a throwing program becomes a fault, never a crash. */
     private LwtVerdict runProgram(LwtHook hook, LwtProgram prog, String name, SkBuff skb, Route r, NetDevice in,
             NetDevice out) {
-        ctx.hook = hook;
-        ctx.route = r;
-        ctx.programName = name;
-        ctx.ingress = in;
-        ctx.egress = out;
+        // written only when changed: a reference store into this long-lived object costs a G1 barrier with a fence
+        if (ctx.hook != hook || ctx.route != r || ctx.programName != name || ctx.ingress != in || ctx.egress != out) {
+            ctx.hook = hook;
+            ctx.route = r;
+            ctx.programName = name;
+            ctx.ingress = in;
+            ctx.egress = out;
+        }
         LwtVerdict verdict = ctx.verdict;
         verdict.reset();
         int[] cb = skb.cb;
