@@ -85,6 +85,9 @@ public final class JitCompiler {
     private static final int L_R0 = 20;
     /** The stack's byte array, for verified stack accesses (after r0..r10). */
     private static final int L_STACK = L_R0 + 22;
+    /** Scratch reference (the map of an inlined bpf_map_lookup_elem). */
+    private static final int L_TMP = L_STACK + 1;
+    private static final String MAP = Type.getInternalName(io.lwtemu.ebpf.maps.BpfMap.class);
 
     private JitCompiler() {
     }
@@ -496,6 +499,28 @@ public final class JitCompiler {
 
                 // ---- calls and exit ----
                 case CALL_HELPER: {
+                    if (kinds != null && interp.calls[pc] == io.lwtemu.ebpf.helpers.CommonHelpers.MAP_LOOKUP_ELEM) {
+                        // bpf_map_lookup_elem of a verified program: the map's own lookup called at this site, so
+                        // the JVM sees one map type per site and can inline it
+                        pushInt(mv, pc | JitSupport.IN_HELPER);
+                        mv.visitVarInsn(ISTORE, L_PC);
+                        load(mv, 1);
+                        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "mapOf", "(J)L" + MAP + ";", false);
+                        mv.visitInsn(DUP);
+                        mv.visitVarInsn(ASTORE, L_TMP);
+                        mv.visitVarInsn(ALOAD, L_MEM);
+                        load(mv, 2);
+                        mv.visitVarInsn(ALOAD, L_TMP);
+                        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "keyBytes", "(" + MEM_D + "JL" + MAP + ";)[B", false);
+                        load(mv, 2);
+                        mv.visitInsn(L2I);
+                        mv.visitVarInsn(ALOAD, L_CTX);
+                        mv.visitFieldInsn(GETFIELD, CTX, "cpu", "I");
+                        mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "lookupElem", "([BII)J", false);
+                        store(mv, 0);
+                        setPc(mv, pc);
+                        break;
+                    }
                     // the body is called here, not through a shared method, so each site's call is monomorphic;
                     // the flagged pc tells the handler to report a failure as the helper's (JitSupport.fault)
                     pushInt(mv, pc | JitSupport.IN_HELPER);

@@ -26,6 +26,20 @@ public final class JitSupport {
         }
     }
 
+    /** bpf_map_lookup_elem's map argument, checked as the helper does. */
+    public static io.lwtemu.ebpf.maps.BpfMap mapOf(long handle) {
+        io.lwtemu.ebpf.maps.BpfMap m = io.lwtemu.ebpf.maps.BpfMap.fromHandle(handle);
+        if (m == null) {
+            throw new BpfFault("helper argument 0x" + Long.toHexString(handle) + " is not a map");
+        }
+        return m;
+    }
+
+    /** The array holding bpf_map_lookup_elem's key (at the pointer's index), checked as the helper does. */
+    public static byte[] keyBytes(AddressSpace mem, long key, io.lwtemu.ebpf.maps.BpfMap m) {
+        return mem.resolve(key, m.definition().keySize(), false).bytes;
+    }
+
     /** The interpreter's report of a helper that threw {@code e}. */
     static BpfFault helperFault(RuntimeException e, HelperProto proto) {
         if (e instanceof BpfFault f) {
