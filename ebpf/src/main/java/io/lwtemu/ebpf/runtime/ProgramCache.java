@@ -265,7 +265,8 @@ public final class ProgramCache {
         synchronized JitCompiler.JitClass jit(io.lwtemu.ebpf.vm.Interpreter interpreter) {
             if (!compiled) {
                 compilations.incrementAndGet();
-                jit = JitCompiler.compileClass(interpreter, result == null ? null : result.accessKinds());
+                jit = JitCompiler.compileClass(interpreter,
+                        result == null || !JitCompiler.trustsVerifier() ? null : result.accessKinds());
                 compiled = true;
             }
             return jit;

@@ -96,6 +96,16 @@ public final class JitCompiler {
         return Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"));
     }
 
+    /**
+     * System property: {@code false} makes the JIT keep every run-time check although the verifier proved the
+     * access (for comparing the two; the default {@code true} trusts the verifier as the kernel's JIT does).
+     */
+    public static final String TRUST_VERIFIER_PROPERTY = "lwtemu.bpf.jit.trustVerifier";
+
+    public static boolean trustsVerifier() {
+        return Boolean.parseBoolean(System.getProperty(TRUST_VERIFIER_PROPERTY, "true"));
+    }
+
     /** The engine to run {@code program} with: compiled when the JIT is on and can take it, else the interpreter. */
     public static BpfExecutable prepare(BpfProgram program, HelperProto[] helpersById) {
         Interpreter interpreter = new Interpreter(program, helpersById);
