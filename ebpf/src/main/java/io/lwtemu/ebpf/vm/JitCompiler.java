@@ -87,6 +87,14 @@ public final class JitCompiler {
     private static final int L_STACK = L_R0 + 22;
     /** Scratch reference (the map of an inlined bpf_map_lookup_elem). */
     private static final int L_TMP = L_STACK + 1;
+    /**
+     * The map value region used last in this function and its id (-1: none): consecutive accesses to one value
+     * skip the region table. Forgotten at every call, since a helper may free a value.
+     */
+    private static final int L_RID = L_TMP + 1;
+    private static final int L_REGION = L_RID + 1;
+    /** Address of the current map value access. */
+    private static final int L_ADDR = L_REGION + 1;
     private static final String MAP = Type.getInternalName(io.lwtemu.ebpf.maps.BpfMap.class);
 
     private JitCompiler() {
@@ -326,6 +334,12 @@ public final class JitCompiler {
             }
             mv.visitVarInsn(LSTORE, reg(r));
         }
+        if (usesKind(interp.code, kinds, from, to, VerifiedAccess.MAP_VALUE)) {
+            mv.visitInsn(ICONST_M1);
+            mv.visitVarInsn(ISTORE, L_RID);
+            mv.visitInsn(ACONST_NULL);
+            mv.visitVarInsn(ASTORE, L_REGION);
+        }
         if (usesKind(interp.code, kinds, from, to, VerifiedAccess.STACK)) {
             mv.visitVarInsn(ALOAD, L_CTX);
             mv.visitFieldInsn(GETFIELD, CTX, "stack", Type.getDescriptor(MemoryRegion.class));
@@ -529,6 +543,7 @@ public final class JitCompiler {
                         mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "lookupElem", "([BII)J", false);
                         store(mv, 0);
                         setPc(mv, pc);
+                        forgetRegion(mv, kinds);
                         break;
                     }
                     // the body is called here, not through a shared method, so each site's call is monomorphic;
@@ -546,6 +561,7 @@ public final class JitCompiler {
                     mv.visitMethodInsn(INVOKEINTERFACE, HELPER_FN, "call", "(" + CTX_D + "JJJJJ)J", true);
                     store(mv, 0);
                     setPc(mv, pc);
+                    forgetRegion(mv, kinds);
                     Label go = new Label();
                     mv.visitVarInsn(ALOAD, L_CTX);
                     mv.visitFieldInsn(GETFIELD, CTX, "exitRequested", "Z");
@@ -580,6 +596,7 @@ public final class JitCompiler {
                     mv.visitInsn(IADD);
                     mv.visitMethodInsn(INVOKESTATIC, NAME, "f" + target, FN_D, false);
                     store(mv, 0);
+                    forgetRegion(mv, kinds);
                     mv.visitVarInsn(ALOAD, L_CTX);
                     mv.visitFieldInsn(GETFIELD, CTX, "budgetLeft", "J");
                     mv.visitVarInsn(LSTORE, L_LEFT);
@@ -876,11 +893,25 @@ public final class JitCompiler {
             address(mv, src, off);
             mv.visitInsn(L2I);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "get" + SUFFIX[size], "([BI)J", false);
-        } else if (kind == VerifiedAccess.MAP_VALUE || kind == VerifiedAccess.PACKET) {
+        } else if (kind == VerifiedAccess.MAP_VALUE) {
+            Label slow = new Label();
+            Label done = new Label();
+            valueRegion(mv, src, off, slow);
+            mv.visitVarInsn(ALOAD, L_REGION);
+            mv.visitFieldInsn(GETFIELD, REGION, "bytes", "[B");
+            mv.visitVarInsn(LLOAD, L_ADDR);
+            mv.visitInsn(L2I);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "get" + SUFFIX[size], "([BI)J", false);
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(slow);
+            mv.visitVarInsn(ALOAD, L_MEM);
+            mv.visitVarInsn(LLOAD, L_ADDR);
+            mv.visitMethodInsn(INVOKESTATIC, INTERP, GENERIC_LOAD[size], "(" + MEM_D + "J)J", false);
+            mv.visitLabel(done);
+        } else if (kind == VerifiedAccess.PACKET) {
             mv.visitVarInsn(ALOAD, L_MEM);
             address(mv, src, off);
-            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, (kind == VerifiedAccess.PACKET ? "packetLoad" : "valueLoad")
-                    + SUFFIX[size], "(" + MEM_D + "J)J", false);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "packetLoad" + SUFFIX[size], "(" + MEM_D + "J)J", false);
         } else {
             mv.visitVarInsn(ALOAD, L_MEM);
             address(mv, src, off);
@@ -918,6 +949,28 @@ public final class JitCompiler {
             mv.visitMethodInsn(INVOKESTATIC, SKB_CONTEXT, setter, "(" + CTX_D + "J)V", false);
             return;
         }
+        if (kind == VerifiedAccess.MAP_VALUE) {
+            Label slow = new Label();
+            Label done = new Label();
+            valueRegion(mv, dst, off, slow);
+            mv.visitVarInsn(ALOAD, L_REGION);
+            mv.visitFieldInsn(GETFIELD, REGION, "writable", "Z");
+            mv.visitJumpInsn(IFEQ, slow);
+            mv.visitVarInsn(ALOAD, L_REGION);
+            mv.visitFieldInsn(GETFIELD, REGION, "bytes", "[B");
+            mv.visitVarInsn(LLOAD, L_ADDR);
+            mv.visitInsn(L2I);
+            storeValue(mv, src, imm, x, type);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "put" + SUFFIX[size], "([BI" + type + ")V", false);
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(slow);
+            mv.visitVarInsn(ALOAD, L_MEM);
+            mv.visitVarInsn(LLOAD, L_ADDR);
+            storeValue(mv, src, imm, x, type);
+            mv.visitMethodInsn(INVOKESTATIC, INTERP, GENERIC_STORE[size], "(" + MEM_D + "J" + type + ")V", false);
+            mv.visitLabel(done);
+            return;
+        }
         String owner;
         String method;
         String desc;
@@ -928,11 +981,11 @@ public final class JitCompiler {
             owner = SUPPORT;
             method = "put" + SUFFIX[size];
             desc = "([BI" + type + ")V";
-        } else if (kind == VerifiedAccess.MAP_VALUE || kind == VerifiedAccess.PACKET) {
+        } else if (kind == VerifiedAccess.PACKET) {
             mv.visitVarInsn(ALOAD, L_MEM);
             address(mv, dst, off);
             owner = SUPPORT;
-            method = (kind == VerifiedAccess.PACKET ? "packetStore" : "valueStore") + SUFFIX[size];
+            method = "packetStore" + SUFFIX[size];
             desc = "(" + MEM_D + "J" + type + ")V";
         } else {
             mv.visitVarInsn(ALOAD, L_MEM);
@@ -941,6 +994,12 @@ public final class JitCompiler {
             method = GENERIC_STORE[size];
             desc = "(" + MEM_D + "J" + type + ")V";
         }
+        storeValue(mv, src, imm, x, type);
+        mv.visitMethodInsn(INVOKESTATIC, owner, method, desc, false);
+    }
+
+    /** Pushes the value a store of {@code type} (J, I, S or B) writes: {@code src} or {@code imm}. */
+    private static void storeValue(MethodVisitor mv, int src, long imm, boolean x, String type) {
         if (type.equals("J")) {
             operand(mv, src, imm, x);
         } else {
@@ -956,6 +1015,42 @@ public final class JitCompiler {
                 mv.visitInsn(I2B);
             }
         }
-        mv.visitMethodInsn(INVOKESTATIC, owner, method, desc, false);
+    }
+
+    /**
+     * Leaves the address {@code base + off} in L_ADDR and the map value region holding it in L_REGION, from the
+     * cache when the last value access was to the same region; jumps to {@code slow} when the table has no such
+     * region (a freed value: the checked path reports it).
+     */
+    private static void valueRegion(MethodVisitor mv, int base, int off, Label slow) {
+        Label hit = new Label();
+        address(mv, base, off);
+        mv.visitVarInsn(LSTORE, L_ADDR);
+        mv.visitVarInsn(LLOAD, L_ADDR);
+        mv.visitIntInsn(BIPUSH, 32);
+        mv.visitInsn(LUSHR);
+        mv.visitInsn(L2I);
+        mv.visitVarInsn(ILOAD, L_RID);
+        mv.visitJumpInsn(IF_ICMPEQ, hit);
+        mv.visitVarInsn(ALOAD, L_MEM);
+        mv.visitVarInsn(LLOAD, L_ADDR);
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "valueRegion", "(" + MEM_D + "J)L" + REGION + ";", false);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ASTORE, L_REGION);
+        mv.visitJumpInsn(IFNULL, slow);
+        mv.visitVarInsn(LLOAD, L_ADDR);
+        mv.visitIntInsn(BIPUSH, 32);
+        mv.visitInsn(LUSHR);
+        mv.visitInsn(L2I);
+        mv.visitVarInsn(ISTORE, L_RID);
+        mv.visitLabel(hit);
+    }
+
+    /** Forgets the cached map value region (after calls: a helper may have freed it). */
+    private static void forgetRegion(MethodVisitor mv, byte[] kinds) {
+        if (kinds != null) {
+            mv.visitInsn(ICONST_M1);
+            mv.visitVarInsn(ISTORE, L_RID);
+        }
     }
 }

@@ -146,64 +146,9 @@ public final class JitSupport {
         AddressSpace.LE_LONG.set(b, i, v);
     }
 
-    /**
-     * Map values: the region of the pointer's id (a value freed meanwhile has none: the checked path reports it).
-     * Stores keep the read-only check of global data regions.
-     */
-    public static long valueLoad8(AddressSpace mem, long a) {
-        MemoryRegion m = mem.region((int) (a >>> 32));
-        return m == null ? Interpreter.loadB(mem, a) : get8(m.bytes, (int) a);
-    }
-
-    public static long valueLoad16(AddressSpace mem, long a) {
-        MemoryRegion m = mem.region((int) (a >>> 32));
-        return m == null ? Interpreter.loadH(mem, a) : get16(m.bytes, (int) a);
-    }
-
-    public static long valueLoad32(AddressSpace mem, long a) {
-        MemoryRegion m = mem.region((int) (a >>> 32));
-        return m == null ? Interpreter.loadW(mem, a) : get32(m.bytes, (int) a);
-    }
-
-    public static long valueLoad64(AddressSpace mem, long a) {
-        MemoryRegion m = mem.region((int) (a >>> 32));
-        return m == null ? Interpreter.loadDW(mem, a) : get64(m.bytes, (int) a);
-    }
-
-    public static void valueStore8(AddressSpace mem, long a, byte v) {
-        MemoryRegion m = mem.region((int) (a >>> 32));
-        if (m == null || !m.writable) {
-            Interpreter.storeB(mem, a, v);
-        } else {
-            m.bytes[(int) a] = v;
-        }
-    }
-
-    public static void valueStore16(AddressSpace mem, long a, short v) {
-        MemoryRegion m = mem.region((int) (a >>> 32));
-        if (m == null || !m.writable) {
-            Interpreter.storeH(mem, a, v);
-        } else {
-            AddressSpace.LE_SHORT.set(m.bytes, (int) a, v);
-        }
-    }
-
-    public static void valueStore32(AddressSpace mem, long a, int v) {
-        MemoryRegion m = mem.region((int) (a >>> 32));
-        if (m == null || !m.writable) {
-            Interpreter.storeW(mem, a, v);
-        } else {
-            AddressSpace.LE_INT.set(m.bytes, (int) a, v);
-        }
-    }
-
-    public static void valueStore64(AddressSpace mem, long a, long v) {
-        MemoryRegion m = mem.region((int) (a >>> 32));
-        if (m == null || !m.writable) {
-            Interpreter.storeDW(mem, a, v);
-        } else {
-            AddressSpace.LE_LONG.set(m.bytes, (int) a, v);
-        }
+    /** The map value region a verified pointer points into, or null when it was freed. */
+    public static MemoryRegion valueRegion(AddressSpace mem, long a) {
+        return mem.region((int) (a >>> 32));
     }
 
     /**

@@ -35,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class VerifiedJitDifferentialTest {
     private static final MapDefinition VALUES = new MapDefinition("values", MapType.ARRAY, 4, 24, 4, 0, 0);
+    /** Keys 0..2 present: its values are regions of their own, apart from the array's. */
+    private static final MapDefinition TABLE = new MapDefinition("table", MapType.HASH, 4, 24, 8, 0, 0);
     private static final int[] LOAD_FIELDS = {SkBuffLayout.LEN, SkBuffLayout.PKT_TYPE, SkBuffLayout.MARK,
             SkBuffLayout.QUEUE_MAPPING, SkBuffLayout.PROTOCOL, SkBuffLayout.VLAN_PRESENT, SkBuffLayout.VLAN_TCI,
             SkBuffLayout.VLAN_PROTO, SkBuffLayout.PRIORITY, SkBuffLayout.INGRESS_IFINDEX, SkBuffLayout.IFINDEX,
@@ -82,7 +84,11 @@ class VerifiedJitDifferentialTest {
             HelperProto[] helpers = LwtHelpers.forType(type);
             for (int i = 0; i < 3; i++) {
                 BpfMap values = Maps.create(VALUES, 2);
-                programs[i] = new BpfProgram("fuzz", "fuzz", type, insns, List.of(values), "GPL");
+                BpfMap table = Maps.create(TABLE, 2);
+                for (int key = 0; key < 3; key++) {
+                    table.update(new byte[] {(byte) key, 0, 0, 0}, new byte[24], 0);
+                }
+                programs[i] = new BpfProgram("fuzz", "fuzz", type, insns, List.of(values, table), "GPL");
             }
             VerifierResult result = Verifier.verify(programs[0], VerifierEnv.forType(type,
                     id -> id >= 0 && id < helpers.length ? helpers[id] : null));
@@ -113,10 +119,11 @@ class VerifiedJitDifferentialTest {
 
         Outcome run(int i, ProgTestRun.Input in) {
             ProgTestRun.Output out = ProgTestRun.run(loaded[i], in, runner);
-            BpfMap values = programs[i].maps().get(0);
             List<String> contents = new ArrayList<>();
-            for (int key = 0; key < VALUES.maxEntries(); key++) {
-                contents.add(Arrays.toString(values.lookup(new byte[] {(byte) key, 0, 0, 0})));
+            for (BpfMap map : programs[i].maps()) {
+                for (int key = 0; key < 4; key++) {
+                    contents.add(Arrays.toString(map.lookup(new byte[] {(byte) key, 0, 0, 0})));
+                }
             }
             String error = out.error() == null ? null : out.error().replaceAll("0x[0-9a-f]+", "ADDR");
             return new Outcome(out.retval(), Arrays.toString(out.packet()), out.mark(), out.priority(),
@@ -165,17 +172,20 @@ class VerifiedJitDifferentialTest {
                 a.stx(SIZES[size], 6, 7, off);
             }
         }
-        // map value
-        a.st(BPF_W, 10, -40, rnd.nextInt(5)).ldMap(1, 0).movReg(2, 10).alu(BPF_ADD, 2, -40).call(Asm.MAP_LOOKUP);
-        int ops = 1 + rnd.nextInt(5);
-        a.jmp(BPF_JEQ, 0, 0, 3 * ops);
+        // two map values (r9 from the array, r0 from the array or the hash table), accessed in random order
+        a.st(BPF_W, 10, -40, rnd.nextInt(5)).ldMap(1, 0).movReg(2, 10).alu(BPF_ADD, 2, -40).call(Asm.MAP_LOOKUP)
+                .movReg(9, 0)
+                .st(BPF_W, 10, -44, rnd.nextInt(5)).ldMap(1, rnd.nextInt(2)).movReg(2, 10).alu(BPF_ADD, 2, -44).call(Asm.MAP_LOOKUP);
+        int ops = 1 + rnd.nextInt(6);
+        a.jmp(BPF_JEQ, 9, 0, 1 + 3 * ops).jmp(BPF_JEQ, 0, 0, 3 * ops);
         for (int i = 0; i < ops; i++) {
             int size = rnd.nextInt(4);
             int off = rnd.nextInt(24 / BYTES[size]) * BYTES[size];
+            int base = rnd.nextBoolean() ? 0 : 9;
             if (rnd.nextBoolean()) {
-                a.ldx(SIZES[size], 3, 0, off).aluReg(BPF_ADD, 8, 3).mov(3, 0);
+                a.ldx(SIZES[size], 3, base, off).aluReg(BPF_ADD, 8, 3).mov(3, 0);
             } else {
-                a.stx(SIZES[size], 0, 7, off).alu(BPF_ADD, 7, 3).st(SIZES[size], 0, off, rnd.nextInt(1000));
+                a.stx(SIZES[size], base, 7, off).alu(BPF_ADD, 7, 3).st(SIZES[size], base, off, rnd.nextInt(1000));
             }
         }
         // packet
