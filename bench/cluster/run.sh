@@ -12,7 +12,14 @@ runs=${2:-3}
 jar=${LWTEMU_JAR:-$(ls "$here"/node/target/lwtemu-node-*-all.jar | head -n 1)}
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do
+    # A member's flight recording (MEMBER_OPTS) is written now: members are killed, so dumponexit never comes.
+    case "${MEMBER_OPTS:-}" in *StartFlightRecording*) jcmd "$p" JFR.dump > /dev/null 2>&1 || true ;; esac
+    kill "$p" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
