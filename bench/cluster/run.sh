@@ -16,9 +16,15 @@ jar=${LWTEMU_JAR:-$(ls "$here"/node/target/lwtemu-node-*-all.jar | head -n 1)}
 work=$(mktemp -d)
 pids=()
 cleanup() {
+  local k=0
   for p in "${pids[@]}"; do
-    # A member's flight recording (MEMBER_OPTS) is written now: members are killed, so dumponexit never comes.
-    case "${MEMBER_OPTS:-}" in *StartFlightRecording*) jcmd "$p" JFR.dump > /dev/null 2>&1 || true ;; esac
+    # A member's flight recording (MEMBER_OPTS) is written now to its filename=: members are killed, so
+    # dumponexit never comes.
+    m=$([ $k = 0 ] && echo a || echo b); k=$((k + 1))
+    opts=${MEMBER_OPTS:-}; opts=${opts//MEMBER/$m}
+    if [[ $opts =~ StartFlightRecording.*filename=([^, ]+) ]]; then
+      jcmd "$p" JFR.dump filename="${BASH_REMATCH[1]}" > /dev/null 2>&1 || true
+    fi
     kill "$p" 2>/dev/null || true
   done
   rm -rf "$work"
