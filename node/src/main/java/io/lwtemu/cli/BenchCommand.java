@@ -136,8 +136,9 @@ final class BenchCommand implements Runnable {
             out.printf(Locale.ROOT, "lwtemu bench chain: h1 - %s - h2, %s%n", chainName(),
                     encap == Encap.ipip ? "BPF IPIP encap at r1 (lwt_xmit, bpf_lwt_push_encap), ipip decap at r" + hops
                             : "plain IPv4 forwarding");
-            out.printf(Locale.ROOT, "  engine %s, %d CPUs, %s%n", engine, Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+            out.printf(Locale.ROOT, "  engine %s, %d CPUs, %s, GC %s%n", engine,
+                    Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), collectors());
             out.printf(Locale.ROOT, "  %d-byte UDP packets, %.0f pps emulated, links %s delay%s: ~%d packets per tick%n",
                     size, pps, delay, bandwidth == null ? "" : ", " + bandwidth, perTick);
             out.printf(Locale.ROOT, "  topology loaded and built in %.3f s%n", startup);
@@ -178,6 +179,12 @@ final class BenchCommand implements Runnable {
                 return 4;
             }
             return 0;
+        }
+
+        /** The garbage collectors in use (their write barriers cost per packet: G1's much more than Parallel's). */
+        private static String collectors() {
+            return String.join(" + ", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
         }
 
         private String chainName() {

@@ -973,14 +973,19 @@ public final class ForwardingPipeline {
         send(packet);
     }
 
-    private void send(byte[] packet) {
+    /** {@link #sendOriginated(byte[])} for a packet already in an skb with headroom (no copy). */
+    public void sendOriginated(SkBuff skb) {
         boolean prev = generating;
         generating = true;
         try {
-            localOut(null, SkBuff.of(packet, GENERATED_HEADROOM));
+            localOut(null, skb);
         } finally {
             generating = prev;
         }
+    }
+
+    private void send(byte[] packet) {
+        sendOriginated(SkBuff.of(packet, GENERATED_HEADROOM));
     }
 
     /**
