@@ -520,7 +520,7 @@ public final class Router implements Egress, OutcomeListener {
         continuationMatched = false;
         curSkb = null;
         curEscaped = false;
-        runner.context().cpu = flow % cpus;
+        runner.context().cpu = flow < cpus ? flow : flow % cpus; // most runs have fewer flows than CPUs: no idiv
         processed++;
     }
 
