@@ -207,8 +207,9 @@ final class BenchCommand implements Runnable {
                     m.cpuNs / (double) m.wallNs);
             out.printf(Locale.ROOT, "    %.3f M packet events/s (%d nodes handle each packet)%n",
                     delivered * events / wall / 1e6, events);
-            out.printf(Locale.ROOT, "    allocated %.1f B/packet (%.1f B per node visit), %d GCs, %d ms in GC%n",
-                    m.allocBytes / (double) delivered, m.allocBytes / (double) delivered / events, m.gcCount, m.gcMs);
+            out.printf(Locale.ROOT, "    allocated %.1f B/packet (%.1f B per node visit), %d GCs, %d ms in GC%s%n",
+                    m.allocBytes / (double) delivered, m.allocBytes / (double) delivered / events, m.gcCount, m.gcMs,
+                    m.jitMs < 0 ? "" : ", JIT compiling " + m.jitMs + " ms");
             out.flush();
         }
     }
@@ -409,6 +410,8 @@ final class BenchCommand implements Runnable {
         long allocBytes;
         long gcCount;
         long gcMs;
+        /** Time the JIT compilers spent compiling (-1: unknown): still compiling hot code means a short warmup. */
+        long jitMs;
 
         static Measure start() {
             Measure m = new Measure();
@@ -417,6 +420,7 @@ final class BenchCommand implements Runnable {
             m.allocBytes = allocatedBytes();
             m.gcCount = gcCount();
             m.gcMs = gcMs();
+            m.jitMs = jitMs();
             return m;
         }
 
@@ -426,6 +430,12 @@ final class BenchCommand implements Runnable {
             allocBytes = allocatedBytes() - allocBytes;
             gcCount = gcCount() - gcCount;
             gcMs = gcMs() - gcMs;
+            jitMs = jitMs < 0 ? -1 : jitMs() - jitMs;
+        }
+
+        private static long jitMs() {
+            java.lang.management.CompilationMXBean c = ManagementFactory.getCompilationMXBean();
+            return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : -1;
         }
 
         static long processCpuNs() {
