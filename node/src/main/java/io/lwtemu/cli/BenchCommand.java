@@ -139,6 +139,10 @@ final class BenchCommand implements Runnable {
             out.printf(Locale.ROOT, "  engine %s, %d CPUs, %s, GC %s%n", engine,
                     Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), collectors());
+            if (collectors().contains("G1")) {
+                out.printf(Locale.ROOT, "  (G1's write barrier costs ~17%% CPU per packet here; ./lwtemu runs with "
+                        + "-XX:+UseParallelGC unless LWTEMU_JAVA_OPTS names a collector)%n");
+            }
             out.printf(Locale.ROOT, "  %d-byte UDP packets, %.0f pps emulated, links %s delay%s: ~%d packets per tick%n",
                     size, pps, delay, bandwidth == null ? "" : ", " + bandwidth, perTick);
             out.printf(Locale.ROOT, "  topology loaded and built in %.3f s%n", startup);
