@@ -34,6 +34,9 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cpu() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$1/stat"; }
 
+# Members and the embedded run use the collector ./lwtemu picks (Parallel: G1's write barrier costs ~17% per hop);
+# MEMBER_GC= (empty) keeps the JVM default.
+gc=${MEMBER_GC--XX:+UseParallelGC}
 pa=$(free_port); pb=$(free_port)
 for m in a b; do
   port=$([ $m = a ] && echo "$pa" || echo "$pb")
@@ -44,7 +47,7 @@ akka.cluster.seed-nodes = ["akka://lwtemu@127.0.0.1:$pa", "akka://lwtemu@127.0.0
 lwtemu.cluster.member-name = member-$m
 CONF
   opts=${MEMBER_OPTS:-}
-  java ${opts//MEMBER/$m} -jar "$jar" node --config "$work/member-$m.conf" > "$work/$m.log" 2>&1 &
+  java $gc ${opts//MEMBER/$m} -jar "$jar" node --config "$work/member-$m.conf" > "$work/$m.log" 2>&1 &
   pids+=($!)
 done
 until grep -q "member up: .*127.0.0.1:$pb" "$work/a.log" 2>/dev/null; do
@@ -65,6 +68,6 @@ for i in $(seq 1 "$runs"); do
   echo "cluster run $i: $pps | $phase | member CPU s: a $(echo "$a1 - $a0" | bc), b $(echo "$b1 - $b0" | bc)" \
     "(with the start of the run) | $total | load $(cut -d' ' -f1 /proc/loadavg)"
 done
-java -jar "$jar" run "$topo" > "$work/embedded.log" 2>&1
+java $gc -jar "$jar" run "$topo" > "$work/embedded.log" 2>&1
 echo "embedded: $(grep -o "wall time.*" "$work/embedded.log") | $(grep "^TOTAL" "$work/embedded.log" | tr -s ' ')" \
   "| load $(cut -d' ' -f1 /proc/loadavg)"
