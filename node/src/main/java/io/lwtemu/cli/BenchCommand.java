@@ -136,8 +136,13 @@ final class BenchCommand implements Runnable {
             out.printf(Locale.ROOT, "lwtemu bench chain: h1 - %s - h2, %s%n", chainName(),
                     encap == Encap.ipip ? "BPF IPIP encap at r1 (lwt_xmit, bpf_lwt_push_encap), ipip decap at r" + hops
                             : "plain IPv4 forwarding");
-            out.printf(Locale.ROOT, "  engine %s, %d CPUs, %s%n", engine, Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+            out.printf(Locale.ROOT, "  engine %s, %d CPUs, %s, GC %s%n", engine,
+                    Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), collectors());
+            if (collectors().contains("G1")) {
+                out.printf(Locale.ROOT, "  (G1's write barrier costs ~17%% CPU per packet here; ./lwtemu runs with "
+                        + "-XX:+UseParallelGC unless LWTEMU_JAVA_OPTS names a collector)%n");
+            }
             out.printf(Locale.ROOT, "  %d-byte UDP packets, %.0f pps emulated, links %s delay%s: ~%d packets per tick%n",
                     size, pps, delay, bandwidth == null ? "" : ", " + bandwidth, perTick);
             out.printf(Locale.ROOT, "  topology loaded and built in %.3f s%n", startup);
@@ -180,6 +185,12 @@ final class BenchCommand implements Runnable {
             return 0;
         }
 
+        /** The garbage collectors in use (their write barriers cost per packet: G1's much more than Parallel's). */
+        private static String collectors() {
+            return String.join(" + ", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+        }
+
         private String chainName() {
             if (hops <= 5) {
                 StringBuilder b = new StringBuilder("r1");
@@ -200,8 +211,9 @@ final class BenchCommand implements Runnable {
                     m.cpuNs / (double) m.wallNs);
             out.printf(Locale.ROOT, "    %.3f M packet events/s (%d nodes handle each packet)%n",
                     delivered * events / wall / 1e6, events);
-            out.printf(Locale.ROOT, "    allocated %.1f B/packet (%.1f B per node visit), %d GCs, %d ms in GC%n",
-                    m.allocBytes / (double) delivered, m.allocBytes / (double) delivered / events, m.gcCount, m.gcMs);
+            out.printf(Locale.ROOT, "    allocated %.1f B/packet (%.1f B per node visit), %d GCs, %d ms in GC%s%n",
+                    m.allocBytes / (double) delivered, m.allocBytes / (double) delivered / events, m.gcCount, m.gcMs,
+                    m.jitMs < 0 ? "" : ", JIT compiling " + m.jitMs + " ms");
             out.flush();
         }
     }
@@ -402,6 +414,8 @@ final class BenchCommand implements Runnable {
         long allocBytes;
         long gcCount;
         long gcMs;
+        /** Time the JIT compilers spent compiling (-1: unknown): still compiling hot code means a short warmup. */
+        long jitMs;
 
         static Measure start() {
             Measure m = new Measure();
@@ -410,6 +424,7 @@ final class BenchCommand implements Runnable {
             m.allocBytes = allocatedBytes();
             m.gcCount = gcCount();
             m.gcMs = gcMs();
+            m.jitMs = jitMs();
             return m;
         }
 
@@ -419,6 +434,12 @@ final class BenchCommand implements Runnable {
             allocBytes = allocatedBytes() - allocBytes;
             gcCount = gcCount() - gcCount;
             gcMs = gcMs() - gcMs;
+            jitMs = jitMs < 0 ? -1 : jitMs() - jitMs;
+        }
+
+        private static long jitMs() {
+            java.lang.management.CompilationMXBean c = ManagementFactory.getCompilationMXBean();
+            return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : -1;
         }
 
         static long processCpuNs() {

@@ -74,8 +74,12 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
     /** The actors of all routers by index, and their incarnations (-1: down, send nothing, expect nothing). */
     public record Peers(List<ActorRef<Command>> routers, int[] incarnations) implements Command, ControlMessage {}
 
-    /** Packets from router {@code from}: its {@code seq}-th batch to this router in this pair of incarnations. */
-    public record Batch(int from, int incarnation, int seq, PacketBatch batch) implements Command {}
+    /**
+     * Packets from router {@code from}: its {@code seq}-th batch to this router in this pair of incarnations. Within
+     * a member the batch object itself is passed (and handed back after delivery); to another member it travels
+     * as a protobuf PacketBatch ({@link BatchSerializer}).
+     */
+    public record Batch(int from, int incarnation, int seq, LinkBatch batch) implements Command {}
 
     /**
      * Run events before {@code until} once the batches up to {@code seqs[i]} from router {@code senders[i]} are in.
@@ -252,7 +256,14 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
     private final int[] takenSeq;
     /** Per receiver: batches sent in the current pair of incarnations. */
     private final int[] sentSeq;
-    private final PacketBatch.Builder[] outgoing;
+    private final LinkBatch[] outgoing;
+    /** Per receiver: where it hands back our batches once delivered (receivers in this member only). */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<LinkBatch>[] spare;
+    /** Per receiver: the number of packets of the last batch sent to it (how big to make the next one). */
+    private final int[] lastSize;
+    /** Per receiver: its actor lives in this JVM, so batches to it are passed as they are and recycled. */
+    private boolean[] local = new boolean[0];
+    private final io.lwtemu.node.net.Frame scratch = new io.lwtemu.node.net.Frame();
     private final long[] minArrival;
     private final int[] touched;
     private int touchedCount;
@@ -282,12 +293,17 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
         }
         this.takenSeq = new int[n];
         this.sentSeq = new int[n];
-        this.outgoing = new PacketBatch.Builder[n];
+        this.outgoing = new LinkBatch[n];
+        this.spare = new java.util.concurrent.atomic.AtomicReferenceArray[n];
+        for (int i = 0; i < n; i++) {
+            spare[i] = LinkBatch.newHome();
+        }
+        this.lastSize = new int[n];
         this.minArrival = new long[n];
         Arrays.fill(minArrival, Long.MAX_VALUE);
         this.touched = new int[n];
         this.pingLines.addAll(run.pingHeaders(router));
-        router.setTransport(this::send);
+        router.setFrameTransport(this::send);
     }
 
     @Override
@@ -307,6 +323,11 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
 
     private Behavior<Command> onPeers(Peers p) {
         peers = p.routers();
+        local = new boolean[peers.size()];
+        for (int i = 0; i < local.length; i++) {
+            ActorRef<Command> r = peers.get(i);
+            local[i] = r != null && r.path().address().hasLocalScope();
+        }
         for (int s = 0; s < n; s++) {
             int inc = p.incarnations()[s];
             if (inc != peerIncarnation[s]) {
@@ -368,21 +389,14 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
                     continue;
                 }
                 q.poll();
-                takeIn(b.batch());
+                b.batch().deliverTo(router, scratch);
+                b.batch().release();
                 takenSeq[s] = b.seq();
             }
         }
         waiting = null;
         lastRound = t.round();
         runTick(t);
-    }
-
-    private void takeIn(PacketBatch b) {
-        for (int i = 0, c = b.getPacketsCount(); i < c; i++) {
-            Packet p = b.getPackets(i);
-            Port port = router.port(p.getIngressIfindex());
-            port.arrive(p);
-        }
     }
 
     private void runTick(Tick t) {
@@ -406,12 +420,15 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
             dests[i] = d;
             firstArrival[i] = minArrival[d];
             minArrival[d] = Long.MAX_VALUE;
-            PacketBatch.Builder b = outgoing[d];
+            LinkBatch b = outgoing[d];
+            outgoing[d] = null;
             seqs[i] = ++sentSeq[d];
+            lastSize[d] = b.size();
             if (peerIncarnation[d] >= 0) {
-                peers.get(d).tell(new Batch(index, incarnation, seqs[i], b.build()));
+                peers.get(d).tell(new Batch(index, incarnation, seqs[i], b));
+            } else {
+                b.release(); // the receiver is down: the coordinator counts these packets
             }
-            b.clear();
         }
         touchedCount = 0;
         long[] v = router.flows().toVector();
@@ -442,19 +459,20 @@ public final class RouterEntity extends AbstractBehavior<RouterEntity.Command> {
         }
     }
 
-    private void send(Router to, int toPort, Packet p) {
+    private void send(Router to, int toPort, io.lwtemu.node.net.Frame f) {
         int d = to.index;
-        PacketBatch.Builder b = outgoing[d];
+        LinkBatch b = outgoing[d];
         if (b == null) {
-            b = PacketBatch.newBuilder();
+            // A receiver in this member hands the batch back once delivered; one on another member gets a copy
+            // through Artery, so the batch we made is left to the GC after serialization.
+            b = d < local.length && local[d] ? LinkBatch.take(spare[d], lastSize[d])
+                    : new LinkBatch(lastSize[d], null);
             outgoing[d] = b;
-        }
-        if (b.getPacketsCount() == 0) {
             touched[touchedCount++] = d;
         }
-        b.addPackets(p);
-        if (p.getArriveAtNs() < minArrival[d]) {
-            minArrival[d] = p.getArriveAtNs();
+        b.add(f);
+        if (f.arriveAtNs < minArrival[d]) {
+            minArrival[d] = f.arriveAtNs;
         }
     }
 

@@ -29,6 +29,8 @@ public final class Fib {
     private final CachedLookup[] cache = new CachedLookup[CACHE_SIZE];
     /** Incremented by every change of a table or the rules: cache entries of older versions are stale. */
     private long version = 1;
+    /** The entry the previous lookup used (its key is compared by identity of the names, then as in the cache). */
+    private CachedLookup last;
 
     /** One cached lookup: its key and the result it gave. */
     private static final class CachedLookup {
@@ -187,13 +189,20 @@ public final class Fib {
     /** Policy lookup on left-aligned address values (see {@link IpAddress}). Does not allocate once warm. */
     public boolean fibLookup(Family family, long dHi, long dLo, long sHi, long sLo, int mark, String iif,
             String oif, FibResult res) {
+        CachedLookup c = last; // a stream of one flow asks the same again: no hash
+        if (c != null && c.version == version && c.dHi == dHi && c.sHi == sHi && c.dLo == dLo && c.sLo == sLo
+                && c.mark == mark && c.family == family && c.iif == iif && c.oif == oif) {
+            res.set(c.status, c.route, c.table, c.rule);
+            return c.ok;
+        }
         long h = (dHi ^ Long.rotateLeft(dLo, 17) ^ Long.rotateLeft(sHi, 31) ^ Long.rotateLeft(sLo, 47) ^ mark)
                 * 0x9E3779B97F4A7C15L;
         int slot = (int) (h >>> 58); // CACHE_SIZE = 64
-        CachedLookup c = cache[slot];
+        c = cache[slot];
         if (c != null && c.version == version && c.dHi == dHi && c.sHi == sHi && c.dLo == dLo && c.sLo == sLo
                 && c.mark == mark && c.family == family && sameName(c.iif, iif) && sameName(c.oif, oif)) {
             res.set(c.status, c.route, c.table, c.rule);
+            last = c;
             return c.ok;
         }
         boolean ok = lookupUncached(family, dHi, dLo, sHi, sLo, mark, iif, oif, res);
@@ -215,6 +224,7 @@ public final class Fib {
         c.route = res.route;
         c.table = res.table;
         c.rule = res.rule;
+        last = c;
         return ok;
     }
 

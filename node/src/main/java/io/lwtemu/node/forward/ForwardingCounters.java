@@ -13,6 +13,11 @@ public final class ForwardingCounters {
     private final long[] drops = new long[DropReason.values().length];
     private final long[] outcomes = new long[Outcome.values().length];
     private final IdentityHashMap<Route, long[]> perRoute = new IdentityHashMap<>();
+    /** The counters of the two routes hit last (the same arrays as in perRoute). */
+    private Route hitRoute0;
+    private long[] hitCount0;
+    private Route hitRoute1;
+    private long[] hitCount1;
 
     void count(Outcome outcome, DropReason reason) {
         outcomes[outcome.ordinal()]++;
@@ -22,12 +27,26 @@ public final class ForwardingCounters {
     }
 
     void routeHit(Route route) {
+        // A router's packets mostly take one or two routes (a tunnel endpoint: the local route, then the inner
+        // packet's): remember the last two counters instead of hashing per packet.
+        if (route == hitRoute0) {
+            hitCount0[0]++;
+            return;
+        }
+        if (route == hitRoute1) {
+            hitCount1[0]++;
+            return;
+        }
         long[] c = perRoute.get(route);
         if (c == null) {
             c = new long[1];
             perRoute.put(route, c);
         }
         c[0]++;
+        hitRoute1 = hitRoute0;
+        hitCount1 = hitCount0;
+        hitRoute0 = route;
+        hitCount0 = c;
     }
 
     public long drops(DropReason reason) {

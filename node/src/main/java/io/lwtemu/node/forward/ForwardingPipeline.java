@@ -75,6 +75,9 @@ public final class ForwardingPipeline {
     private final int[] savedCb = new int[5];
     private final Ipv4Header ip4 = new Ipv4Header();
     private final Ipv6Header ip6 = new Ipv6Header();
+    /** The route {@link #deviceOf} answered last and its device (instead of a name lookup per packet). */
+    private Route devRoute;
+    private NetDevice devOfRoute;
     private OutcomeListener listener = (skb, outcome, reason, dev, generated) -> { };
 
     private int recursion;
@@ -475,7 +478,16 @@ public final class ForwardingPipeline {
     /** The route's device, or for a gateway-only route the device of the route to the gateway. */
     private NetDevice deviceOf(Route r) {
         if (r.dev != null) {
-            return devices.byName(r.dev);
+            if (r == devRoute) {
+                return devOfRoute;
+            }
+            // Devices are never removed or renamed: a device found for a route stays its device.
+            NetDevice d = devices.byName(r.dev);
+            if (d != null) {
+                devRoute = r;
+                devOfRoute = d;
+            }
+            return d;
         }
         if (r.gateway != null) {
             FibTable main = fib.existingTable(r.table);
@@ -981,14 +993,19 @@ public final class ForwardingPipeline {
         send(packet);
     }
 
-    private void send(byte[] packet) {
+    /** {@link #sendOriginated(byte[])} for a packet already in an skb with headroom (no copy). */
+    public void sendOriginated(SkBuff skb) {
         boolean prev = generating;
         generating = true;
         try {
-            localOut(null, SkBuff.of(packet, GENERATED_HEADROOM));
+            localOut(null, skb);
         } finally {
             generating = prev;
         }
+    }
+
+    private void send(byte[] packet) {
+        sendOriginated(SkBuff.of(packet, GENERATED_HEADROOM));
     }
 
     /**

@@ -108,6 +108,9 @@ public final class Router implements Egress, OutcomeListener {
     /** The skb of a received packet (its id follows it); null while an application originates a packet. */
     private SkBuff curSkb;
     private boolean originating;
+    /** The skb of a packet originated with {@link #originate(byte[], int, int, int)}, and whether it outlives it. */
+    private SkBuff originSkb;
+    private boolean originEscaped;
     private List<String> nodeNames = List.of();
 
     public Router(int index, String name, boolean host, int cpus, long seed, Consumer<String> log) {
@@ -338,8 +341,9 @@ public final class Router implements Egress, OutcomeListener {
             }
             receiveFromLink(bestPort, bestPort.poll(rxFrame));
         }
-        if (until > now && until != Long.MAX_VALUE) {
-            now = until;
+        if (until != Long.MAX_VALUE) {
+            // Branch-free: a branch taken only at the end of a run would deoptimise this loop's compiled code.
+            now = Math.max(now, until);
         }
     }
 
@@ -476,6 +480,35 @@ public final class Router implements Egress, OutcomeListener {
         return id;
     }
 
+    /**
+     * {@link #originate(byte[], int)} for a packet at {@code buf[off, off+len)} with {@code off} bytes of headroom
+     * before it, handed over (it travels on as the packet's buffer): no copy, and the skb around it is reused.
+     */
+    public long originate(byte[] buf, int off, int len, int flow) {
+        long id = nextId++;
+        flows.countSent(flow, 1);
+        if (refusing != null) {
+            processed++;
+            droppedTotal++;
+            flows.countDropped(flow, Drops.of(refusing));
+            observe(flow, id, now, Drops.of(refusing));
+            return id;
+        }
+        SkBuff skb = buildSkb(buf, off, len);
+        beginCall(flow, id, now, 0);
+        originSkb = skb;
+        originEscaped = false;
+        originating = true;
+        pipeline.sendOriginated(skb);
+        originating = false;
+        originSkb = null;
+        endCall();
+        if (!originEscaped && spareCount < spareSkbs.length) {
+            spareSkbs[spareCount++] = skb;
+        }
+        return id;
+    }
+
     private void beginCall(int flow, long id, long sentAt, int hops) {
         curFlow = flow;
         curId = id;
@@ -487,7 +520,7 @@ public final class Router implements Egress, OutcomeListener {
         continuationMatched = false;
         curSkb = null;
         curEscaped = false;
-        runner.context().cpu = flow % cpus;
+        runner.context().cpu = flow < cpus ? flow : flow % cpus; // most runs have fewer flows than CPUs: no idiv
         processed++;
     }
 
@@ -569,6 +602,9 @@ public final class Router implements Egress, OutcomeListener {
             rxSkb.escaped(skb); // a driver may keep the skb (tunnel backlog, TUN)
             if (skb == curSkb) {
                 curEscaped = true;
+            }
+            if (skb == originSkb) {
+                originEscaped = true;
             }
             if (d == null || !d.transmit(this, dev, skb, route)) {
                 return false;
@@ -695,6 +731,9 @@ public final class Router implements Egress, OutcomeListener {
         rxSkb.escaped(skb);
         if (skb == curSkb) {
             curEscaped = true;
+        }
+        if (skb == originSkb) {
+            originEscaped = true;
         }
         if (localSize == localDev.length) {
             growLocal();

@@ -205,7 +205,8 @@ public final class Ipv4Header {
 
     /** True when the stored checksum is correct (ip_fast_csum() == 0 in ip_rcv_core). */
     public boolean verifyChecksum() {
-        return InternetChecksum.verify(buf, off, headerLength());
+        int hlen = headerLength();
+        return hlen == MIN_LENGTH ? InternetChecksum.verify20(buf, off) : InternetChecksum.verify(buf, off, hlen);
     }
 
     /** ip_decrease_ttl(): TTL - 1 with an incremental checksum update of the TTL/protocol word. */

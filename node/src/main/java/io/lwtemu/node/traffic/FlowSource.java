@@ -11,7 +11,8 @@ import io.lwtemu.node.topology.Topology.FlowSpec;
 /**
  * A constant-rate packet stream from a node: UDP datagrams, ICMP echo requests or TCP-like segments (no
  * handshake; plain segments with ACK set) of a fixed IP size. Packet i leaves at {@code start + i / rate}.
- * Each packet is a copy of a template with the IPv4 id (or ICMP sequence) advanced.
+ * Each packet is a copy of a template with the IPv4 id advanced and the header checksum patched incrementally
+ * (RFC 1624), written behind {@link Router#RX_HEADROOM} bytes of headroom into the one buffer it travels in.
  */
 public final class FlowSource extends TimerTask {
     public final FlowSpec spec;
@@ -19,7 +20,8 @@ public final class FlowSource extends TimerTask {
     private final byte[] template;
     private final boolean v4;
     private final long endNs;
-    private final Ipv4Header ip4 = new Ipv4Header();
+    /** IPv4: the one's complement sum of the template's header with id and checksum zero (folded to 16 bits). */
+    private final int headerSumWithoutId;
     private long sent;
 
     public FlowSource(FlowSpec spec, int flowId, Router from, long runEndNs) {
@@ -35,6 +37,19 @@ public final class FlowSource extends TimerTask {
             case ICMP -> b.icmpEchoRequest(0x4000 + flowId, 0, spec.size() - ipHeader - 8);
             case TCP -> b.tcp(spec.sport(), spec.dport(), 1, 1, 0x10, new byte[spec.size() - ipHeader - 20]);
         };
+        if (v4) {
+            Ipv4Header ip4 = new Ipv4Header().wrap(template, 0);
+            ip4.id(0);
+            template[Ipv4Header.CHECKSUM] = 0;
+            template[Ipv4Header.CHECKSUM + 1] = 0;
+            int sum = 0;
+            for (int i = 0; i < ip4.headerLength(); i += 2) {
+                sum += ((template[i] & 0xff) << 8) | (template[i + 1] & 0xff);
+            }
+            headerSumWithoutId = fold(sum);
+        } else {
+            headerSumWithoutId = 0;
+        }
         long end = spec.durationNs() >= 0 ? spec.startNs() + spec.durationNs() : Long.MAX_VALUE;
         this.endNs = Math.min(end, runEndNs);
         this.at = spec.startNs();
@@ -60,16 +75,29 @@ public final class FlowSource extends TimerTask {
         }
     }
 
+    private static int fold(int sum) {
+        sum = (sum & 0xffff) + (sum >>> 16);
+        return (sum & 0xffff) + (sum >>> 16);
+    }
+
     @Override
     public boolean fire(Router router, long now) {
         if (finished()) {
             return false;
         }
-        byte[] p = template.clone();
+        byte[] t = template;
+        int off = Router.RX_HEADROOM;
+        byte[] p = new byte[off + t.length];
+        System.arraycopy(t, 0, p, off, t.length);
         if (v4) {
-            ip4.wrap(p, 0).id((int) sent & 0xffff).updateChecksum();
+            int id = (int) sent & 0xffff;
+            int csum = ~fold(headerSumWithoutId + id) & 0xffff;
+            p[off + Ipv4Header.ID] = (byte) (id >>> 8);
+            p[off + Ipv4Header.ID + 1] = (byte) id;
+            p[off + Ipv4Header.CHECKSUM] = (byte) (csum >>> 8);
+            p[off + Ipv4Header.CHECKSUM + 1] = (byte) csum;
         }
-        router.originate(p, flowId);
+        router.originate(p, off, t.length, flowId);
         sent++;
         at = spec.startNs() + (long) (sent * (1e9 / spec.ratePps()));
         return !finished();

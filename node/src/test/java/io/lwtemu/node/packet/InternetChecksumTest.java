@@ -16,6 +16,25 @@ class InternetChecksumTest {
     }
 
     @Test
+    void shouldVerifyTwentyBytesAsTheGeneralSumDoes() {
+        Random rnd = new Random(7);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] data = new byte[24];
+            rnd.nextBytes(data);
+            int off = rnd.nextInt(5);
+            if (round % 2 == 0) {
+                // A valid header half of the time (including checksums that fold to 0 / 0xffff).
+                Bytes.put16(data, off + 10, 0);
+                Bytes.put16(data, off + 10, InternetChecksum.checksum(data, off, 20));
+            }
+            assertThat(InternetChecksum.verify20(data, off)).as("round %d", round)
+                    .isEqualTo(InternetChecksum.verify(data, off, 20));
+        }
+        byte[] ones = Bytes.fromHex("ffffffffffffffffffffffffffffffffffffffff");
+        assertThat(InternetChecksum.verify20(ones, 0)).isEqualTo(InternetChecksum.verify(ones, 0, 20)).isTrue();
+    }
+
+    @Test
     void shouldPadAnOddTrailingByteWithZero() {
         byte[] odd = Bytes.fromHex("0102ab");
         byte[] even = Bytes.fromHex("0102ab00");
