@@ -458,18 +458,28 @@ public final class Router implements Egress, OutcomeListener {
     }
 
     /**
+     * Counts a packet this node's applications send as sent, and, while the box is crashed (or dropping-paused),
+     * also as dropped: what its applications send dies with it. Returns whether it was refused.
+     */
+    private boolean refuseOriginated(int flow, long id) {
+        flows.countSent(flow, 1);
+        if (refusing == null) {
+            return false;
+        }
+        processed++;
+        droppedTotal++;
+        flows.countDropped(flow, Drops.of(refusing));
+        observe(flow, id, now, Drops.of(refusing));
+        return true;
+    }
+
+    /**
      * Sends a packet this node's applications made (ip_local_out: output route, LWT out/xmit, no TTL decrement).
      * Returns the packet's id.
      */
     public long originate(byte[] packet, int flow) {
         long id = nextId++;
-        flows.countSent(flow, 1);
-        if (refusing != null) {
-            // A crashed (or dropping-paused) box: what its applications send dies with it.
-            processed++;
-            droppedTotal++;
-            flows.countDropped(flow, Drops.of(refusing));
-            observe(flow, id, now, Drops.of(refusing));
+        if (refuseOriginated(flow, id)) {
             return id;
         }
         beginCall(flow, id, now, 0);
@@ -486,12 +496,7 @@ public final class Router implements Egress, OutcomeListener {
      */
     public long originate(byte[] buf, int off, int len, int flow) {
         long id = nextId++;
-        flows.countSent(flow, 1);
-        if (refusing != null) {
-            processed++;
-            droppedTotal++;
-            flows.countDropped(flow, Drops.of(refusing));
-            observe(flow, id, now, Drops.of(refusing));
+        if (refuseOriginated(flow, id)) {
             return id;
         }
         SkBuff skb = buildSkb(buf, off, len);
